@@ -1,0 +1,531 @@
+//! Activation layers: `ReLU`, `LeakyReLU`, `Tanh`, `Sigmoid`, `Identity`
+//! (elementwise) and `Softmax` (over the features of each sample).
+//!
+//! An elementwise activation is defined by three functions side by side:
+//! its value f(x), its derivative f'(x) and its second derivative f''(x),
+//! each allowed to read the output y = f(x) (cheaper for tanh and sigmoid).
+//! Backward is `dx = f'(x) dy`; the R-operator adds
+//! `R{dx} = f''(x) R{x} dy + f'(x) R{dy}`.
+//!
+//! Kinks: ReLU and LeakyReLU are not differentiable at 0. As in PyTorch,
+//! the derivative at exactly 0 is taken from the left (0 for ReLU, the slope
+//! for LeakyReLU), and their second derivative is 0 everywhere: the exact
+//! Hessian of a ReLU network is that of the piecewise-linear function on the
+//! current linear piece (the kink's Dirac mass is ignored, as every autodiff
+//! framework does).
+
+use nalgebra::SMatrix;
+
+use super::{Layer, LayerKind, LayerShape, TensorShape};
+use crate::math;
+use crate::rng::Rng;
+use crate::scalar::Float;
+
+/// A function applied to every feature on its own, with its first and
+/// second derivatives.
+pub trait Elementwise: Copy {
+    /// The layer kind reported in network metadata.
+    const KIND: LayerKind;
+    /// f(x).
+    fn value<T: Float>(&self, x: T) -> T;
+    /// f'(x), given x and y = f(x).
+    fn derivative<T: Float>(&self, x: T, y: T) -> T;
+    /// f''(x), given x and y = f(x).
+    fn second_derivative<T: Float>(&self, x: T, y: T) -> T;
+}
+
+/// Rectified linear unit, `max(x, 0)`; derivative 0 at x = 0 (PyTorch's convention).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ReLU;
+
+/// Leaky ReLU: `x` for `x > 0`, `negative_slope * x` otherwise.
+///
+/// Default slope: 0.01 (PyTorch's `nn.LeakyReLU`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakyReLU {
+    /// Slope for negative inputs. Default: 0.01.
+    pub negative_slope: f64,
+}
+
+/// Hyperbolic tangent; f' = 1 - y^2, f'' = -2 y (1 - y^2).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tanh;
+
+/// Logistic sigmoid `1 / (1 + e^-x)`; f' = y (1 - y), f'' = y (1 - y)(1 - 2y).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sigmoid;
+
+/// The identity `y = x`: a placeholder layer (for example the output of a
+/// regression network, to make the linear output explicit).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Identity;
+
+/// Softmax over the features of each sample:
+/// `y_i = exp(x_i - max x) / sum_j exp(x_j - max x)`.
+///
+/// For training a classifier prefer logits with
+/// [`CrossEntropy`](crate::loss::CrossEntropy), which fuses softmax and log
+/// stably; this layer is for networks whose output must be probabilities.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Softmax;
+
+impl LeakyReLU {
+    /// PyTorch's default slope, 0.01.
+    pub const DEFAULT_SLOPE: f64 = 0.01;
+    /// A leaky ReLU with PyTorch's default slope.
+    pub const DEFAULT: Self = Self::new(Self::DEFAULT_SLOPE);
+
+    /// A leaky ReLU with the given slope for negative inputs.
+    #[must_use]
+    pub const fn new(negative_slope: f64) -> Self {
+        Self { negative_slope }
+    }
+
+    /// The same layer with another slope (used by `LeakyReLU(negative_slope = ...)`
+    /// in a declaration).
+    ///
+    /// # Panics
+    /// In a `const` (as a declaration evaluates it: a compile error) when the
+    /// slope is not finite.
+    #[must_use]
+    pub const fn negative_slope(self, negative_slope: f64) -> Self {
+        assert!(
+            negative_slope.is_finite(),
+            "LeakyReLU: negative_slope must be finite"
+        );
+        let _ = self;
+        Self { negative_slope }
+    }
+}
+
+impl Default for LeakyReLU {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_SLOPE)
+    }
+}
+
+impl Elementwise for ReLU {
+    const KIND: LayerKind = LayerKind::ReLU;
+    #[inline]
+    fn value<T: Float>(&self, x: T) -> T {
+        if x > T::zero() { x } else { T::zero() }
+    }
+    #[inline]
+    fn derivative<T: Float>(&self, x: T, _y: T) -> T {
+        if x > T::zero() { T::one() } else { T::zero() }
+    }
+    #[inline]
+    fn second_derivative<T: Float>(&self, _x: T, _y: T) -> T {
+        T::zero()
+    }
+}
+
+impl Elementwise for LeakyReLU {
+    const KIND: LayerKind = LayerKind::LeakyReLU;
+    #[inline]
+    fn value<T: Float>(&self, x: T) -> T {
+        if x > T::zero() {
+            x
+        } else {
+            T::of_f64(self.negative_slope) * x
+        }
+    }
+    #[inline]
+    fn derivative<T: Float>(&self, x: T, _y: T) -> T {
+        if x > T::zero() {
+            T::one()
+        } else {
+            T::of_f64(self.negative_slope)
+        }
+    }
+    #[inline]
+    fn second_derivative<T: Float>(&self, _x: T, _y: T) -> T {
+        T::zero()
+    }
+}
+
+impl Elementwise for Tanh {
+    const KIND: LayerKind = LayerKind::Tanh;
+    #[inline]
+    fn value<T: Float>(&self, x: T) -> T {
+        math::tanh(x)
+    }
+    #[inline]
+    fn derivative<T: Float>(&self, _x: T, y: T) -> T {
+        T::one() - y * y
+    }
+    #[inline]
+    fn second_derivative<T: Float>(&self, _x: T, y: T) -> T {
+        let two = T::one() + T::one();
+        -two * y * (T::one() - y * y)
+    }
+}
+
+impl Elementwise for Sigmoid {
+    const KIND: LayerKind = LayerKind::Sigmoid;
+    #[inline]
+    fn value<T: Float>(&self, x: T) -> T {
+        math::sigmoid(x)
+    }
+    #[inline]
+    fn derivative<T: Float>(&self, _x: T, y: T) -> T {
+        y * (T::one() - y)
+    }
+    #[inline]
+    fn second_derivative<T: Float>(&self, _x: T, y: T) -> T {
+        let two = T::one() + T::one();
+        y * (T::one() - y) * (T::one() - two * y)
+    }
+}
+
+impl Elementwise for Identity {
+    const KIND: LayerKind = LayerKind::Identity;
+    #[inline]
+    fn value<T: Float>(&self, x: T) -> T {
+        x
+    }
+    #[inline]
+    fn derivative<T: Float>(&self, _x: T, _y: T) -> T {
+        T::one()
+    }
+    #[inline]
+    fn second_derivative<T: Float>(&self, _x: T, _y: T) -> T {
+        T::zero()
+    }
+}
+
+/// `y = f(x)` for every element.
+#[inline]
+pub fn elementwise_forward<T: Float, F: Elementwise>(f: &F, x: &[T], y: &mut [T]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = f.value(x);
+    }
+}
+
+/// `dx = f'(x) dy` for every element.
+#[inline]
+pub fn elementwise_backward<T: Float, F: Elementwise>(
+    f: &F,
+    x: &[T],
+    y: &[T],
+    dy: &[T],
+    dx: &mut [T],
+) {
+    for (((dx, &x), &y), &dy) in dx.iter_mut().zip(x).zip(y).zip(dy) {
+        *dx = f.derivative(x, y) * dy;
+    }
+}
+
+/// `R{y} = f'(x) R{x}` for every element.
+#[inline]
+pub fn elementwise_r_forward<T: Float, F: Elementwise>(
+    f: &F,
+    x: &[T],
+    y: &[T],
+    rx: &[T],
+    ry: &mut [T],
+) {
+    for (((ry, &x), &y), &rx) in ry.iter_mut().zip(x).zip(y).zip(rx) {
+        *ry = f.derivative(x, y) * rx;
+    }
+}
+
+/// `R{dx} = f''(x) R{x} dy + f'(x) R{dy}` for every element.
+#[inline]
+pub fn elementwise_r_backward<T: Float, F: Elementwise>(
+    f: &F,
+    x: &[T],
+    y: &[T],
+    rx: &[T],
+    dy: &[T],
+    rdy: &[T],
+    rdx: &mut [T],
+) {
+    for i in 0..rdx.len() {
+        let (x, y) = (x[i], y[i]);
+        rdx[i] = f.second_derivative(x, y) * rx[i] * dy[i] + f.derivative(x, y) * rdy[i];
+    }
+}
+
+macro_rules! elementwise_layer {
+    ($ty:ty) => {
+        impl<const N: usize> LayerShape<N, N> for $ty {
+            const KIND: LayerKind = <$ty as Elementwise>::KIND;
+            const PARAMS: usize = 0;
+            const BUFFERS: usize = 0;
+            const TENSORS: &'static [TensorShape] = &[];
+            const BUFFER_TENSORS: &'static [TensorShape] = &[];
+        }
+
+        impl<T: Float, const N: usize> Layer<T, N, N> for $ty {
+            type Cache<const B: usize> = ();
+
+            #[inline]
+            fn init(&self, _params: &mut [T], _buffers: &mut [T], _rng: &mut Rng) {}
+
+            #[inline]
+            fn forward<const B: usize>(
+                &self,
+                _params: &[T],
+                _buffers: &[T],
+                x: &SMatrix<T, N, B>,
+                y: &mut SMatrix<T, N, B>,
+            ) {
+                elementwise_forward(self, x.as_slice(), y.as_mut_slice());
+            }
+
+            #[inline]
+            fn forward_train<const B: usize>(
+                &self,
+                _params: &[T],
+                _buffers: &[T],
+                x: &SMatrix<T, N, B>,
+                y: &mut SMatrix<T, N, B>,
+                _cache: &mut (),
+            ) {
+                elementwise_forward(self, x.as_slice(), y.as_mut_slice());
+            }
+
+            #[inline]
+            fn backward<const B: usize>(
+                &self,
+                _params: &[T],
+                x: &SMatrix<T, N, B>,
+                y: &SMatrix<T, N, B>,
+                _cache: &mut (),
+                dy: &SMatrix<T, N, B>,
+                dx: Option<&mut SMatrix<T, N, B>>,
+                _grad: &mut [T],
+            ) {
+                if let Some(dx) = dx {
+                    elementwise_backward(
+                        self,
+                        x.as_slice(),
+                        y.as_slice(),
+                        dy.as_slice(),
+                        dx.as_mut_slice(),
+                    );
+                }
+            }
+
+            #[inline]
+            fn r_forward<const B: usize>(
+                &self,
+                _params: &[T],
+                _v: &[T],
+                x: &SMatrix<T, N, B>,
+                y: &SMatrix<T, N, B>,
+                _cache: &(),
+                rx: &SMatrix<T, N, B>,
+                ry: &mut SMatrix<T, N, B>,
+                _r_cache: &mut (),
+            ) {
+                elementwise_r_forward(
+                    self,
+                    x.as_slice(),
+                    y.as_slice(),
+                    rx.as_slice(),
+                    ry.as_mut_slice(),
+                );
+            }
+
+            #[inline]
+            fn r_backward<const B: usize>(
+                &self,
+                _params: &[T],
+                _v: &[T],
+                x: &SMatrix<T, N, B>,
+                y: &SMatrix<T, N, B>,
+                _cache: &(),
+                rx: &SMatrix<T, N, B>,
+                _r_cache: &(),
+                dy: &SMatrix<T, N, B>,
+                rdy: &SMatrix<T, N, B>,
+                rdx: Option<&mut SMatrix<T, N, B>>,
+                _r_grad: &mut [T],
+            ) {
+                if let Some(rdx) = rdx {
+                    elementwise_r_backward(
+                        self,
+                        x.as_slice(),
+                        y.as_slice(),
+                        rx.as_slice(),
+                        dy.as_slice(),
+                        rdy.as_slice(),
+                        rdx.as_mut_slice(),
+                    );
+                }
+            }
+        }
+    };
+}
+
+elementwise_layer!(ReLU);
+elementwise_layer!(LeakyReLU);
+elementwise_layer!(Tanh);
+elementwise_layer!(Sigmoid);
+elementwise_layer!(Identity);
+
+/// Softmax of one sample's features `x` into `y`, shifted by the maximum so
+/// no exponential overflows.
+#[inline]
+pub fn softmax_column<T: Float>(x: &[T], y: &mut [T]) {
+    let mut max = x[0];
+    for &v in &x[1..] {
+        if v > max {
+            max = v;
+        }
+    }
+    let mut sum = T::zero();
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = math::exp(x - max);
+        sum += *y;
+    }
+    let inv = T::one() / sum;
+    for y in y.iter_mut() {
+        *y *= inv;
+    }
+}
+
+#[inline]
+fn dot<T: Float>(a: &[T], b: &[T]) -> T {
+    let mut s = T::zero();
+    for (&a, &b) in a.iter().zip(b) {
+        s += a * b;
+    }
+    s
+}
+
+/// Softmax's Jacobian-vector product for one sample: `out = y * (v - <v, y>)`.
+/// The Jacobian `diag(y) - y y^T` is symmetric, so this serves both backward
+/// (v = dy) and the R-forward (v = R{x}).
+#[inline]
+pub fn softmax_jvp_column<T: Float>(y: &[T], v: &[T], out: &mut [T]) {
+    let s = dot(v, y);
+    for ((out, &y), &v) in out.iter_mut().zip(y).zip(v) {
+        *out = y * (v - s);
+    }
+}
+
+impl<const N: usize> LayerShape<N, N> for Softmax {
+    const KIND: LayerKind = LayerKind::Softmax;
+    const PARAMS: usize = 0;
+    const BUFFERS: usize = 0;
+    const TENSORS: &'static [TensorShape] = &[];
+    const BUFFER_TENSORS: &'static [TensorShape] = &[];
+}
+
+impl<T: Float, const N: usize> Layer<T, N, N> for Softmax {
+    type Cache<const B: usize> = ();
+
+    #[inline]
+    fn init(&self, _params: &mut [T], _buffers: &mut [T], _rng: &mut Rng) {}
+
+    #[inline]
+    fn forward<const B: usize>(
+        &self,
+        _params: &[T],
+        _buffers: &[T],
+        x: &SMatrix<T, N, B>,
+        y: &mut SMatrix<T, N, B>,
+    ) {
+        for (xc, yc) in x
+            .as_slice()
+            .chunks_exact(N)
+            .zip(y.as_mut_slice().chunks_exact_mut(N))
+        {
+            softmax_column(xc, yc);
+        }
+    }
+
+    #[inline]
+    fn forward_train<const B: usize>(
+        &self,
+        params: &[T],
+        buffers: &[T],
+        x: &SMatrix<T, N, B>,
+        y: &mut SMatrix<T, N, B>,
+        _cache: &mut (),
+    ) {
+        <Self as Layer<T, N, N>>::forward(self, params, buffers, x, y);
+    }
+
+    #[inline]
+    fn backward<const B: usize>(
+        &self,
+        _params: &[T],
+        _x: &SMatrix<T, N, B>,
+        y: &SMatrix<T, N, B>,
+        _cache: &mut (),
+        dy: &SMatrix<T, N, B>,
+        dx: Option<&mut SMatrix<T, N, B>>,
+        _grad: &mut [T],
+    ) {
+        if let Some(dx) = dx {
+            let columns = y
+                .as_slice()
+                .chunks_exact(N)
+                .zip(dy.as_slice().chunks_exact(N))
+                .zip(dx.as_mut_slice().chunks_exact_mut(N));
+            for ((yc, dyc), dxc) in columns {
+                softmax_jvp_column(yc, dyc, dxc);
+            }
+        }
+    }
+
+    #[inline]
+    fn r_forward<const B: usize>(
+        &self,
+        _params: &[T],
+        _v: &[T],
+        _x: &SMatrix<T, N, B>,
+        y: &SMatrix<T, N, B>,
+        _cache: &(),
+        rx: &SMatrix<T, N, B>,
+        ry: &mut SMatrix<T, N, B>,
+        _r_cache: &mut (),
+    ) {
+        let columns = y
+            .as_slice()
+            .chunks_exact(N)
+            .zip(rx.as_slice().chunks_exact(N))
+            .zip(ry.as_mut_slice().chunks_exact_mut(N));
+        for ((yc, rxc), ryc) in columns {
+            softmax_jvp_column(yc, rxc, ryc);
+        }
+    }
+
+    #[inline]
+    fn r_backward<const B: usize>(
+        &self,
+        _params: &[T],
+        _v: &[T],
+        _x: &SMatrix<T, N, B>,
+        y: &SMatrix<T, N, B>,
+        _cache: &(),
+        rx: &SMatrix<T, N, B>,
+        _r_cache: &(),
+        dy: &SMatrix<T, N, B>,
+        rdy: &SMatrix<T, N, B>,
+        rdx: Option<&mut SMatrix<T, N, B>>,
+        _r_grad: &mut [T],
+    ) {
+        // dx = y (dy - s), s = <dy, y>; so
+        // R{dx} = R{y} (dy - s) + y (R{dy} - R{s}), R{s} = <R{dy}, y> + <dy, R{y}>.
+        let Some(rdx) = rdx else { return };
+        let mut ry = [T::zero(); N];
+        for b in 0..B {
+            let span = b * N..(b + 1) * N;
+            let yc = &y.as_slice()[span.clone()];
+            let dyc = &dy.as_slice()[span.clone()];
+            let rdyc = &rdy.as_slice()[span.clone()];
+            softmax_jvp_column(yc, &rx.as_slice()[span.clone()], &mut ry);
+            let s = dot(dyc, yc);
+            let rs = dot(rdyc, yc) + dot(dyc, &ry);
+            let out = &mut rdx.as_mut_slice()[span];
+            for i in 0..N {
+                out[i] = ry[i] * (dyc[i] - s) + yc[i] * (rdyc[i] - rs);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! # constnet
+//!
+//! Small neural networks whose shapes are checked by the compiler. Declare a
+//! network with [`network!`]; the macro generates a struct that owns its
+//! parameters as one flat array in PyTorch order, and straight-line forward,
+//! backward and second-order code that calls the tested layer functions of
+//! [`layer`]. No runtime tape, no heap, no dynamic dispatch: the same model
+//! trains on a PC and runs on a `no_std` microcontroller.
+//!
+//! ```
+//! use constnet::prelude::*;
+//!
+//! network! {
+//!     /// A 2-8-1 classifier for XOR (outputs a logit).
+//!     pub struct Xor {
+//!         hidden: Dense<2, 8>,
+//!         act: Tanh,
+//!         out: Dense<8, 1>,
+//!     }
+//! }
+//!
+//! let net = Xor::<f32>::seeded(7);
+//! assert_eq!(<Xor>::PARAMS, 33);
+//! let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
+//! let logits: SMatrix<f32, 1, 4> = net.forward(&x);
+//! assert!(logits.iter().all(|v| v.is_finite()));
+//! ```
+//!
+//! Modules, in the order data flows: [`data`] (data sets and minibatches),
+//! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
+//! (optimizers), [`train`] (the training loop and its observers),
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`].
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+// Lets generated code name this crate as `::constnet` from inside it too.
+extern crate self as constnet;
+
+pub mod data;
+pub mod error;
+pub mod init;
+pub mod layer;
+pub mod loss;
+pub mod math;
+pub mod metrics;
+pub mod network;
+pub mod optim;
+pub mod rng;
+pub mod scalar;
+pub mod train;
+
+pub use constnet_macros::network;
+pub use error::{Error, Result};
+pub use nalgebra;
+
+/// Everything a typical program needs: `use constnet::prelude::*;`.
+pub mod prelude {
+    pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
+    pub use crate::error::{Error, Result};
+    pub use crate::init::Init;
+    pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
+    pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
+    pub use crate::metrics::{accuracy, binary_accuracy};
+    pub use crate::network::Network;
+    pub use crate::optim::{Optimizer, Sgd, SgdConfig};
+    pub use crate::rng::Rng;
+    pub use crate::scalar::Float;
+    #[cfg(feature = "std")]
+    pub use crate::train::History;
+    pub use crate::train::{
+        Control, EachEpoch, EpochReport, Observer, StopReason, TrainConfig, TrainReport, Trainer,
+    };
+    pub use constnet_macros::network;
+    pub use nalgebra::{SMatrix, SVector};
+}
+
+/// What generated code names, by absolute path (`::constnet::__private::...`),
+/// so that shadowing `Option`, `f32` or `SMatrix` in user code cannot break it.
+/// Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::init::Init;
+    pub use crate::layer::{
+        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
+        TensorShape, Zeroed,
+    };
+    pub use crate::network::{LayerInfo, Network};
+    pub use crate::rng::Rng;
+    pub use crate::scalar::Float;
+    pub use core::clone::Clone;
+    pub use core::cmp::PartialEq;
+    pub use core::fmt::Debug;
+    pub use core::option::Option::{self, None, Some};
+    pub use core::primitive::{f32, u64, usize};
+    pub use nalgebra::SMatrix;
+
+    /// The sum of a list of sizes, usable in array lengths.
+    #[must_use]
+    pub const fn const_sum(values: &[usize]) -> usize {
+        let mut total = 0;
+        let mut i = 0;
+        while i < values.len() {
+            total += values[i];
+            i += 1;
+        }
+        total
+    }
+}
+
+/// The README's code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

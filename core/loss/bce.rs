@@ -1,0 +1,174 @@
+//! Binary cross-entropy, on probabilities ([`Bce`], PyTorch's `BCELoss`) and
+//! on logits ([`BceWithLogits`], PyTorch's `BCEWithLogitsLoss`).
+//!
+//! On probabilities p: `l = -(t ln p + (1 - t) ln(1 - p))` with each
+//! logarithm clamped at -100 as PyTorch does, gradient
+//! `(p - t) / max(p (1 - p), 1e-12)`, second derivative
+//! `t / p^2 + (1 - t) / (1 - p)^2` (denominators clamped the same way).
+//!
+//! On logits z: `l = max(z, 0) - z t + ln(1 + e^-|z|)`, which never
+//! overflows; gradient `sigmoid(z) - t`, second derivative
+//! `sigmoid(z)(1 - sigmoid(z))`. Both are averaged over all `B * O` elements.
+
+use nalgebra::SMatrix;
+
+use super::{Loss, check_vector_target};
+use crate::error::Result;
+use crate::math;
+use crate::scalar::Float;
+
+/// Binary cross-entropy on probabilities in `[0, 1]` (after a `Sigmoid` layer).
+///
+/// Prefer [`BceWithLogits`] on a linear output: it is exact where this
+/// one must clamp.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bce;
+
+/// Binary cross-entropy on logits: sigmoid and log fused, stable for every z.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BceWithLogits;
+
+/// PyTorch's floor for `ln p` in `BCELoss`.
+const LOG_FLOOR: f64 = -100.0;
+/// PyTorch's floor for `p (1 - p)` in `BCELoss`'s backward.
+const DENOMINATOR_FLOOR: f64 = 1e-12;
+
+#[inline]
+fn clamped_ln<T: Float>(p: T) -> T {
+    let floor = T::of_f64(LOG_FLOOR);
+    if p <= T::zero() {
+        return floor;
+    }
+    let l = math::ln(p);
+    if l < floor { floor } else { l }
+}
+
+#[inline]
+fn floored<T: Float>(v: T, floor: f64) -> T {
+    let floor = T::of_f64(floor);
+    if v < floor { floor } else { v }
+}
+
+impl<T: Float, const O: usize> Loss<T, O> for Bce {
+    type Target = [T; O];
+
+    fn check_target(&self, target: &[T; O]) -> Result<()> {
+        check_vector_target(target, 0.0, 1.0)
+    }
+
+    #[inline]
+    fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[[T; O]; B]) -> T {
+        let mut sum = T::zero();
+        for (p, t) in output.as_slice().chunks_exact(O).zip(targets) {
+            for (&p, &t) in p.iter().zip(t) {
+                sum -= t * clamped_ln(p) + (T::one() - t) * clamped_ln(T::one() - p);
+            }
+        }
+        sum / T::of_usize(B * O)
+    }
+
+    #[inline]
+    fn loss_and_gradient<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[[T; O]; B],
+        gradient: &mut SMatrix<T, O, B>,
+    ) -> T {
+        let n = T::of_usize(B * O);
+        let mut sum = T::zero();
+        let columns = output
+            .as_slice()
+            .chunks_exact(O)
+            .zip(gradient.as_mut_slice().chunks_exact_mut(O));
+        for ((p, g), t) in columns.zip(targets) {
+            for ((&p, g), &t) in p.iter().zip(g).zip(t) {
+                sum -= t * clamped_ln(p) + (T::one() - t) * clamped_ln(T::one() - p);
+                *g = (p - t) / floored(p * (T::one() - p), DENOMINATOR_FLOOR) / n;
+            }
+        }
+        sum / n
+    }
+
+    #[inline]
+    fn hessian_product<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[[T; O]; B],
+        direction: &SMatrix<T, O, B>,
+        product: &mut SMatrix<T, O, B>,
+    ) {
+        let n = T::of_usize(B * O);
+        let columns = output
+            .as_slice()
+            .chunks_exact(O)
+            .zip(direction.as_slice().chunks_exact(O));
+        for (((p, d), t), out) in columns
+            .zip(targets)
+            .zip(product.as_mut_slice().chunks_exact_mut(O))
+        {
+            for (((&p, &d), &t), out) in p.iter().zip(d).zip(t).zip(out) {
+                let q = T::one() - p;
+                let h = t / floored(p * p, DENOMINATOR_FLOOR)
+                    + (T::one() - t) / floored(q * q, DENOMINATOR_FLOOR);
+                *out = h * d / n;
+            }
+        }
+    }
+}
+
+impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
+    type Target = [T; O];
+
+    fn check_target(&self, target: &[T; O]) -> Result<()> {
+        check_vector_target(target, 0.0, 1.0)
+    }
+
+    #[inline]
+    fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[[T; O]; B]) -> T {
+        let mut sum = T::zero();
+        for (z, t) in output.as_slice().chunks_exact(O).zip(targets) {
+            for (&z, &t) in z.iter().zip(t) {
+                sum += math::softplus(z) - z * t;
+            }
+        }
+        sum / T::of_usize(B * O)
+    }
+
+    #[inline]
+    fn loss_and_gradient<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[[T; O]; B],
+        gradient: &mut SMatrix<T, O, B>,
+    ) -> T {
+        let n = T::of_usize(B * O);
+        let mut sum = T::zero();
+        let columns = output
+            .as_slice()
+            .chunks_exact(O)
+            .zip(gradient.as_mut_slice().chunks_exact_mut(O));
+        for ((z, g), t) in columns.zip(targets) {
+            for ((&z, g), &t) in z.iter().zip(g).zip(t) {
+                sum += math::softplus(z) - z * t;
+                *g = (math::sigmoid(z) - t) / n;
+            }
+        }
+        sum / n
+    }
+
+    #[inline]
+    fn hessian_product<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        _targets: &[[T; O]; B],
+        direction: &SMatrix<T, O, B>,
+        product: &mut SMatrix<T, O, B>,
+    ) {
+        let n = T::of_usize(B * O);
+        let pairs = output.as_slice().iter().zip(direction.as_slice());
+        for ((&z, &d), out) in pairs.zip(product.as_mut_slice()) {
+            let s = math::sigmoid(z);
+            *out = s * (T::one() - s) * d / n;
+        }
+    }
+}

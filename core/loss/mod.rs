@@ -1,0 +1,78 @@
+//! Loss functions: value, gradient and Hessian-vector product with respect
+//! to the network's output, each the mean over the batch (PyTorch's
+//! `reduction = "mean"`).
+//!
+//! | loss | PyTorch | target per sample | mean over |
+//! |---|---|---|---|
+//! | [`Mse`] | `MSELoss` | `[T; O]` | all `B * O` elements |
+//! | [`Bce`] | `BCELoss` (on probabilities, log clamped at -100) | `[T; O]` in [0, 1] | all elements |
+//! | [`BceWithLogits`] | `BCEWithLogitsLoss` | `[T; O]` in [0, 1] | all elements |
+//! | [`CrossEntropy`] | `CrossEntropyLoss` with class indices | `usize` class | the batch |
+//! | [`CrossEntropyOneHot`] | `CrossEntropyLoss` with probabilities | `[T; O]` (one-hot or soft) | the batch |
+//!
+//! The Hessian-vector product with respect to the output is what the
+//! R-operator needs at the top of the network: `R{dL/dy} = H_y R{y}`.
+
+mod bce;
+mod cross_entropy;
+mod mse;
+
+pub use bce::{Bce, BceWithLogits};
+pub use cross_entropy::{CrossEntropy, CrossEntropyOneHot};
+pub use mse::Mse;
+
+use nalgebra::SMatrix;
+
+use crate::error::Result;
+use crate::scalar::Float;
+
+/// A loss on a network's output of width `O`.
+pub trait Loss<T: Float, const O: usize> {
+    /// What one sample's target is: `[T; O]` for regression and one-hot,
+    /// `usize` for a class index.
+    type Target: Copy + core::fmt::Debug;
+
+    /// Checks that a target is valid for this loss (finite, in range).
+    /// Training validates every target with it before the first step.
+    fn check_target(&self, target: &Self::Target) -> Result<()>;
+
+    /// The mean loss over the batch.
+    fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[Self::Target; B]) -> T;
+
+    /// The mean loss, and its gradient with respect to `output` written into
+    /// `gradient` (overwritten).
+    fn loss_and_gradient<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[Self::Target; B],
+        gradient: &mut SMatrix<T, O, B>,
+    ) -> T;
+
+    /// The Hessian of the mean loss with respect to `output`, applied to
+    /// `direction`, written into `product` (overwritten).
+    fn hessian_product<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[Self::Target; B],
+        direction: &SMatrix<T, O, B>,
+        product: &mut SMatrix<T, O, B>,
+    );
+}
+
+/// Checks that every element of a vector target is finite and in `[low, high]`.
+pub(crate) fn check_vector_target<T: Float, const O: usize>(
+    target: &[T; O],
+    low: f64,
+    high: f64,
+) -> Result<()> {
+    for &t in target {
+        let t = t.to_f64();
+        crate::error::check_param(
+            "target",
+            t,
+            (low..=high).contains(&t),
+            "a target value must be finite and in range",
+        )?;
+    }
+    Ok(())
+}

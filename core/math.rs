@@ -1,0 +1,248 @@
+//! The one shim through which every transcendental function passes.
+//!
+//! All of constnet calls `math::exp`, `math::tanh`, ... instead of the
+//! inherent `f32::exp` (which does not exist without `std`) or nalgebra's
+//! `ComplexField::exp` (which switches implementation with the `std`
+//! feature). Everything lands in the pure-Rust `libm` crate, so a network
+//! computes bit-identical results in `std` and `no_std` builds and on every
+//! platform. The approach follows glam's `f32/math.rs`.
+
+use crate::scalar::Float;
+
+/// Transcendental functions of a scalar, implemented with `libm`.
+///
+/// This is the hook [`Float`] uses; call the free functions of this module
+/// (`math::exp(x)`) rather than these methods.
+pub trait Libm: Copy {
+    /// e^x.
+    #[must_use]
+    fn libm_exp(self) -> Self;
+    /// Natural logarithm.
+    #[must_use]
+    fn libm_ln(self) -> Self;
+    /// ln(1 + x), accurate for small x.
+    #[must_use]
+    fn libm_ln_1p(self) -> Self;
+    /// e^x - 1, accurate for small x.
+    #[must_use]
+    fn libm_exp_m1(self) -> Self;
+    /// Hyperbolic tangent.
+    #[must_use]
+    fn libm_tanh(self) -> Self;
+    /// Square root (correctly rounded).
+    #[must_use]
+    fn libm_sqrt(self) -> Self;
+    /// x^y.
+    #[must_use]
+    fn libm_pow(self, y: Self) -> Self;
+    /// Sine.
+    #[must_use]
+    fn libm_sin(self) -> Self;
+    /// Cosine.
+    #[must_use]
+    fn libm_cos(self) -> Self;
+    /// Absolute value.
+    #[must_use]
+    fn libm_abs(self) -> Self;
+    /// Round toward negative infinity.
+    #[must_use]
+    fn libm_floor(self) -> Self;
+    /// Error function.
+    #[must_use]
+    fn libm_erf(self) -> Self;
+    /// Inverse-free helper: erfc, the complementary error function.
+    #[must_use]
+    fn libm_erfc(self) -> Self;
+}
+
+macro_rules! impl_libm {
+    ($t:ty, $exp:ident, $ln:ident, $ln_1p:ident, $exp_m1:ident, $tanh:ident, $sqrt:ident,
+     $pow:ident, $sin:ident, $cos:ident, $abs:ident, $floor:ident, $erf:ident, $erfc:ident) => {
+        impl Libm for $t {
+            #[inline]
+            fn libm_exp(self) -> Self {
+                libm::$exp(self)
+            }
+            #[inline]
+            fn libm_ln(self) -> Self {
+                libm::$ln(self)
+            }
+            #[inline]
+            fn libm_ln_1p(self) -> Self {
+                libm::$ln_1p(self)
+            }
+            #[inline]
+            fn libm_exp_m1(self) -> Self {
+                libm::$exp_m1(self)
+            }
+            #[inline]
+            fn libm_tanh(self) -> Self {
+                libm::$tanh(self)
+            }
+            #[inline]
+            fn libm_sqrt(self) -> Self {
+                libm::$sqrt(self)
+            }
+            #[inline]
+            fn libm_pow(self, y: Self) -> Self {
+                libm::$pow(self, y)
+            }
+            #[inline]
+            fn libm_sin(self) -> Self {
+                libm::$sin(self)
+            }
+            #[inline]
+            fn libm_cos(self) -> Self {
+                libm::$cos(self)
+            }
+            #[inline]
+            fn libm_abs(self) -> Self {
+                libm::$abs(self)
+            }
+            #[inline]
+            fn libm_floor(self) -> Self {
+                libm::$floor(self)
+            }
+            #[inline]
+            fn libm_erf(self) -> Self {
+                libm::$erf(self)
+            }
+            #[inline]
+            fn libm_erfc(self) -> Self {
+                libm::$erfc(self)
+            }
+        }
+    };
+}
+
+impl_libm!(
+    f32, expf, logf, log1pf, expm1f, tanhf, sqrtf, powf, sinf, cosf, fabsf, floorf, erff, erfcf
+);
+impl_libm!(
+    f64, exp, log, log1p, expm1, tanh, sqrt, pow, sin, cos, fabs, floor, erf, erfc
+);
+
+/// e^x.
+#[inline]
+pub fn exp<T: Float>(x: T) -> T {
+    x.libm_exp()
+}
+
+/// Natural logarithm ln x.
+#[inline]
+pub fn ln<T: Float>(x: T) -> T {
+    x.libm_ln()
+}
+
+/// ln(1 + x), accurate near x = 0.
+#[inline]
+pub fn ln_1p<T: Float>(x: T) -> T {
+    x.libm_ln_1p()
+}
+
+/// e^x - 1, accurate near x = 0.
+#[inline]
+pub fn exp_m1<T: Float>(x: T) -> T {
+    x.libm_exp_m1()
+}
+
+/// Hyperbolic tangent.
+#[inline]
+pub fn tanh<T: Float>(x: T) -> T {
+    x.libm_tanh()
+}
+
+/// Square root, correctly rounded.
+#[inline]
+pub fn sqrt<T: Float>(x: T) -> T {
+    x.libm_sqrt()
+}
+
+/// x raised to the power y.
+#[inline]
+pub fn pow<T: Float>(x: T, y: T) -> T {
+    x.libm_pow(y)
+}
+
+/// Sine.
+#[inline]
+pub fn sin<T: Float>(x: T) -> T {
+    x.libm_sin()
+}
+
+/// Cosine.
+#[inline]
+pub fn cos<T: Float>(x: T) -> T {
+    x.libm_cos()
+}
+
+/// Absolute value.
+#[inline]
+pub fn abs<T: Float>(x: T) -> T {
+    x.libm_abs()
+}
+
+/// Largest integer not greater than x.
+#[inline]
+pub fn floor<T: Float>(x: T) -> T {
+    x.libm_floor()
+}
+
+/// The error function erf x.
+#[inline]
+pub fn erf<T: Float>(x: T) -> T {
+    x.libm_erf()
+}
+
+/// The complementary error function erfc x = 1 - erf x.
+#[inline]
+pub fn erfc<T: Float>(x: T) -> T {
+    x.libm_erfc()
+}
+
+/// The logistic sigmoid 1 / (1 + e^-x), evaluated without overflow for
+/// either sign of x.
+#[inline]
+pub fn sigmoid<T: Float>(x: T) -> T {
+    if x >= T::zero() {
+        T::one() / (T::one() + exp(-x))
+    } else {
+        let e = exp(x);
+        e / (T::one() + e)
+    }
+}
+
+/// softplus(x) = ln(1 + e^x), evaluated without overflow: max(x, 0) + ln(1 + e^-|x|).
+#[inline]
+pub fn softplus<T: Float>(x: T) -> T {
+    let positive = if x > T::zero() { x } else { T::zero() };
+    positive + ln_1p(exp(-abs(x)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_is_symmetric_and_saturates_without_overflow() {
+        for &x in &[-800.0_f64, -30.0, -1.5, 0.0, 0.7, 40.0, 800.0] {
+            let s = sigmoid(x);
+            assert!((s + sigmoid(-x) - 1.0).abs() < 1e-15, "x = {x}");
+            assert!(s.is_finite());
+        }
+        assert_eq!(sigmoid(0.0_f64), 0.5);
+    }
+
+    #[test]
+    fn softplus_matches_the_naive_formula_where_that_is_safe() {
+        for &x in &[-3.0_f64, -1.0, 0.0, 0.5, 3.0] {
+            let naive = (1.0 + x.exp()).ln();
+            assert!((softplus(x) - naive).abs() < 1e-14, "x = {x}");
+        }
+        // Far left, softplus(x) = e^x (1 - e^x / 2 + ...): relative accuracy kept.
+        let x = -20.0_f64;
+        assert!((softplus(x) / x.exp() - 1.0).abs() < 1e-8);
+        assert_eq!(softplus(1000.0_f64), 1000.0);
+        assert!(softplus(-1000.0_f64) >= 0.0);
+    }
+}

@@ -1,0 +1,44 @@
+//! Optimizers on the flat parameter vector.
+//!
+//! Every optimizer implements [`Optimizer`] for a fixed parameter count `P`,
+//! so its state (momentum buffers, moment estimates) is an array sized at
+//! compile time: no heap, and a training loop takes any optimizer.
+//! Hyper-parameters are checked when the optimizer is built; a bad value is
+//! an [`Error`](crate::Error), never a NaN later.
+
+mod sgd;
+
+pub use sgd::{Sgd, SgdConfig};
+
+use crate::error::Result;
+use crate::scalar::Float;
+
+/// An update rule for a flat vector of `P` parameters.
+pub trait Optimizer<T: Float, const P: usize> {
+    /// Updates `params` in place from the gradient `grad` of the loss.
+    fn step(&mut self, params: &mut [T; P], grad: &[T; P]);
+
+    /// The current learning rate.
+    fn learning_rate(&self) -> f64;
+
+    /// Sets the learning rate (schedules and curvature monitors use this).
+    fn set_learning_rate(&mut self, lr: f64) -> Result<()>;
+
+    /// Called by the training loop at the end of every epoch; schedules
+    /// advance here. Default: nothing.
+    fn end_epoch(&mut self) {}
+
+    /// Clears the optimizer's state (momentum, moments, step count) as if no
+    /// step had been taken.
+    fn reset(&mut self);
+}
+
+/// Checks a learning rate: finite and non-negative.
+pub(crate) fn check_learning_rate(lr: f64) -> Result<()> {
+    crate::error::check_param(
+        "lr",
+        lr,
+        lr.is_finite() && lr >= 0.0,
+        "must be finite and >= 0",
+    )
+}

@@ -1,0 +1,171 @@
+//! Stochastic gradient descent with momentum, dampening, Nesterov momentum
+//! and weight decay, exactly PyTorch's `torch.optim.SGD`:
+//!
+//! ```text
+//! g  = grad + weight_decay * p
+//! if momentum != 0:
+//!     buf = g                                  on the first step
+//!     buf = momentum * buf + (1 - dampening) * g   afterwards
+//!     g   = g + momentum * buf   if nesterov, else buf
+//! p  = p - lr * g
+//! ```
+
+use super::{Optimizer, check_learning_rate};
+use crate::error::{Error, Result, check_param};
+use crate::scalar::Float;
+
+/// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with
+/// learning rate 0.01.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SgdConfig {
+    /// Learning rate, >= 0. Default: 0.01.
+    pub lr: f64,
+    /// Momentum factor, in [0, 1). Default: 0.
+    pub momentum: f64,
+    /// Dampening of the momentum's gradient term, in [0, 1]. Default: 0.
+    pub dampening: f64,
+    /// L2 penalty added to the gradient, >= 0. Default: 0.
+    pub weight_decay: f64,
+    /// Nesterov momentum; requires momentum > 0 and dampening = 0. Default: false.
+    pub nesterov: bool,
+}
+
+impl Default for SgdConfig {
+    fn default() -> Self {
+        Self {
+            lr: 0.01,
+            momentum: 0.0,
+            dampening: 0.0,
+            weight_decay: 0.0,
+            nesterov: false,
+        }
+    }
+}
+
+impl SgdConfig {
+    /// Checks every hyper-parameter and their combination.
+    pub fn validate(&self) -> Result<()> {
+        check_learning_rate(self.lr)?;
+        check_param(
+            "momentum",
+            self.momentum,
+            (0.0..1.0).contains(&self.momentum),
+            "must be in [0, 1)",
+        )?;
+        check_param(
+            "dampening",
+            self.dampening,
+            (0.0..=1.0).contains(&self.dampening),
+            "must be in [0, 1]",
+        )?;
+        check_param(
+            "weight_decay",
+            self.weight_decay,
+            self.weight_decay.is_finite() && self.weight_decay >= 0.0,
+            "must be finite and >= 0",
+        )?;
+        if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
+            return Err(Error::IncompatibleOptions {
+                reason: "nesterov requires momentum > 0 and dampening = 0",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Stochastic gradient descent over `P` parameters, PyTorch semantics.
+///
+/// ```
+/// use constnet::optim::{Optimizer, Sgd, SgdConfig};
+/// let mut sgd = Sgd::<f64, 2>::new(SgdConfig { lr: 0.1, momentum: 0.9, ..SgdConfig::default() })?;
+/// let mut p = [1.0, -1.0];
+/// sgd.step(&mut p, &[0.5, 0.5]); // first step: buffer = gradient
+/// assert_eq!(p, [0.95, -1.05]);
+/// sgd.step(&mut p, &[0.5, 0.5]); // buffer = 0.9 * 0.5 + 0.5 = 0.95
+/// assert!((p[0] - 0.855).abs() < 1e-12);
+/// # Ok::<(), constnet::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sgd<T, const P: usize> {
+    config: SgdConfig,
+    momentum_buffer: [T; P],
+    has_buffer: bool,
+}
+
+impl<T: Float, const P: usize> Sgd<T, P> {
+    /// SGD with the given hyper-parameters, checked.
+    pub fn new(config: SgdConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(Self {
+            config,
+            momentum_buffer: [T::zero(); P],
+            has_buffer: false,
+        })
+    }
+
+    /// Plain SGD with learning rate `lr`.
+    pub fn with_lr(lr: f64) -> Result<Self> {
+        Self::new(SgdConfig {
+            lr,
+            ..SgdConfig::default()
+        })
+    }
+
+    /// The hyper-parameters.
+    #[must_use]
+    pub const fn config(&self) -> &SgdConfig {
+        &self.config
+    }
+
+    /// The momentum buffer (all zero before the first step).
+    #[must_use]
+    pub const fn momentum_buffer(&self) -> &[T; P] {
+        &self.momentum_buffer
+    }
+}
+
+impl<T: Float, const P: usize> Optimizer<T, P> for Sgd<T, P> {
+    #[inline]
+    fn step(&mut self, params: &mut [T; P], grad: &[T; P]) {
+        let lr = T::of_f64(self.config.lr);
+        let weight_decay = T::of_f64(self.config.weight_decay);
+        let momentum = T::of_f64(self.config.momentum);
+        let keep = T::one() - T::of_f64(self.config.dampening);
+        let decay = self.config.weight_decay != 0.0;
+        if self.config.momentum == 0.0 {
+            for (p, &g) in params.iter_mut().zip(grad) {
+                let g = if decay { g + weight_decay * *p } else { g };
+                *p -= lr * g;
+            }
+            return;
+        }
+        let first = !self.has_buffer;
+        self.has_buffer = true;
+        let nesterov = self.config.nesterov;
+        for ((p, &g), buf) in params
+            .iter_mut()
+            .zip(grad)
+            .zip(self.momentum_buffer.iter_mut())
+        {
+            let g = if decay { g + weight_decay * *p } else { g };
+            *buf = if first { g } else { momentum * *buf + keep * g };
+            let direction = if nesterov { g + momentum * *buf } else { *buf };
+            *p -= lr * direction;
+        }
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
+        check_learning_rate(lr)?;
+        self.config.lr = lr;
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.momentum_buffer = [T::zero(); P];
+        self.has_buffer = false;
+    }
+}

@@ -1,0 +1,123 @@
+//! The scalar types a network computes in: `f32` (the default) and `f64`.
+//!
+//! Generated code and every layer are generic over [`Float`]. The trait
+//! extends nalgebra's `RealField` so matrices of `T` have the full nalgebra
+//! API, and adds the exact conversions and constants the numerics need.
+//! Transcendental functions are not called through this trait but through
+//! [`crate::math`], so results do not depend on the `std` feature.
+
+use core::fmt::{Debug, Display};
+
+use crate::math::Libm;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point scalar a network can be computed in: `f32` or `f64`.
+///
+/// Sealed: the numerics (tolerances, clamps, stable formulas) are written
+/// and tested for IEEE binary32 and binary64 only.
+pub trait Float:
+    nalgebra::RealField
+    + Copy
+    + Default
+    + Debug
+    + Display
+    + Send
+    + Sync
+    + Libm
+    + sealed::Sealed
+    + 'static
+{
+    /// Machine epsilon: the gap between 1 and the next representable value.
+    const EPSILON: Self;
+    /// The smallest positive normal value.
+    const MIN_POSITIVE: Self;
+    /// The largest finite value.
+    const MAX: Self;
+    /// A short name for messages and benchmarks: `"f32"` or `"f64"`.
+    const NAME: &'static str;
+
+    /// Converts from `f64`, rounding to nearest.
+    fn of_f64(value: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// Converts a count or index, rounding to nearest.
+    fn of_usize(value: usize) -> Self;
+    /// `true` when the value is neither infinite nor NaN.
+    fn finite(self) -> bool;
+}
+
+impl Float for f32 {
+    const EPSILON: Self = f32::EPSILON;
+    const MIN_POSITIVE: Self = f32::MIN_POSITIVE;
+    const MAX: Self = f32::MAX;
+    const NAME: &'static str = "f32";
+
+    #[inline]
+    fn of_f64(value: f64) -> Self {
+        value as f32
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    #[inline]
+    fn of_usize(value: usize) -> Self {
+        value as f32
+    }
+    #[inline]
+    fn finite(self) -> bool {
+        self.is_finite()
+    }
+}
+
+impl Float for f64 {
+    const EPSILON: Self = f64::EPSILON;
+    const MIN_POSITIVE: Self = f64::MIN_POSITIVE;
+    const MAX: Self = f64::MAX;
+    const NAME: &'static str = "f64";
+
+    #[inline]
+    fn of_f64(value: f64) -> Self {
+        value
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline]
+    fn of_usize(value: usize) -> Self {
+        value as f64
+    }
+    #[inline]
+    fn finite(self) -> bool {
+        self.is_finite()
+    }
+}
+
+/// `true` when every element of `values` is finite.
+#[inline]
+pub fn all_finite<T: Float>(values: &[T]) -> bool {
+    values.iter().all(|v| v.finite())
+}
+
+/// The Euclidean norm of a flat vector, accumulated in `f64`.
+#[inline]
+pub fn norm<T: Float>(values: &[T]) -> f64 {
+    let mut sum = 0.0;
+    for v in values {
+        let v = v.to_f64();
+        sum += v * v;
+    }
+    crate::math::sqrt(sum)
+}
+
+/// The dot product of two flat vectors of the same length, accumulated in `f64`.
+#[inline]
+pub fn dot<T: Float>(a: &[T], b: &[T]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x.to_f64() * y.to_f64()).sum()
+}

@@ -1,0 +1,613 @@
+//! The training loop: minibatch gradient descent with stopping criteria, a
+//! held-out set, early stopping, and observers.
+//!
+//! Each epoch shuffles the sample order with the seeded [`Rng`], then for
+//! every minibatch of `B` samples runs a training forward, the loss and its
+//! gradient, backward, the optimizer step and the buffer update. At the end
+//! of an epoch it computes the exact evaluation-mode mean loss on the whole
+//! training set (the empirical risk) and, if given, on the held-out set (an
+//! estimate of the expected risk), then checks, in this order:
+//!
+//! 1. the loss target (training loss at or below it),
+//! 2. the gradient tolerance (norm of the epoch's mean minibatch gradient at
+//!    or below it),
+//! 3. early stopping (held-out loss has not improved by `min_delta` for
+//!    `patience` epochs),
+//! 4. the epoch limit.
+//!
+//! A non-finite loss, gradient or updated parameter stops training with
+//! [`Error::NonFinite`] naming the step; the network keeps the last finite
+//! parameters. The same seed gives the same bits.
+
+mod observer;
+
+#[cfg(feature = "std")]
+pub use observer::History;
+pub use observer::{Control, EachEpoch, Observer, StepView};
+
+use nalgebra::SMatrix;
+
+use crate::data::{Dataset, LastBatch, shuffled_order};
+use crate::error::{Error, Result, check_param};
+use crate::layer::Zeroed;
+use crate::loss::Loss;
+use crate::network::Network;
+use crate::optim::Optimizer;
+use crate::rng::Rng;
+use crate::scalar::{Float, all_finite, norm};
+
+/// When to stop, and how to batch. `TrainConfig::default()` runs 100 epochs
+/// with no other criterion.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// Most epochs to run (>= 1). Default: 100.
+    pub max_epochs: usize,
+    /// Stop once the training loss is at or below this. Default: none.
+    pub loss_target: Option<f64>,
+    /// Stop once the norm of the epoch's mean minibatch gradient is at or
+    /// below this. Default: none.
+    pub gradient_tolerance: Option<f64>,
+    /// Early stopping: stop when the held-out loss has not improved for this
+    /// many epochs (needs a validation set). Default: none.
+    pub patience: Option<usize>,
+    /// Smallest decrease of the held-out loss that counts as an improvement.
+    /// Default: 0.
+    pub min_delta: f64,
+    /// With early stopping, restore the network of the best held-out epoch
+    /// before returning. Default: true.
+    pub restore_best: bool,
+    /// Seed of the shuffling. Default: 0.
+    pub seed: u64,
+    /// Handling of the last partial batch. Default: [`LastBatch::Fill`].
+    pub last_batch: LastBatch,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            max_epochs: 100,
+            loss_target: None,
+            gradient_tolerance: None,
+            patience: None,
+            min_delta: 0.0,
+            restore_best: true,
+            seed: 0,
+            last_batch: LastBatch::Fill,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Checks the settings.
+    pub fn validate(&self) -> Result<()> {
+        check_param(
+            "max_epochs",
+            self.max_epochs as f64,
+            self.max_epochs >= 1,
+            "must be at least 1",
+        )?;
+        if let Some(target) = self.loss_target {
+            check_param("loss_target", target, !target.is_nan(), "must not be NaN")?;
+        }
+        if let Some(tol) = self.gradient_tolerance {
+            check_param("gradient_tolerance", tol, tol >= 0.0, "must be >= 0")?;
+        }
+        if let Some(patience) = self.patience {
+            check_param(
+                "patience",
+                patience as f64,
+                patience >= 1,
+                "must be at least 1",
+            )?;
+        }
+        check_param(
+            "min_delta",
+            self.min_delta,
+            self.min_delta >= 0.0,
+            "must be >= 0",
+        )
+    }
+}
+
+/// Why training stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The epoch limit was reached.
+    MaxEpochs,
+    /// The training loss reached the target.
+    LossTarget,
+    /// The gradient norm fell to the tolerance.
+    GradientTolerance,
+    /// The held-out loss stopped improving.
+    EarlyStopping {
+        /// The epoch with the best held-out loss (0-based).
+        best_epoch: usize,
+    },
+    /// An observer asked to stop.
+    Observer,
+}
+
+/// The figures of one epoch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochReport {
+    /// The epoch (0-based).
+    pub epoch: usize,
+    /// Optimizer steps taken so far, over all epochs.
+    pub steps: usize,
+    /// Exact evaluation-mode mean loss over the whole training set at the
+    /// end of the epoch: the empirical risk.
+    pub train_loss: f64,
+    /// Mean of the training-mode minibatch losses seen during the epoch.
+    pub batch_loss: f64,
+    /// Norm of the mean minibatch gradient over the epoch.
+    pub gradient_norm: f64,
+    /// Exact evaluation-mode mean loss on the held-out set, if one was given:
+    /// an estimate of the expected risk.
+    pub validation_loss: Option<f64>,
+    /// The learning rate at the end of the epoch.
+    pub learning_rate: f64,
+}
+
+impl EpochReport {
+    /// Held-out loss minus training loss: the generalization gap between
+    /// expected and empirical risk, if a held-out set was given.
+    #[must_use]
+    pub fn risk_gap(&self) -> Option<f64> {
+        self.validation_loss.map(|v| v - self.train_loss)
+    }
+}
+
+/// The outcome of training.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainReport {
+    /// Epochs run.
+    pub epochs: usize,
+    /// Optimizer steps taken.
+    pub steps: usize,
+    /// Why training stopped.
+    pub stop: StopReason,
+    /// The last epoch's figures.
+    pub last_epoch: EpochReport,
+    /// Exact training loss of the network as returned (after restoring the
+    /// best epoch, if that happened).
+    pub final_loss: f64,
+    /// Held-out loss of the network as returned, if a held-out set was given.
+    pub final_validation_loss: Option<f64>,
+    /// The best held-out loss and its epoch, if a held-out set was given.
+    pub best_validation: Option<(usize, f64)>,
+}
+
+/// Applies an observer's request; returns whether it asked to stop.
+fn apply<T: Float, const P: usize>(
+    control: Control,
+    optimizer: &mut impl Optimizer<T, P>,
+) -> Result<bool> {
+    match control {
+        Control::Continue => Ok(false),
+        Control::Stop => Ok(true),
+        Control::SetLearningRate(lr) => optimizer.set_learning_rate(lr).map(|()| false),
+    }
+}
+
+/// What one epoch's pass over the minibatches produced.
+struct EpochPass {
+    loss_sum: f64,
+    batches: usize,
+    observer_stop: bool,
+}
+
+/// The training loop's working memory, created once on the stack.
+struct Scratch<
+    T: Float,
+    N: Network<T, I, O, P>,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+> {
+    cache: N::Cache<B>,
+    d_output: SMatrix<T, O, B>,
+    grad: [T; P],
+    grad_sum: [T; P],
+    step: usize,
+}
+
+impl<
+    T: Float,
+    N: Network<T, I, O, P>,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+> Scratch<T, N, I, O, P, B>
+{
+    fn new() -> Self {
+        Self {
+            cache: N::Cache::<B>::zeroed(),
+            d_output: SMatrix::zeros(),
+            grad: [T::zero(); P],
+            grad_sum: [T::zero(); P],
+            step: 0,
+        }
+    }
+
+    fn mean_gradient_norm(&mut self, batches: usize) -> f64 {
+        norm(&self.grad_sum) / batches.max(1) as f64
+    }
+}
+
+/// Tracks the best held-out loss for early stopping.
+struct EarlyStopping<N> {
+    patience: Option<usize>,
+    min_delta: f64,
+    keep_best: bool,
+    best: Option<(usize, f64)>,
+    best_net: Option<N>,
+}
+
+impl<N: Clone> EarlyStopping<N> {
+    fn new(patience: Option<usize>, min_delta: f64, restore_best: bool) -> Self {
+        Self {
+            patience,
+            min_delta,
+            keep_best: patience.is_some() && restore_best,
+            best: None,
+            best_net: None,
+        }
+    }
+
+    /// Records an epoch's held-out loss; returns the best epoch when training
+    /// should stop.
+    fn update(&mut self, epoch: usize, loss: f64, net: &N) -> Option<usize> {
+        if self
+            .best
+            .is_none_or(|(_, best)| loss < best - self.min_delta)
+        {
+            self.best = Some((epoch, loss));
+            if self.keep_best {
+                self.best_net = Some(net.clone());
+            }
+            return None;
+        }
+        let (best_epoch, _) = self.best?;
+        (epoch - best_epoch >= self.patience?).then_some(best_epoch)
+    }
+
+    fn take_best(&mut self) -> Option<(N, f64)> {
+        Some((self.best_net.take()?, self.best?.1))
+    }
+}
+
+/// Exact evaluation-mode mean loss of `net` over every sample of `data`
+/// (inference forward, in batches of 8 and then single samples), summed in `f64`.
+pub fn mean_loss<T, N, L, const I: usize, const O: usize, const P: usize>(
+    net: &N,
+    loss: &L,
+    data: &Dataset<'_, T, I, L::Target>,
+) -> f64
+where
+    T: Float,
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+{
+    const CHUNK: usize = 8;
+    let n = data.len();
+    let mut sum = 0.0;
+    let full = n / CHUNK;
+    for c in 0..full {
+        let indices: [usize; CHUNK] = core::array::from_fn(|k| c * CHUNK + k);
+        let (x, t) = data.gather(&indices);
+        sum += net.evaluate(loss, &x, &t).to_f64() * CHUNK as f64;
+    }
+    for i in full * CHUNK..n {
+        let (x, t) = data.gather(&[i]);
+        sum += net.evaluate(loss, &x, &t).to_f64();
+    }
+    sum / n as f64
+}
+
+/// Minibatch training with batch size `B` and an [`Observer`].
+///
+/// ```
+/// use constnet::prelude::*;
+/// network! {
+///     /// y = 2x - 1, one weight and one bias.
+///     pub struct Line { fc: Dense<1, 1> }
+/// }
+/// let xs: Vec<[f64; 1]> = (0..16).map(|i| [i as f64 / 16.0]).collect();
+/// let ys: Vec<[f64; 1]> = xs.iter().map(|x| [2.0 * x[0] - 1.0]).collect();
+/// let data = Dataset::new(&xs, &ys)?;
+/// let mut net = Line::<f64>::seeded(1);
+/// let mut sgd = Sgd::new(SgdConfig { lr: 0.5, ..SgdConfig::default() })?;
+/// let config = TrainConfig { max_epochs: 2000, loss_target: Some(1e-10), ..TrainConfig::default() };
+/// let report = Trainer::<4>::new(config)?.fit(&mut net, &Mse, &mut sgd, &data, None)?;
+/// assert_eq!(report.stop, StopReason::LossTarget);
+/// assert!((net.parameters()[0] - 2.0).abs() < 1e-4);
+/// # Ok::<(), constnet::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Trainer<const B: usize, Obs = ()> {
+    config: TrainConfig,
+    observer: Obs,
+}
+
+impl<const B: usize> Trainer<B, ()> {
+    /// A trainer with the given settings, checked, and no observer.
+    pub fn new(config: TrainConfig) -> Result<Self> {
+        const { assert!(B > 0, "the batch size B must be at least 1") };
+        config.validate()?;
+        Ok(Self {
+            config,
+            observer: (),
+        })
+    }
+}
+
+impl<const B: usize, Obs> Trainer<B, Obs> {
+    /// The same trainer reporting to `observer` (pass `&mut observer` to keep it).
+    pub fn observer<Next>(self, observer: Next) -> Trainer<B, Next> {
+        Trainer {
+            config: self.config,
+            observer,
+        }
+    }
+
+    /// The settings.
+    pub const fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The observer.
+    pub const fn observer_ref(&self) -> &Obs {
+        &self.observer
+    }
+
+    /// Trains `net` on `train` (and reports `validation` each epoch), with an
+    /// order buffer on the heap.
+    #[cfg(feature = "std")]
+    pub fn fit<T, N, L, Opt, const I: usize, const O: usize, const P: usize>(
+        &mut self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut Opt,
+        train: &Dataset<'_, T, I, L::Target>,
+        validation: Option<&Dataset<'_, T, I, L::Target>>,
+    ) -> Result<TrainReport>
+    where
+        T: Float,
+        N: Network<T, I, O, P>,
+        L: Loss<T, O>,
+        Opt: Optimizer<T, P>,
+        Obs: Observer<T>,
+    {
+        let mut order = std::vec![0usize; train.len()];
+        self.fit_with_order(net, loss, optimizer, train, validation, &mut order)
+    }
+
+    /// Trains without a heap: `order` must have one slot per training sample
+    /// and receives each epoch's shuffled sample order.
+    pub fn fit_with_order<T, N, L, Opt, const I: usize, const O: usize, const P: usize>(
+        &mut self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut Opt,
+        train: &Dataset<'_, T, I, L::Target>,
+        validation: Option<&Dataset<'_, T, I, L::Target>>,
+        order: &mut [usize],
+    ) -> Result<TrainReport>
+    where
+        T: Float,
+        N: Network<T, I, O, P>,
+        L: Loss<T, O>,
+        Opt: Optimizer<T, P>,
+        Obs: Observer<T>,
+    {
+        self.check_inputs(loss, train, validation, order)?;
+        let config = self.config;
+        let mut rng = Rng::seed_from(config.seed);
+        let mut scratch = Scratch::<T, N, I, O, P, B>::new();
+        let mut early = EarlyStopping::new(config.patience, config.min_delta, config.restore_best);
+        let mut last_epoch = None;
+        let mut stop = StopReason::MaxEpochs;
+
+        for epoch in 0..config.max_epochs {
+            shuffled_order(order, &mut rng);
+            let pass = self.run_epoch(net, loss, optimizer, train, order, epoch, &mut scratch)?;
+            optimizer.end_epoch();
+
+            let train_loss = mean_loss(&*net, loss, train);
+            if !train_loss.is_finite() {
+                return Err(Error::NonFinite {
+                    what: "loss",
+                    epoch,
+                    step: scratch.step,
+                    loss: train_loss,
+                });
+            }
+            let report = EpochReport {
+                epoch,
+                steps: scratch.step,
+                train_loss,
+                batch_loss: pass.loss_sum / pass.batches.max(1) as f64,
+                gradient_norm: scratch.mean_gradient_norm(pass.batches),
+                validation_loss: validation.map(|v| mean_loss(&*net, loss, v)),
+                learning_rate: optimizer.learning_rate(),
+            };
+            last_epoch = Some(report);
+            let observer_stop = match self.observer.after_epoch(&report) {
+                Control::Continue => pass.observer_stop,
+                Control::Stop => true,
+                Control::SetLearningRate(lr) => {
+                    optimizer.set_learning_rate(lr)?;
+                    pass.observer_stop
+                }
+            };
+            let early_stop = report
+                .validation_loss
+                .and_then(|v| early.update(epoch, v, net));
+
+            if observer_stop {
+                stop = StopReason::Observer;
+            } else if config
+                .loss_target
+                .is_some_and(|target| train_loss <= target)
+            {
+                stop = StopReason::LossTarget;
+            } else if config
+                .gradient_tolerance
+                .is_some_and(|tol| report.gradient_norm <= tol)
+            {
+                stop = StopReason::GradientTolerance;
+            } else if let Some(best_epoch) = early_stop {
+                stop = StopReason::EarlyStopping { best_epoch };
+            } else {
+                continue;
+            }
+            break;
+        }
+
+        // `max_epochs >= 1` was checked, so at least one epoch ran.
+        let last_epoch = last_epoch.ok_or(Error::Numerical {
+            reason: "no epoch ran",
+        })?;
+        let mut final_loss = last_epoch.train_loss;
+        let mut final_validation_loss = last_epoch.validation_loss;
+        if let StopReason::EarlyStopping { .. } = stop
+            && let Some((best_net, best_loss)) = early.take_best()
+        {
+            *net = best_net;
+            final_loss = mean_loss(&*net, loss, train);
+            final_validation_loss = Some(best_loss);
+        }
+        Ok(TrainReport {
+            epochs: last_epoch.epoch + 1,
+            steps: scratch.step,
+            stop,
+            last_epoch,
+            final_loss,
+            final_validation_loss,
+            best_validation: early.best,
+        })
+    }
+
+    /// One pass over the minibatches of an epoch.
+    fn run_epoch<T, N, L, Opt, const I: usize, const O: usize, const P: usize>(
+        &mut self,
+        net: &mut N,
+        loss: &L,
+        optimizer: &mut Opt,
+        train: &Dataset<'_, T, I, L::Target>,
+        order: &[usize],
+        epoch: usize,
+        scratch: &mut Scratch<T, N, I, O, P, B>,
+    ) -> Result<EpochPass>
+    where
+        T: Float,
+        N: Network<T, I, O, P>,
+        L: Loss<T, O>,
+        Opt: Optimizer<T, P>,
+        Obs: Observer<T>,
+    {
+        scratch.grad_sum.fill(T::zero());
+        let mut pass = EpochPass {
+            loss_sum: 0.0,
+            batches: 0,
+            observer_stop: false,
+        };
+        for (x, targets) in train.minibatches::<B>(order, self.config.last_batch) {
+            let step = scratch.step;
+            let output = net.forward_train(&x, &mut scratch.cache);
+            let value = loss.loss_and_gradient(&output, &targets, &mut scratch.d_output);
+            let fail = |what| Error::NonFinite {
+                what,
+                epoch,
+                step,
+                loss: value.to_f64(),
+            };
+            if !value.finite() {
+                return Err(fail("loss"));
+            }
+            net.backward(&mut scratch.cache, &scratch.d_output, &mut scratch.grad);
+            if !all_finite(&scratch.grad) {
+                return Err(fail("gradient"));
+            }
+            macro_rules! view {
+                ($previous:expr) => {
+                    StepView {
+                        epoch,
+                        step,
+                        network: &*net,
+                        loss_fn: loss,
+                        inputs: &x,
+                        targets: &targets,
+                        loss: value,
+                        gradient: &scratch.grad,
+                        learning_rate: optimizer.learning_rate(),
+                        previous_parameters: $previous,
+                    }
+                };
+            }
+            let control = self.observer.before_step(&view!(None));
+            pass.observer_stop |= apply(control, optimizer)?;
+            let before = *net.parameters();
+            optimizer.step(net.parameters_mut(), &scratch.grad);
+            if !all_finite(net.parameters()) {
+                *net.parameters_mut() = before;
+                return Err(fail("parameters"));
+            }
+            net.update_buffers(&scratch.cache);
+            let control = self.observer.after_step(&view!(Some(&before)));
+            pass.observer_stop |= apply(control, optimizer)?;
+            for (s, &g) in scratch.grad_sum.iter_mut().zip(&scratch.grad) {
+                *s += g;
+            }
+            pass.loss_sum += value.to_f64();
+            pass.batches += 1;
+            scratch.step += 1;
+            if pass.observer_stop {
+                break;
+            }
+        }
+        Ok(pass)
+    }
+
+    fn check_inputs<T, L, const I: usize, const O: usize>(
+        &self,
+        loss: &L,
+        train: &Dataset<'_, T, I, L::Target>,
+        validation: Option<&Dataset<'_, T, I, L::Target>>,
+        order: &[usize],
+    ) -> Result<()>
+    where
+        T: Float,
+        L: Loss<T, O>,
+    {
+        self.config.validate()?;
+        if train.len() < B {
+            return Err(Error::NotEnoughSamples {
+                available: train.len(),
+                needed: B,
+            });
+        }
+        if order.len() != train.len() {
+            return Err(Error::BufferLength {
+                what: "sample order",
+                given: order.len(),
+                required: train.len(),
+            });
+        }
+        if self.config.patience.is_some() && validation.is_none() {
+            return Err(Error::IncompatibleOptions {
+                reason: "early stopping (patience) needs a validation set",
+            });
+        }
+        for target in train
+            .targets()
+            .iter()
+            .chain(validation.map_or(&[][..], |v| v.targets()))
+        {
+            loss.check_target(target)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,69 @@
+//! The documentation the macro adds to a declared network: a table of its
+//! layers, widths and parameter counts, rendered by rustdoc.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Network;
+use crate::validate::{Size, kind_name};
+
+fn size_text(size: &Size) -> String {
+    match size {
+        Size::Lit(v) => v.to_string(),
+        Size::Expr(tokens) => format!("`{tokens}`"),
+    }
+}
+
+pub fn layer_table(net: &Network<'_>) -> TokenStream {
+    let mut lines = vec![
+        String::new(),
+        "# Layers".to_owned(),
+        String::new(),
+        "| layer | kind | inputs | outputs | parameters | description |".to_owned(),
+        "|---|---|---|---|---|---|".to_owned(),
+    ];
+    for (planned, tokens) in net.plan.layers.iter().zip(&net.layers) {
+        let sizes: Vec<String> = planned
+            .sizes
+            .iter()
+            .map(|(s, _)| size_text(s).replace('`', ""))
+            .collect();
+        let kind = if sizes.is_empty() {
+            kind_name(planned.kind).to_owned()
+        } else {
+            format!("{}<{}>", kind_name(planned.kind), sizes.join(", "))
+        };
+        lines.push(format!(
+            "| `{}` | `{}` | {} | {} | {} | {} |",
+            planned.name,
+            kind,
+            size_text(&planned.input),
+            size_text(&planned.output),
+            tokens.params.describe(),
+            first_doc_line(&planned.docs).replace('|', "\\|")
+        ));
+    }
+    lines.push(String::new());
+    lines.push(
+        "Declared with `constnet::network!`: parameters are one flat array in PyTorch order; \
+         the scalar `T` is `f32` unless given (`Net<f64>`)."
+            .to_owned(),
+    );
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The first line of a layer's doc comment, trimmed.
+fn first_doc_line(docs: &[syn::Attribute]) -> String {
+    docs.iter()
+        .find_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,268 @@
+//! Code generation: the network struct, its training cache, the hidden
+//! constants, and the `Network` implementation.
+//!
+//! The generated code is wiring only. Every computation is a call to a
+//! layer's `Layer` method through `::constnet::__private`, on the layer's
+//! constant-offset slice of the flat parameter vector.
+
+mod docs;
+mod passes;
+mod sizes;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::validate::{Kind, Plan, kind_name};
+use sizes::{Count, Hoister, LayerTokens, literal_counts};
+
+/// Everything computed once for a network and shared by the generators.
+pub struct Network<'a> {
+    pub plan: &'a Plan,
+    pub layers: Vec<LayerTokens>,
+    pub input: TokenStream,
+    pub output: TokenStream,
+    pub params: TokenStream,
+    pub buffers: TokenStream,
+    pub cache: proc_macro2::Ident,
+    hoisted: TokenStream,
+    checks: TokenStream,
+    buffer_total: Count,
+}
+
+pub fn expand(plan: &Plan) -> TokenStream {
+    let net = Network::new(plan);
+    let definition = net.definition();
+    let inherent = net.inherent();
+    let cache = passes::cache_struct(&net);
+    let network = passes::network_impl(&net);
+    let (hoisted, checks) = (&net.hoisted, &net.checks);
+    quote! {
+        #hoisted
+        #definition
+        #checks
+        #inherent
+        #cache
+        #network
+    }
+}
+
+impl<'a> Network<'a> {
+    fn new(plan: &'a Plan) -> Self {
+        let prefix = format!("__CONSTNET_{}", plan.name.to_string().to_uppercase());
+        let mut hoister = Hoister::new(&prefix);
+        let mut layers = Vec::new();
+        let mut param_start = Count::Known(0);
+        let mut buffer_start = Count::Known(0);
+        let mut config_items = Vec::new();
+        let mut count_checks = Vec::new();
+        for (index, layer) in plan.layers.iter().enumerate() {
+            let span = layer.kind_ident.span();
+            let kind = proc_macro2::Ident::new(kind_name(layer.kind), span);
+            let sizes: Vec<TokenStream> =
+                layer.sizes.iter().map(|(s, _)| hoister.size(s)).collect();
+            let ty = if sizes.is_empty() {
+                quote_spanned!(span=> ::constnet::__private::#kind)
+            } else {
+                quote_spanned!(span=> ::constnet::__private::#kind<#(#sizes),*>)
+            };
+            let input = hoister.size(&layer.input);
+            let output = hoister.size(&layer.output);
+            let config = format_ident!("{}_L{}", prefix, index);
+            let mut tokens = LayerTokens {
+                name: layer.name.clone(),
+                ty: ty.clone(),
+                input,
+                output,
+                config: config.clone(),
+                cache_field: format_ident!("{}_cache", layer.name),
+                params: Count::Known(0),
+                buffers: Count::Known(0),
+                param_start: param_start.clone(),
+                buffer_start: buffer_start.clone(),
+            };
+            let shape = tokens.shape();
+            if let Some((p, b)) = literal_counts(layer) {
+                tokens.params = Count::Known(p);
+                tokens.buffers = Count::Known(b);
+                let (pl, bl) = (
+                    proc_macro2::Literal::u64_unsuffixed(p),
+                    proc_macro2::Literal::u64_unsuffixed(b),
+                );
+                count_checks.push(quote_spanned! {span=>
+                    ::core::assert!(#shape::PARAMS == #pl && #shape::BUFFERS == #bl, "constnet-macros and constnet disagree on a layer's parameter count: use matching versions");
+                });
+            } else {
+                tokens.params = Count::Expr(quote!(#shape::PARAMS));
+                tokens.buffers = Count::Expr(quote!(#shape::BUFFERS));
+            }
+            param_start = param_start.plus(&tokens.params);
+            buffer_start = buffer_start.plus(&tokens.buffers);
+            config_items.push(config_item(&config, &ty, layer, span));
+            layers.push(tokens);
+        }
+        let hoist_total = |hoister: &mut Hoister, name: &str, total: &Count| match total {
+            Count::Known(_) => total.tokens(),
+            Count::Expr(expr) => {
+                let ident = hoister.hoist_usize(format!("__{name}"), expr);
+                quote!({ #ident })
+            }
+        };
+        let params = hoist_total(&mut hoister, "params", &param_start);
+        let buffers = hoist_total(&mut hoister, "buffers", &buffer_start);
+        let input = layers.first().map(|l| l.input.clone()).unwrap_or_default();
+        let output = layers.last().map(|l| l.output.clone()).unwrap_or_default();
+
+        let width_checks = plan.checks.iter().map(|check| {
+            let expected = hoister_size_tokens(&mut hoister, &check.expected);
+            let actual = hoister_size_tokens(&mut hoister, &check.actual);
+            let message = &check.message;
+            quote_spanned! {check.span=>
+                ::core::assert!(#expected == #actual, #message);
+            }
+        });
+        let width_checks: Vec<TokenStream> = width_checks.collect();
+        let hoisted_consts = hoister.items();
+        let checks = quote! {
+            #(#config_items)*
+            #[doc(hidden)]
+            const _: () = {
+                #(#count_checks)*
+                #(#width_checks)*
+            };
+        };
+        Self {
+            plan,
+            layers,
+            input,
+            output,
+            params,
+            buffers,
+            cache: format_ident!("{}Cache", plan.name),
+            hoisted: hoisted_consts,
+            checks,
+            buffer_total: buffer_start,
+        }
+    }
+
+    fn definition(&self) -> TokenStream {
+        let Plan {
+            attrs, vis, name, ..
+        } = self.plan;
+        let (params, buffers) = (&self.params, &self.buffers);
+        let table = docs::layer_table(self);
+        quote! {
+            #(#attrs)*
+            #table
+            #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
+            #vis struct #name<T = ::core::primitive::f32> {
+                parameters: [T; #params],
+                buffers: [T; #buffers],
+                batches_tracked: ::core::primitive::u64,
+            }
+        }
+    }
+
+    fn inherent(&self) -> TokenStream {
+        let name = &self.plan.name;
+        let (input, output, params, buffers) =
+            (&self.input, &self.output, &self.params, &self.buffers);
+        let network = quote!(::constnet::__private::Network<T, #input, #output, #params>);
+        let has_buffers = !matches!(self.buffer_total, Count::Known(0));
+        let from_parameters = if has_buffers {
+            let inits = self.layers.iter().map(|l| {
+                let (config, layer, range) = (&l.config, l.layer(), l.buffer_range());
+                quote!(#layer::init_buffers(&#config, &mut net.buffers[#range]);)
+            });
+            quote! {
+                /// A network with the given flat parameters (PyTorch order) and
+                /// freshly initialized buffers (running mean 0, running variance 1).
+                #[must_use]
+                pub fn from_parameters(parameters: [T; #params]) -> Self {
+                    let mut net = Self { parameters, buffers: [T::zero(); #buffers], batches_tracked: 0 };
+                    #(#inits)*
+                    net
+                }
+            }
+        } else {
+            quote! {
+                /// A network with the given flat parameters, in PyTorch
+                /// `parameters()` order. `const`, so weights can live in flash:
+                /// `static NET: Net = Net::from_parameters([...]);`
+                #[must_use]
+                pub const fn from_parameters(parameters: [T; #params]) -> Self {
+                    Self { parameters, buffers: [], batches_tracked: 0 }
+                }
+            }
+        };
+        quote! {
+            #[allow(clippy::all, clippy::pedantic)]
+            impl<T: ::constnet::__private::Float> #name<T> {
+                /// Input width: features per sample.
+                pub const INPUT: ::constnet::__private::usize = #input;
+                /// Output width.
+                pub const OUTPUT: ::constnet::__private::usize = #output;
+                /// Number of trainable parameters (length of the flat vector).
+                pub const PARAMS: ::constnet::__private::usize = #params;
+                /// Number of buffer values (running statistics).
+                pub const BUFFERS: ::constnet::__private::usize = #buffers;
+
+                /// A network initialized by each layer's declared initializer,
+                /// drawing from `rng` in declaration order.
+                #[must_use]
+                pub fn new(rng: &mut ::constnet::__private::Rng) -> Self {
+                    <Self as #network>::initialized(rng)
+                }
+
+                /// A network initialized from a seeded generator: the same seed
+                /// gives the same parameters on every platform.
+                #[must_use]
+                pub fn seeded(seed: ::constnet::__private::u64) -> Self {
+                    Self::new(&mut ::constnet::__private::Rng::seed_from(seed))
+                }
+
+                #from_parameters
+
+                /// A network from its flat parameters, buffers and count of
+                /// tracked batches (all state, as saved). `const`.
+                #[must_use]
+                pub const fn from_parts(
+                    parameters: [T; #params],
+                    buffers: [T; #buffers],
+                    batches_tracked: ::constnet::__private::u64,
+                ) -> Self {
+                    Self { parameters, buffers, batches_tracked }
+                }
+            }
+        }
+    }
+}
+
+fn hoister_size_tokens(hoister: &mut Hoister, size: &crate::validate::Size) -> TokenStream {
+    hoister.size(size)
+}
+
+/// `const PREFIX_Lk: Dense<2, 8> = <Dense<2, 8>>::new().weight_init(...);`
+fn config_item(
+    config: &proc_macro2::Ident,
+    ty: &TokenStream,
+    layer: &crate::validate::PlannedLayer,
+    span: proc_macro2::Span,
+) -> TokenStream {
+    let base = match layer.kind {
+        Kind::Dense | Kind::BatchNorm | Kind::Rnn => quote_spanned!(span=> <#ty>::new()),
+        Kind::LeakyReLU => quote_spanned!(span=> <#ty>::DEFAULT),
+        _ => quote_spanned!(span=> #ty),
+    };
+    let calls = layer.settings.iter().map(|setting| {
+        let method = &setting.method;
+        setting.value.as_ref().map_or_else(
+            || quote_spanned!(method.span()=> .#method()),
+            |value| quote_spanned!(method.span()=> .#method(#value)),
+        )
+    });
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, clippy::all, clippy::pedantic)]
+        const #config: #ty = #base #(#calls)*;
+    }
+}

@@ -1,0 +1,336 @@
+//! The training cache struct and the `Network` implementation: forward,
+//! training forward, buffer update, backward, and the R-operator passes.
+//!
+//! Each pass is a straight line of layer calls. Layer `k` reads the output
+//! of layer `k - 1` (the input for the first layer) and writes its own; the
+//! backward passes walk the layers in reverse, handing `dL/dx` of one layer
+//! to the next as its `dL/dy`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Network;
+use super::sizes::LayerTokens;
+
+const MATRIX: &str = "::constnet::__private::SMatrix";
+
+fn matrix(width: &TokenStream) -> TokenStream {
+    let path: TokenStream = MATRIX.parse().unwrap_or_default();
+    quote!(#path<T, #width, B>)
+}
+
+/// The field of the cache holding the input of layer `k`.
+fn input_of(net: &Network<'_>, k: usize) -> TokenStream {
+    if k == 0 {
+        quote!(input)
+    } else {
+        let name = &net.layers[k - 1].name;
+        quote!(#name)
+    }
+}
+
+pub fn cache_struct(net: &Network<'_>) -> TokenStream {
+    let (cache, name, vis) = (&net.cache, &net.plan.name, &net.plan.vis);
+    let input_ty = matrix(&net.input);
+    let fields = net.layers.iter().map(|l| {
+        let (field, cache_field) = (&l.name, &l.cache_field);
+        let ty = matrix(&l.output);
+        let layer = l.layer();
+        let doc_out = format!("Output of layer `{field}`.");
+        let doc_cache = format!("What layer `{field}` keeps for its backward pass.");
+        quote! {
+            #[doc = #doc_out]
+            pub #field: #ty,
+            #[doc = #doc_cache]
+            pub #cache_field: #layer::Cache<B>,
+        }
+    });
+    let zeroed = net.layers.iter().map(|l| {
+        let (field, cache_field) = (&l.name, &l.cache_field);
+        quote! {
+            #field: ::constnet::__private::Zeroed::zeroed(),
+            #cache_field: ::constnet::__private::Zeroed::zeroed(),
+        }
+    });
+    let doc = format!(
+        "The training cache of [`{name}`] for a batch of `B` samples: every layer's output and what its backward pass needs. Create it with `Zeroed::zeroed()`; it lives on the stack."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[allow(clippy::all, clippy::pedantic)]
+        #vis struct #cache<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> {
+            /// The batch's input.
+            pub input: #input_ty,
+            #(#fields)*
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> ::constnet::__private::Zeroed for #cache<T, B> {
+            #[inline]
+            fn zeroed() -> Self {
+                Self {
+                    input: ::constnet::__private::Zeroed::zeroed(),
+                    #(#zeroed)*
+                }
+            }
+        }
+    }
+}
+
+pub fn network_impl(net: &Network<'_>) -> TokenStream {
+    let (name, cache) = (&net.plan.name, &net.cache);
+    let (input, output, params, buffers) = (&net.input, &net.output, &net.params, &net.buffers);
+    let x_ty = matrix(input);
+    let y_ty = matrix(output);
+    let last = net.layers.last().map(|l| l.name.clone());
+    let layer_infos = net.layers.iter().map(layer_info);
+    let forward = forward_body(net);
+    let forward_train = net.layers.iter().enumerate().map(|(k, l)| {
+        let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
+        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+        quote!(#layer::forward_train::<B>(&#config, &p[#p], &s[#b], &cache.#x, &mut cache.#y, &mut cache.#c);)
+    });
+    let update = net.layers.iter().map(|l| {
+        let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
+        quote!(#layer::update_buffers::<B>(&#config, &mut self.buffers[#b], &cache.#c, tracked);)
+    });
+    let backward = backward_body(net, false);
+    let r_backward = backward_body(net, true);
+    let r_forward = net.layers.iter().enumerate().map(|(k, l)| {
+        let (layer, config, p) = (l.layer(), &l.config, l.param_range());
+        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+        quote! {
+            #layer::r_forward::<B>(
+                &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
+                &r_cache.#x, &mut r_cache.#y, &mut r_cache.#c,
+            );
+        }
+    });
+    let accessors = accessors(&net.params);
+    let initialized = initialized(net);
+    quote! {
+        #[allow(clippy::all, clippy::pedantic)]
+        impl<T: ::constnet::__private::Float> ::constnet::__private::Network<T, #input, #output, #params> for #name<T> {
+            const BUFFERS: ::constnet::__private::usize = #buffers;
+            const LAYERS: &'static [::constnet::__private::LayerInfo] = &[#(#layer_infos),*];
+            type Cache<const B: ::constnet::__private::usize> = #cache<T, B>;
+
+            #initialized
+
+            #accessors
+
+            #[inline]
+            fn forward<const B: ::constnet::__private::usize>(&self, x: &#x_ty) -> #y_ty {
+                #forward
+            }
+
+            #[inline]
+            fn forward_train<const B: ::constnet::__private::usize>(&self, x: &#x_ty, cache: &mut #cache<T, B>) -> #y_ty {
+                let p = &self.parameters;
+                let s = &self.buffers;
+                cache.input = *x;
+                #(#forward_train)*
+                cache.#last
+            }
+
+            #[inline]
+            fn update_buffers<const B: ::constnet::__private::usize>(&mut self, cache: &#cache<T, B>) {
+                let tracked = self.batches_tracked;
+                #(#update)*
+                self.batches_tracked = tracked.saturating_add(1);
+            }
+
+            #[inline]
+            fn backward<const B: ::constnet::__private::usize>(
+                &self,
+                cache: &mut #cache<T, B>,
+                d_output: &#y_ty,
+                grad: &mut [T; #params],
+            ) {
+                let p = &self.parameters;
+                #backward
+            }
+
+            #[inline]
+            fn r_forward<const B: ::constnet::__private::usize>(
+                &self,
+                v: &[T; #params],
+                cache: &#cache<T, B>,
+                r_cache: &mut #cache<T, B>,
+            ) -> #y_ty {
+                let p = &self.parameters;
+                r_cache.input = ::constnet::__private::Zeroed::zeroed();
+                #(#r_forward)*
+                r_cache.#last
+            }
+
+            #[inline]
+            fn r_backward<const B: ::constnet::__private::usize>(
+                &self,
+                v: &[T; #params],
+                cache: &mut #cache<T, B>,
+                r_cache: &#cache<T, B>,
+                d_output: &#y_ty,
+                r_d_output: &#y_ty,
+                grad: &mut [T; #params],
+                r_grad: &mut [T; #params],
+            ) {
+                let p = &self.parameters;
+                #r_backward
+            }
+        }
+    }
+}
+
+/// `Network::initialized`: every layer's `init` in declaration order.
+fn initialized(net: &Network<'_>) -> TokenStream {
+    let (params, buffers) = (&net.params, &net.buffers);
+    let inits = net.layers.iter().map(|l| {
+        let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
+        quote!(#layer::init(&#config, &mut net.parameters[#p], &mut net.buffers[#b], rng);)
+    });
+    quote! {
+        fn initialized(rng: &mut ::constnet::__private::Rng) -> Self {
+            let mut net = Self {
+                parameters: [T::zero(); #params],
+                buffers: [T::zero(); #buffers],
+                batches_tracked: 0,
+            };
+            #(#inits)*
+            net
+        }
+    }
+}
+
+/// The plain accessors of the `Network` implementation.
+fn accessors(params: &TokenStream) -> TokenStream {
+    quote! {
+                #[inline]
+                fn parameters(&self) -> &[T; #params] {
+                    &self.parameters
+                }
+
+                #[inline]
+                fn parameters_mut(&mut self) -> &mut [T; #params] {
+                    &mut self.parameters
+                }
+
+                #[inline]
+                fn buffers(&self) -> &[T] {
+                    &self.buffers
+                }
+
+                #[inline]
+                fn buffers_mut(&mut self) -> &mut [T] {
+                    &mut self.buffers
+                }
+
+                #[inline]
+                fn batches_tracked(&self) -> ::constnet::__private::u64 {
+                    self.batches_tracked
+                }
+
+                #[inline]
+                fn set_batches_tracked(&mut self, count: ::constnet::__private::u64) {
+                    self.batches_tracked = count;
+                }
+    }
+}
+
+fn layer_info(l: &LayerTokens) -> TokenStream {
+    let name = l.name.to_string();
+    let shape = l.shape();
+    let (input, output) = (&l.input, &l.output);
+    let (po, pn, bo, bn) = (
+        l.param_start.tokens(),
+        l.params.tokens(),
+        l.buffer_start.tokens(),
+        l.buffers.tokens(),
+    );
+    quote! {
+        ::constnet::__private::LayerInfo {
+            name: #name,
+            kind: #shape::KIND,
+            inputs: #input,
+            outputs: #output,
+            param_offset: #po,
+            params: #pn,
+            buffer_offset: #bo,
+            buffers: #bn,
+            tensors: #shape::TENSORS,
+            buffer_tensors: #shape::BUFFER_TENSORS,
+        }
+    }
+}
+
+fn forward_body(net: &Network<'_>) -> TokenStream {
+    let steps = net.layers.iter().enumerate().map(|(k, l)| {
+        let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
+        let out = format_ident!("a{}", k);
+        let x = if k == 0 {
+            quote!(x)
+        } else {
+            let prev = format_ident!("a{}", k - 1);
+            quote!(&#prev)
+        };
+        let ty = matrix(&l.output);
+        quote! {
+            let mut #out = <#ty as ::constnet::__private::Zeroed>::zeroed();
+            #layer::forward::<B>(&#config, &p[#p], &s[#b], #x, &mut #out);
+        }
+    });
+    let last = format_ident!("a{}", net.layers.len().saturating_sub(1));
+    quote! {
+        let p = &self.parameters;
+        let s = &self.buffers;
+        #(#steps)*
+        #last
+    }
+}
+
+/// Backward (and, with `with_r`, the R-backward interleaved with it), from
+/// the last layer to the first. `d{k}` is `dL/dy` of layer `k`.
+fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
+    let n = net.layers.len();
+    let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
+        let (layer, config, p) = (l.layer(), &l.config, l.param_range());
+        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+        let dy = if k + 1 == n { quote!(d_output) } else { let d = format_ident!("d{}", k); quote!(&#d) };
+        let rdy = if k + 1 == n { quote!(r_d_output) } else { let d = format_ident!("rd{}", k); quote!(&#d) };
+        let (dx_decl, dx_arg, rdx_decl, rdx_arg) = if k == 0 {
+            let x_ty = matrix(&net.input);
+            (
+                quote!(),
+                quote!(::constnet::__private::None::<&mut #x_ty>),
+                quote!(),
+                quote!(::constnet::__private::None::<&mut #x_ty>),
+            )
+        } else {
+            let (d, rd) = (format_ident!("d{}", k - 1), format_ident!("rd{}", k - 1));
+            let ty = matrix(&net.layers[k - 1].output);
+            (
+                quote!(let mut #d = <#ty as ::constnet::__private::Zeroed>::zeroed();),
+                quote!(::constnet::__private::Some(&mut #d)),
+                quote!(let mut #rd = <#ty as ::constnet::__private::Zeroed>::zeroed();),
+                quote!(::constnet::__private::Some(&mut #rd)),
+            )
+        };
+        let backward = quote! {
+            #dx_decl
+            #layer::backward::<B>(&#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c, #dy, #dx_arg, &mut grad[#p]);
+        };
+        if !with_r {
+            return backward;
+        }
+        quote! {
+            #backward
+            #rdx_decl
+            #layer::r_backward::<B>(
+                &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
+                &r_cache.#x, &r_cache.#c, #dy, #rdy, #rdx_arg, &mut r_grad[#p],
+            );
+        }
+    });
+    quote!(#(#steps)*)
+}

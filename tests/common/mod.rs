@@ -1,0 +1,295 @@
+//! Helpers shared by the integration tests: central differences, approximate
+//! equality, and derivative checks of whole networks and single layers.
+#![allow(dead_code)]
+
+use constnet::layer::{Layer, Zeroed};
+use constnet::loss::Loss;
+use constnet::nalgebra::SMatrix;
+use constnet::network::Network;
+use constnet::rng::Rng;
+
+/// Step of the central differences (f64): balances truncation (h^2) and
+/// rounding (eps / h) errors for smooth functions of order-one values.
+pub const FD_STEP: f64 = 1e-6;
+/// Relative tolerance for first derivatives against central differences.
+pub const GRAD_TOL: f64 = 1e-6;
+/// Relative tolerance for Hessian-vector products against central
+/// differences of the gradient (one more differentiation, one more order of
+/// rounding error).
+pub const HVP_TOL: f64 = 1e-6;
+
+/// `(f(x + h) - f(x - h)) / 2h`.
+pub fn central_difference(f: impl Fn(f64) -> f64, h: f64) -> f64 {
+    (f(h) - f(-h)) / (2.0 * h)
+}
+
+/// Relative error `|a - b| / max(1, |a|, |b|)`: absolute near zero, relative
+/// elsewhere.
+pub fn relative_error(a: f64, b: f64) -> f64 {
+    (a - b).abs() / 1.0_f64.max(a.abs()).max(b.abs())
+}
+
+/// Asserts two slices agree elementwise within `tol` (relative error).
+pub fn assert_all_close(actual: &[f64], expected: &[f64], tol: f64, what: &str) {
+    assert_eq!(actual.len(), expected.len(), "{what}: lengths differ");
+    for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
+        let err = relative_error(a, e);
+        assert!(
+            err <= tol,
+            "{what}[{i}]: got {a}, expected {e} (relative error {err:e} > {tol:e})"
+        );
+    }
+}
+
+/// A vector of uniform draws in [-scale, scale).
+pub fn random_vec<const N: usize>(rng: &mut Rng, scale: f64) -> [f64; N] {
+    core::array::from_fn(|_| rng.uniform_in(-scale, scale))
+}
+
+/// A matrix of uniform draws in [-scale, scale).
+pub fn random_matrix<const R: usize, const C: usize>(
+    rng: &mut Rng,
+    scale: f64,
+) -> SMatrix<f64, R, C> {
+    SMatrix::from_fn(|_, _| rng.uniform_in(-scale, scale))
+}
+
+/// Training-mode loss of `net` with its parameters shifted by `t * v`.
+fn shifted_loss<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<f64, I, B>,
+    targets: &[L::Target; B],
+    v: &[f64; P],
+    t: f64,
+    grad: &mut [f64; P],
+) -> f64
+where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    let mut moved = net.clone();
+    for (p, d) in moved.parameters_mut().iter_mut().zip(v) {
+        *p += t * d;
+    }
+    moved.loss_and_gradient(loss, x, targets, grad)
+}
+
+/// Checks the generated gradient of a whole network against central
+/// differences of the loss, parameter by parameter.
+pub fn check_gradient<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<f64, I, B>,
+    targets: &[L::Target; B],
+) where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    let mut grad = [0.0; P];
+    net.loss_and_gradient(loss, x, targets, &mut grad);
+    let numeric: Vec<f64> = (0..P)
+        .map(|i| {
+            let mut e = [0.0; P];
+            e[i] = 1.0;
+            central_difference(
+                |t| shifted_loss(net, loss, x, targets, &e, t, &mut [0.0; P]),
+                FD_STEP,
+            )
+        })
+        .collect();
+    assert_all_close(&grad, &numeric, GRAD_TOL, "gradient");
+}
+
+/// Checks the Hessian-vector product along `v` against central differences
+/// of the gradient, and that the gradient returned with it is the gradient.
+pub fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<f64, I, B>,
+    targets: &[L::Target; B],
+    v: &[f64; P],
+) where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    let (mut grad, mut hv) = ([0.0; P], [0.0; P]);
+    let value = net.hessian_vector_product(loss, x, targets, v, &mut grad, &mut hv);
+    let mut plain = [0.0; P];
+    let plain_value = net.loss_and_gradient(loss, x, targets, &mut plain);
+    assert_eq!(value, plain_value, "loss from the HVP pass");
+    assert_all_close(&grad, &plain, 1e-12, "gradient from the HVP pass");
+    let (mut up, mut down) = ([0.0; P], [0.0; P]);
+    shifted_loss(net, loss, x, targets, v, FD_STEP, &mut up);
+    shifted_loss(net, loss, x, targets, v, -FD_STEP, &mut down);
+    let numeric: Vec<f64> = up
+        .iter()
+        .zip(&down)
+        .map(|(a, b)| (a - b) / (2.0 * FD_STEP))
+        .collect();
+    assert_all_close(&hv, &numeric, HVP_TOL, "Hessian-vector product");
+}
+
+/// Checks one layer's backward (dL/dx and dL/dparams) and R-operator passes
+/// against central differences, for the scalar function
+/// `L = sum(w .* layer(params, x))` with random weights `w`.
+pub fn check_layer<Ly, const I: usize, const O: usize, const B: usize>(
+    layer: &Ly,
+    params: &[f64],
+    buffers: &[f64],
+    x: &SMatrix<f64, I, B>,
+    seed: u64,
+) where
+    Ly: Layer<f64, I, O>,
+{
+    let mut rng = Rng::seed_from(seed);
+    let w: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
+    let run = |p: &[f64], x: &SMatrix<f64, I, B>| {
+        let mut y = SMatrix::<f64, O, B>::zeros();
+        let mut cache = Ly::Cache::<B>::zeroed();
+        layer.forward_train(p, buffers, x, &mut y, &mut cache);
+        (y, cache)
+    };
+    let objective = |p: &[f64], x: &SMatrix<f64, I, B>| run(p, x).0.component_mul(&w).sum();
+
+    let (y, mut cache) = run(params, x);
+    let mut dx = SMatrix::<f64, I, B>::zeros();
+    let mut grad = vec![0.0; params.len()];
+    layer.backward(params, x, &y, &mut cache, &w, Some(&mut dx), &mut grad);
+
+    let numeric_dx: Vec<f64> = (0..I * B)
+        .map(|k| {
+            central_difference(
+                |t| {
+                    let mut moved = *x;
+                    moved.as_mut_slice()[k] += t;
+                    objective(params, &moved)
+                },
+                FD_STEP,
+            )
+        })
+        .collect();
+    assert_all_close(dx.as_slice(), &numeric_dx, GRAD_TOL, "layer dL/dx");
+    let numeric_grad: Vec<f64> = (0..params.len())
+        .map(|k| {
+            central_difference(
+                |t| {
+                    let mut moved = params.to_vec();
+                    moved[k] += t;
+                    objective(&moved, x)
+                },
+                FD_STEP,
+            )
+        })
+        .collect();
+    assert_all_close(&grad, &numeric_grad, GRAD_TOL, "layer dL/dparams");
+
+    // R-operator along a random direction (v, rx), with a random tangent of
+    // the upstream gradient: compare with differences of y and of backward.
+    let v: Vec<f64> = (0..params.len())
+        .map(|_| rng.uniform_in(-1.0, 1.0))
+        .collect();
+    let rx: SMatrix<f64, I, B> = random_matrix(&mut rng, 1.0);
+    let rdy: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
+    let mut ry = SMatrix::<f64, O, B>::zeros();
+    let mut r_cache = Ly::Cache::<B>::zeroed();
+    layer.r_forward(params, &v, x, &y, &cache, &rx, &mut ry, &mut r_cache);
+    let mut rdx = SMatrix::<f64, I, B>::zeros();
+    let mut r_grad = vec![0.0; params.len()];
+    layer.r_backward(
+        params,
+        &v,
+        x,
+        &y,
+        &cache,
+        &rx,
+        &r_cache,
+        &w,
+        &rdy,
+        Some(&mut rdx),
+        &mut r_grad,
+    );
+
+    let at = |t: f64| {
+        let p: Vec<f64> = params.iter().zip(&v).map(|(p, d)| p + t * d).collect();
+        let xt = x + rx * t;
+        let dy = w + rdy * t;
+        let (y, mut cache) = run(&p, &xt);
+        let mut dx = SMatrix::<f64, I, B>::zeros();
+        let mut grad = vec![0.0; p.len()];
+        layer.backward(&p, &xt, &y, &mut cache, &dy, Some(&mut dx), &mut grad);
+        (y, dx, grad)
+    };
+    let (y_up, dx_up, g_up) = at(FD_STEP);
+    let (y_down, dx_down, g_down) = at(-FD_STEP);
+    let diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| (a - b) / (2.0 * FD_STEP))
+            .collect()
+    };
+    assert_all_close(
+        ry.as_slice(),
+        &diff(y_up.as_slice(), y_down.as_slice()),
+        HVP_TOL,
+        "layer R{y}",
+    );
+    assert_all_close(
+        rdx.as_slice(),
+        &diff(dx_up.as_slice(), dx_down.as_slice()),
+        HVP_TOL,
+        "layer R{dx}",
+    );
+    assert_all_close(&r_grad, &diff(&g_up, &g_down), HVP_TOL, "layer R{dparams}");
+}
+
+/// Checks a loss's gradient and Hessian-vector product with respect to the
+/// output against central differences.
+pub fn check_loss<L, const O: usize, const B: usize>(
+    loss: &L,
+    output: &SMatrix<f64, O, B>,
+    targets: &[L::Target; B],
+    seed: u64,
+) where
+    L: Loss<f64, O>,
+{
+    let mut grad = SMatrix::<f64, O, B>::zeros();
+    let value = loss.loss_and_gradient(output, targets, &mut grad);
+    assert!(
+        (value - loss.loss(output, targets)).abs() <= 1e-15 * value.abs().max(1.0),
+        "loss() and loss_and_gradient() agree"
+    );
+    let numeric: Vec<f64> = (0..O * B)
+        .map(|k| {
+            central_difference(
+                |t| {
+                    let mut moved = *output;
+                    moved.as_mut_slice()[k] += t;
+                    loss.loss(&moved, targets)
+                },
+                FD_STEP,
+            )
+        })
+        .collect();
+    assert_all_close(grad.as_slice(), &numeric, GRAD_TOL, "loss gradient");
+
+    let mut rng = Rng::seed_from(seed);
+    let direction: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
+    let mut product = SMatrix::<f64, O, B>::zeros();
+    loss.hessian_product(output, targets, &direction, &mut product);
+    let grad_at = |t: f64| {
+        let mut g = SMatrix::<f64, O, B>::zeros();
+        loss.loss_and_gradient(&(output + direction * t), targets, &mut g);
+        g
+    };
+    let numeric: Vec<f64> = (grad_at(FD_STEP) - grad_at(-FD_STEP))
+        .iter()
+        .map(|d| d / (2.0 * FD_STEP))
+        .collect();
+    assert_all_close(
+        product.as_slice(),
+        &numeric,
+        HVP_TOL,
+        "loss Hessian product",
+    );
+}

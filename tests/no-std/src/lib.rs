@@ -1,0 +1,58 @@
+//! A firmware-shaped crate: `#![no_std]`, its own panic handler, no
+//! allocator. It declares the XOR network, runs inference, a training
+//! forward, backward and an SGD step. If anything in constnet pulled in
+//! `std`, linking this staticlib's dependencies would fail with a duplicate
+//! `panic_impl` lang item.
+#![no_std]
+#![forbid(unsafe_code)]
+
+use constnet::prelude::*;
+
+network! {
+    /// XOR classifier, 2-8-1, logits out.
+    pub struct Xor {
+        hidden: Dense<2, 8>,
+        act: Tanh,
+        out: Dense<8, 1>,
+    }
+}
+
+/// Weights in flash: a network built in a `static` from its flat parameters.
+pub static FLASH_NET: Xor = Xor::from_parameters([0.25; 33]);
+
+/// Inference on one sample with the network in flash.
+#[must_use]
+pub fn infer(a: f32, b: f32) -> f32 {
+    let x = SMatrix::<f32, 2, 1>::new(a, b);
+    FLASH_NET.forward(&x)[0]
+}
+
+/// One SGD step on the XOR truth table; returns the loss before the step.
+#[must_use]
+pub fn train_step(net: &mut Xor, sgd: &mut Sgd<f32, 33>) -> f32 {
+    let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
+    let targets = [[0.0], [1.0], [1.0], [0.0]];
+    let mut grad = [0.0; 33];
+    let loss = net.loss_and_gradient(&BceWithLogits, &x, &targets, &mut grad);
+    sgd.step(net.parameters_mut(), &grad);
+    loss
+}
+
+/// Builds a seeded network and optimizer and trains for `steps` steps.
+#[must_use]
+pub fn train(steps: usize) -> f32 {
+    let mut net = Xor::<f32>::seeded(1);
+    let Ok(mut sgd) = Sgd::new(SgdConfig { lr: 0.5, ..SgdConfig::default() }) else {
+        return f32::NAN;
+    };
+    let mut loss = f32::NAN;
+    for _ in 0..steps {
+        loss = train_step(&mut net, &mut sgd);
+    }
+    loss
+}
+
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    loop {}
+}
