@@ -29,7 +29,12 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`].
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`]. Second
+//! order: [`hessian`] (Hessian-vector products and full Hessians),
+//! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
+//! power iteration, Hutchinson, spectral density), `newton` (Newton and
+//! saddle-free Newton, `std`), with [`kernel`] (the matrix-multiply kernel)
+//! underneath.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -41,15 +46,21 @@ extern crate self as constnet;
 
 pub mod data;
 pub mod error;
+pub mod hessian;
 pub mod init;
+pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
+pub mod matrix_free;
 pub mod metrics;
 pub mod network;
+#[cfg(feature = "std")]
+pub mod newton;
 pub mod optim;
 pub mod rng;
 pub mod scalar;
+pub mod spectrum;
 pub mod train;
 
 pub use constnet_macros::network;
@@ -60,6 +71,9 @@ pub use nalgebra;
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::error::{Error, Result};
+    pub use crate::hessian::SecondOrder;
+    #[cfg(feature = "std")]
+    pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::Init;
     pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
@@ -68,6 +82,9 @@ pub mod prelude {
     pub use crate::optim::{Optimizer, Sgd, SgdConfig};
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
+    #[cfg(feature = "std")]
+    pub use crate::spectrum::Spectrum;
+    pub use crate::spectrum::{Curvature, PointKind};
     #[cfg(feature = "std")]
     pub use crate::train::History;
     pub use crate::train::{
@@ -82,6 +99,7 @@ pub mod prelude {
 /// Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hessian::pass::{BlockPass, block_width};
     pub use crate::init::Init;
     pub use crate::layer::{
         Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,

@@ -7,6 +7,9 @@
 //! Backward is `dx = f'(x) dy`; the R-operator adds
 //! `R{dx} = f''(x) R{x} dy + f'(x) R{dy}`.
 //!
+//! The same formulas for a block of directions at once are in
+//! `activation_block.rs`; `Softmax` uses the trait's per-direction default.
+//!
 //! Kinks: ReLU and LeakyReLU are not differentiable at 0. As in PyTorch,
 //! the derivative at exactly 0 is taken from the left (0 for ReLU, the slope
 //! for LeakyReLU), and their second derivative is 0 everywhere: the exact
@@ -16,7 +19,7 @@
 
 use nalgebra::SMatrix;
 
-use super::{Layer, LayerKind, LayerShape, TensorShape};
+use super::{BlockContext, Directions, GradRows, Layer, LayerKind, LayerShape, TensorShape};
 use crate::math;
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -355,6 +358,40 @@ macro_rules! elementwise_layer {
                         rdx.as_mut_slice(),
                     );
                 }
+            }
+
+            #[inline]
+            fn r_forward_block<const B: usize>(
+                &self,
+                _params: &[T],
+                _directions: Directions<'_, T>,
+                x: &SMatrix<T, N, B>,
+                y: &SMatrix<T, N, B>,
+                _cache: &(),
+                rx: Option<&[T]>,
+                ry: &mut [T],
+                _context: &mut BlockContext<'_, T>,
+            ) {
+                super::activation_block::r_forward_block(self, x, y, rx, ry);
+            }
+
+            #[inline]
+            fn r_backward_block<const B: usize>(
+                &self,
+                _params: &[T],
+                _directions: Directions<'_, T>,
+                x: &SMatrix<T, N, B>,
+                y: &SMatrix<T, N, B>,
+                _forward_cache: &(),
+                _cache: &(),
+                rx: Option<&[T]>,
+                dy: &SMatrix<T, N, B>,
+                rdy: &[T],
+                rdx: Option<&mut [T]>,
+                _rows: &mut GradRows<'_, T>,
+                _context: &mut BlockContext<'_, T>,
+            ) {
+                super::activation_block::r_backward_block(self, x, y, rx, dy, rdy, rdx);
             }
         }
     };
