@@ -72,8 +72,8 @@ where
 }
 
 /// Runs one block of `count` directions: direction `k`'s Hessian row
-/// (`H v_k`) goes to `rows[k * P..(k + 1) * P]`; entries before `from` are
-/// not needed and may hold anything.
+/// (`H v_k`) goes to `rows[k * P..(k + 1) * P]`, whole or (with
+/// `from = Some(j)`) from entry `j` on, the rest holding anything.
 pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -83,7 +83,7 @@ pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize,
     count: usize,
     workspace: Workspace<'_, T>,
     rows: &mut [T],
-    from: usize,
+    from: Option<usize>,
     kernel: Kernel,
 ) where
     N: Network<T, I, O, P>,
@@ -233,7 +233,7 @@ where
             count,
             workspace,
             rows,
-            first,
+            Some(first),
             Kernel::Portable,
         );
         mirror_block(hessian, P, first, count);
@@ -306,7 +306,7 @@ where
             count,
             workspace,
             rows,
-            0,
+            None,
             Kernel::Portable,
         );
     }

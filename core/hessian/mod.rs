@@ -40,7 +40,7 @@ pub mod pass;
 
 pub use full::{BlockSize, STACK_BLOCK, hessian_into_blocked, hessian_matrix_product_blocked};
 #[cfg(feature = "std")]
-pub use heap::{Hessian, HessianOptions};
+pub use heap::{Hessian, HessianOptions, MIRROR_BYTES};
 pub use hvp::{Batch, HvpOperator, mean_hessian_vector_product};
 
 use nalgebra::SMatrix;

@@ -6,8 +6,9 @@
 //! decides, per layer, which directions it sees, whether its input tangent
 //! is zero, where its tangents live in the flat workspace and where its
 //! gradient tangents go. Layers below the first one the directions touch
-//! are skipped in both directions (their tangents are zero and, for the
-//! full Hessian, their rows come from symmetry).
+//! are skipped in the forward pass (their tangents are zero) and, when only
+//! the entries of each row from some column on are asked for (the rest
+//! coming from symmetry), in the backward pass too.
 
 use nalgebra::SMatrix;
 
@@ -73,7 +74,7 @@ pub struct BlockPass<'a, T> {
     forward: &'a mut [T],
     back: &'a mut [T],
     rows: &'a mut [T],
-    from: usize,
+    from: Option<usize>,
     context: BlockContext<'a, T>,
     /// End of the forward tangents written so far.
     offset: usize,
@@ -90,16 +91,18 @@ pub struct BlockPass<'a, T> {
 impl<'a, T: Float> BlockPass<'a, T> {
     /// A pass for `count` directions of a network with `params`
     /// parameters. Direction `k`'s gradient tangent goes to
-    /// `rows[k * params..(k + 1) * params]`, of which entries before
-    /// `from` are not needed. The workspace must be sized by
-    /// [`block_width`] (times `B * count`) and the scratch all zero.
+    /// `rows[k * params..(k + 1) * params]`: whole when `from` is `None`,
+    /// and otherwise only from index `from` on (the entries before may be
+    /// left unwritten or hold anything; the backward pass then stops at
+    /// the first layer the directions touch). The workspace must be sized
+    /// by [`block_width`] (times `B * count`) and the scratch all zero.
     pub fn new(
         directions: BlockDirections<'a, T>,
         count: usize,
         params: usize,
         workspace: Workspace<'a, T>,
         rows: &'a mut [T],
-        from: usize,
+        from: Option<usize>,
         kernel: Kernel,
     ) -> Self {
         Self {
@@ -205,10 +208,14 @@ impl<'a, T: Float> BlockPass<'a, T> {
         self.layer -= 1;
         self.offset -= n_out;
         let Some(start) = self.start else { return };
-        if self.layer < start {
+        if self.layer < start && self.from.is_some() {
             return;
         }
         let input_moves = self.layer > start;
+        let wants_dx = match self.from {
+            Some(_) => self.layer > start,
+            None => self.layer > 0,
+        };
         let directions = self.layer_directions(offset, Ly::PARAMS);
         let rx = input_moves.then(|| &self.forward[self.offset - n_in..self.offset]);
         let half = self.back.len() / 2;
@@ -218,11 +225,11 @@ impl<'a, T: Float> BlockPass<'a, T> {
         } else {
             (first, second)
         };
-        let rdx = input_moves.then(|| &mut rdx[..n_in]);
+        let rdx = wants_dx.then(|| &mut rdx[..n_in]);
         let mut rows = GradRows {
             data: &mut self.rows[offset..],
             stride: self.params,
-            from: self.from.saturating_sub(offset),
+            from: self.from.map_or(0, |from| from.saturating_sub(offset)),
         };
         layer.r_backward_block(
             params,

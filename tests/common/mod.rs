@@ -332,3 +332,18 @@ pub fn assert_symmetric(h: &[f64], n: usize, what: &str) {
         }
     }
 }
+
+/// Asserts a row-major `n x n` matrix is symmetric to rounding:
+/// `|H_ij - H_ji| <= tol * max(1, max |H|)`.
+pub fn assert_symmetric_to(h: &[f64], n: usize, tol: f64, what: &str) {
+    let scale = h.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
+    for i in 0..n {
+        for j in 0..i {
+            let gap = (h[i * n + j] - h[j * n + i]).abs();
+            assert!(
+                gap <= tol * scale,
+                "{what}: |H[{i}][{j}] - H[{j}][{i}]| = {gap:e}"
+            );
+        }
+    }
+}
