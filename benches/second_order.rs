@@ -60,9 +60,16 @@ fn models() -> Models {
     }
 }
 
-fn unit<const P: usize>() -> [f64; P] {
+/// `P` values on the heap, seen as an array (DIGITS' 2410 would be a large
+/// stack array).
+fn array<const P: usize>(values: &mut [f64]) -> &mut [f64; P] {
+    values.try_into().unwrap_or_else(|_| unreachable!("callers pass P values"))
+}
+
+/// A seeded direction.
+fn direction(p: usize) -> Vec<f64> {
     let mut rng = Rng::seed_from(7);
-    core::array::from_fn(|_| rng.uniform_in(-1.0, 1.0))
+    (0..p).map(|_| rng.uniform_in(-1.0, 1.0)).collect()
 }
 
 fn hvp(c: &mut Criterion) {
@@ -71,10 +78,11 @@ fn hvp(c: &mut Criterion) {
     macro_rules! model {
         ($name:literal, $model:expr, $loss:expr, $p:literal) => {{
             let (net, x, t) = &$model;
-            let v = unit::<$p>();
-            let (mut grad, mut hv) = ([0.0; $p], [0.0; $p]);
+            let mut v = direction($p);
+            let (mut grad, mut hv) = (vec![0.0; $p], vec![0.0; $p]);
+            let (v, grad, hv) = (array::<$p>(&mut v), array::<$p>(&mut grad), array::<$p>(&mut hv));
             group.bench_function(concat!($name, "/gradient"), |b| {
-                b.iter(|| black_box(net.loss_and_gradient(&$loss, black_box(x), t, &mut grad)))
+                b.iter(|| black_box(net.loss_and_gradient(&$loss, black_box(x), t, grad)))
             });
             group.bench_function(concat!($name, "/hvp"), |b| {
                 b.iter(|| {
@@ -82,9 +90,9 @@ fn hvp(c: &mut Criterion) {
                         &$loss,
                         black_box(x),
                         t,
-                        &v,
-                        &mut grad,
-                        &mut hv,
+                        v,
+                        grad,
+                        hv,
                     ))
                 })
             });
@@ -108,10 +116,11 @@ fn hessian(c: &mut Criterion) {
     macro_rules! model {
         ($name:literal, $model:expr, $loss:expr, $p:literal) => {{
             let (net, x, t) = &$model;
-            let mut grad = [0.0; $p];
+            let mut grad = vec![0.0; $p];
+            let grad = array::<$p>(&mut grad);
             let mut h = vec![0.0; $p * $p];
             group.bench_function(concat!($name, "/stack"), |b| {
-                b.iter(|| black_box(net.hessian_into(&$loss, black_box(x), t, &mut grad, &mut h)))
+                b.iter(|| black_box(net.hessian_into(&$loss, black_box(x), t, grad, &mut h)))
             });
             for threads in [1, 2] {
                 let options = heap(threads);
@@ -122,7 +131,7 @@ fn hessian(c: &mut Criterion) {
                             black_box(x),
                             t,
                             &options,
-                            &mut grad,
+                            grad,
                             &mut h,
                         ))
                     })

@@ -5,7 +5,7 @@
 //! slices. Two implementations sit behind one function, [`gemm`]:
 //!
 //! - [`Kernel::Portable`]: safe Rust, no heap, `no_std`. Products of a few
-//!   thousand multiply-adds or more are tiled in the manner of GotoBLAS (K. Goto and
+//!   thousand multiply-adds or more are tiled in the manner of Goto's BLAS (K. Goto and
 //!   R. van de Geijn, "Anatomy of high-performance matrix multiplication",
 //!   ACM TOMS 34(3), 2008): a panel of `A` and a micro-panel of `B` are
 //!   packed into small stack buffers and a 4 x 4 register tile accumulates
@@ -128,7 +128,7 @@ pub fn gemm<T: Float>(
     k: usize,
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
-    c: MatMut<'_, T>,
+    mut c: MatMut<'_, T>,
     accumulate: bool,
 ) {
     if m == 0 || n == 0 {
@@ -144,14 +144,14 @@ pub fn gemm<T: Float>(
     }
     #[cfg(feature = "std")]
     if kernel == Kernel::Optimized && m * n * k >= OPTIMIZED_MIN && m.min(n).min(k) > 5 {
-        nalgebra_gemm(m, n, k, a, b, c, accumulate);
+        nalgebra_gemm(m, n, k, a, b, &mut c, accumulate);
         return;
     }
     let _ = kernel;
     if m * n * k < TILED_MIN {
-        small(m, n, k, a, b, c, accumulate);
+        small(m, n, k, a, b, &mut c, accumulate);
     } else {
-        tiled(m, n, k, a, b, c, accumulate);
+        tiled(m, n, k, a, b, &mut c, accumulate);
     }
 }
 
@@ -162,13 +162,13 @@ fn nalgebra_gemm<T: Float>(
     k: usize,
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
-    c: MatMut<'_, T>,
+    c: &mut MatMut<'_, T>,
     accumulate: bool,
 ) {
     use nalgebra::{DMatrixView, DMatrixViewMut};
     let a = DMatrixView::from_slice_with_strides(a.data, m, k, a.row_stride, a.col_stride);
     let b = DMatrixView::from_slice_with_strides(b.data, k, n, b.row_stride, b.col_stride);
-    let mut c = DMatrixViewMut::from_slice_with_strides_mut(c.data, m, n, 1, c.ld);
+    let mut c = DMatrixViewMut::from_slice_with_strides_mut(&mut *c.data, m, n, 1, c.ld);
     let beta = if accumulate { T::one() } else { T::zero() };
     c.gemm(T::one(), &a, &b, beta);
 }
@@ -180,7 +180,7 @@ fn small<T: Float>(
     k: usize,
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
-    c: MatMut<'_, T>,
+    c: &mut MatMut<'_, T>,
     accumulate: bool,
 ) {
     for j in 0..n {
@@ -205,7 +205,7 @@ fn small<T: Float>(
 }
 
 /// The register tile: `acc[i][j] = sum_p ap[p][i] * bp[p][j]`.
-#[inline(always)]
+#[inline]
 fn micro_tile<T: Float>(ap: &[[T; MR]], bp: &[[T; NR]]) -> [[T; NR]; MR] {
     let mut acc = [[T::zero(); NR]; MR];
     for (a, b) in ap.iter().zip(bp) {
@@ -218,7 +218,7 @@ fn micro_tile<T: Float>(ap: &[[T; MR]], bp: &[[T; NR]]) -> [[T; NR]; MR] {
     acc
 }
 
-/// Packed, register-tiled product (GotoBLAS loop order: depth panels, row
+/// Packed, register-tiled product (Goto's loop order: depth panels, row
 /// panels of `A`, column micro-panels of `B`).
 fn tiled<T: Float>(
     m: usize,
@@ -226,7 +226,7 @@ fn tiled<T: Float>(
     k: usize,
     a: MatRef<'_, T>,
     b: MatRef<'_, T>,
-    c: MatMut<'_, T>,
+    c: &mut MatMut<'_, T>,
     accumulate: bool,
 ) {
     let mut a_pack = [[T::zero(); MR]; KC * (MC / MR)];

@@ -11,7 +11,7 @@
 //! attracted to saddles: along a negative-curvature direction it steps
 //! uphill. Saddle-free Newton (Y. Dauphin, R. Pascanu, C. Gulcehre, K. Cho,
 //! S. Ganguli, Y. Bengio, "Identifying and attacking the saddle point
-//! problem in high-dimensional non-convex optimization", NeurIPS 2014)
+//! problem in high-dimensional non-convex optimization", NIPS 2014)
 //! rescales by `abs(H)` instead: the same step as Newton along positive
 //! curvature, the opposite one along negative curvature, so it moves away
 //! from saddles. On `f(x, y) = x^2 - y^2` from `(x, y)`, Newton goes to

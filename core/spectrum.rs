@@ -5,7 +5,7 @@
 //! strict local minimum; all negative, a strict local maximum; both signs,
 //! a saddle, whose index is the fraction of negative eigenvalues (Dauphin
 //! et al., "Identifying and attacking the saddle point problem in
-//! high-dimensional non-convex optimization", NeurIPS 2014); any
+//! high-dimensional non-convex optimization", NIPS 2014); any
 //! eigenvalue at zero without both signs, degenerate (the test cannot
 //! tell). Away from a critical point the same numbers describe the local
 //! quadratic model. The largest eigenvalue bounds the stable learning rate
@@ -19,7 +19,7 @@
 //!
 //! Zero is decided with a tolerance: `tol = n * eps * max |lambda|`, with
 //! `n` the matrix size and `eps` the scalar's machine epsilon (the
-//! convention of LAPACK and NumPy's `matrix_rank`: the rounding error a
+//! convention of LAPACK and of `numpy.linalg.matrix_rank`: the rounding error a
 //! backward-stable eigensolver leaves on an `n x n` matrix).
 
 use core::fmt;

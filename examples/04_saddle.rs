@@ -55,7 +55,11 @@ fn on_the_quadratic() -> Result<()> {
             next[0],
             next[1]
         );
-        println!("    eigenvalues {:?}: {}", spectrum.eigenvalues(), spectrum.curvature());
+        println!(
+            "    eigenvalues {:?}: {}",
+            spectrum.eigenvalues(),
+            spectrum.curvature()
+        );
     }
     let mut point = start;
     let lr = 0.1;
@@ -109,7 +113,10 @@ fn on_the_network() -> Result<()> {
 
     for method in [Method::Newton, Method::SaddleFree] {
         let mut net = near_saddle();
-        println!("\n  {method:?} from |theta - saddle| = {:.4}:", distance(&net));
+        println!(
+            "\n  {method:?} from |theta - saddle| = {:.4}:",
+            distance(&net)
+        );
         for step in 1..=5 {
             let report = newton::update(&mut net, &Mse, &x, &t, method, DAMPING)?;
             println!(
@@ -130,14 +137,20 @@ fn on_the_network() -> Result<()> {
     let mut net = near_saddle();
     let mut grad = [0.0; 7];
     let lr = 0.1;
-    println!("\n  gradient descent, lr {lr}, from |theta - saddle| = {:.4}:", distance(&net));
+    println!(
+        "\n  gradient descent, lr {lr}, from |theta - saddle| = {:.4}:",
+        distance(&net)
+    );
     for step in 1..=50 {
         let loss = net.loss_and_gradient(&Mse, &x, &t, &mut grad);
         for (p, g) in net.parameters_mut().iter_mut().zip(&grad) {
             *p -= lr * g;
         }
         if step == 5 || step % 10 == 0 {
-            println!("    step {step:>2}: loss {loss:.6} |theta - saddle| {:.4}", distance(&net));
+            println!(
+                "    step {step:>2}: loss {loss:.6} |theta - saddle| {:.4}",
+                distance(&net)
+            );
         }
     }
     Ok(())

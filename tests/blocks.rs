@@ -23,25 +23,149 @@ fn direction<const PARAMS: usize>(directions: &Directions<'_, f64>, k: usize) ->
     directions.direction(k, PARAMS, &mut scratch).to_vec()
 }
 
+/// One layer at one point: parameters, input, output, the caches before and
+/// after backward, and the upstream gradient.
+struct Case<
+    'l,
+    Ly: Layer<f64, I, O>,
+    const I: usize,
+    const O: usize,
+    const PARAMS: usize,
+    const B: usize,
+> {
+    layer: &'l Ly,
+    params: [f64; PARAMS],
+    x: SMatrix<f64, I, B>,
+    y: SMatrix<f64, O, B>,
+    forward_cache: Ly::Cache<B>,
+    cache: Ly::Cache<B>,
+    dy: SMatrix<f64, O, B>,
+}
+
+impl<'l, Ly: Layer<f64, I, O>, const I: usize, const O: usize, const PARAMS: usize, const B: usize>
+    Case<'l, Ly, I, O, PARAMS, B>
+{
+    fn new(layer: &'l Ly, rng: &mut Rng) -> Self {
+        assert_eq!(Ly::PARAMS, PARAMS);
+        let params: [f64; PARAMS] = random_vec(rng, 1.0);
+        let x: SMatrix<f64, I, B> = random_matrix(rng, 2.0);
+        let mut y = SMatrix::<f64, O, B>::zeros();
+        let mut cache = Ly::Cache::<B>::zeroed();
+        layer.forward_train(&params, &[], &x, &mut y, &mut cache);
+        let forward_cache = cache.clone();
+        let dy: SMatrix<f64, O, B> = random_matrix(rng, 1.0);
+        let mut dx = SMatrix::<f64, I, B>::zeros();
+        let mut grad = [0.0; PARAMS];
+        layer.backward(&params, &x, &y, &mut cache, &dy, Some(&mut dx), &mut grad);
+        Self {
+            layer,
+            params,
+            x,
+            y,
+            forward_cache,
+            cache,
+            dy,
+        }
+    }
+
+    /// The block methods: `(R{y}, R{dx}, gradient rows at `stride`)`.
+    fn block(
+        &self,
+        directions: Directions<'_, f64>,
+        rx: Option<&[f64]>,
+        rdy: &[f64],
+        stride: usize,
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut scratch = [0.0; PARAMS];
+        let mut context = BlockContext {
+            scratch: &mut scratch,
+            kernel: Kernel::Optimized,
+        };
+        let (l, p) = (self.layer, &self.params);
+        let mut ry = vec![0.0; COUNT * O * B];
+        l.r_forward_block(
+            p,
+            directions,
+            &self.x,
+            &self.y,
+            &self.forward_cache,
+            rx,
+            &mut ry,
+            &mut context,
+        );
+        let mut rdx = vec![0.0; COUNT * I * B];
+        let mut rows = vec![f64::NAN; COUNT * stride];
+        let mut grad_rows = GradRows {
+            data: &mut rows,
+            stride,
+            from: 0,
+        };
+        l.r_backward_block(
+            p,
+            directions,
+            &self.x,
+            &self.y,
+            &self.forward_cache,
+            &self.cache,
+            rx,
+            &self.dy,
+            rdy,
+            Some(&mut rdx),
+            &mut grad_rows,
+            &mut context,
+        );
+        assert!(scratch.iter().all(|&s| s == 0.0), "scratch left zeroed");
+        (ry, rdx, rows)
+    }
+
+    /// The single-direction methods along direction `v` with input
+    /// tangent `rx` and upstream tangent `rdy`: `(R{y}, R{dx}, R{dparams})`.
+    fn single(
+        &self,
+        v: &[f64],
+        rx: &SMatrix<f64, I, B>,
+        rdy: &SMatrix<f64, O, B>,
+    ) -> (SMatrix<f64, O, B>, SMatrix<f64, I, B>, [f64; PARAMS]) {
+        let (l, p) = (self.layer, &self.params);
+        let mut ry = SMatrix::<f64, O, B>::zeros();
+        let mut r_cache = Ly::Cache::<B>::zeroed();
+        l.r_forward(
+            p,
+            v,
+            &self.x,
+            &self.y,
+            &self.forward_cache,
+            rx,
+            &mut ry,
+            &mut r_cache,
+        );
+        let mut rdx = SMatrix::<f64, I, B>::zeros();
+        let mut r_grad = [0.0; PARAMS];
+        l.r_backward(
+            p,
+            v,
+            &self.x,
+            &self.y,
+            &self.cache,
+            rx,
+            &r_cache,
+            &self.dy,
+            rdy,
+            Some(&mut rdx),
+            &mut r_grad,
+        );
+        (ry, rdx, r_grad)
+    }
+}
+
 fn check_layer_blocks<Ly, const I: usize, const O: usize, const PARAMS: usize, const B: usize>(
     layer: &Ly,
     seed: u64,
 ) where
     Ly: Layer<f64, I, O>,
 {
-    assert_eq!(Ly::PARAMS, PARAMS);
     let mut rng = Rng::seed_from(seed);
-    let params: [f64; PARAMS] = random_vec(&mut rng, 1.0);
-    let x: SMatrix<f64, I, B> = random_matrix(&mut rng, 2.0);
-    let mut y = SMatrix::<f64, O, B>::zeros();
-    let mut cache = Ly::Cache::<B>::zeroed();
-    layer.forward_train(&params, &[], &x, &mut y, &mut cache);
-    let forward_cache = cache.clone();
-    let dy: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
-    let mut dx = SMatrix::<f64, I, B>::zeros();
-    let mut grad = [0.0; PARAMS];
-    layer.backward(&params, &x, &y, &mut cache, &dy, Some(&mut dx), &mut grad);
-
+    let case = Case::<Ly, I, O, PARAMS, B>::new(layer, &mut rng);
     let given: Vec<f64> = (0..COUNT * (PARAMS + 2))
         .map(|_| rng.uniform_in(-1.0, 1.0))
         .collect();
@@ -58,57 +182,40 @@ fn check_layer_blocks<Ly, const I: usize, const O: usize, const PARAMS: usize, c
             first: PARAMS - COUNT,
         });
     }
-    let rx_block: Vec<f64> = (0..COUNT * I * B).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
-    let rdy_block: Vec<f64> = (0..COUNT * O * B).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+    let rx_block: Vec<f64> = (0..COUNT * I * B)
+        .map(|_| rng.uniform_in(-1.0, 1.0))
+        .collect();
+    let rdy_block: Vec<f64> = (0..COUNT * O * B)
+        .map(|_| rng.uniform_in(-1.0, 1.0))
+        .collect();
     let stride = PARAMS + 3;
     for directions in cases {
         for rx in [None, Some(rx_block.as_slice())] {
-            let mut scratch = [0.0; PARAMS];
-            let mut context = BlockContext {
-                scratch: &mut scratch,
-                kernel: Kernel::Optimized,
-            };
-            let mut ry = vec![0.0; COUNT * O * B];
-            layer.r_forward_block(&params, directions, &x, &y, &forward_cache, rx, &mut ry, &mut context);
-            let mut rdx = vec![0.0; COUNT * I * B];
-            let mut rows = vec![f64::NAN; COUNT * stride];
-            let mut grad_rows = GradRows {
-                data: &mut rows,
-                stride,
-                from: 0,
-            };
-            layer.r_backward_block(
-                &params,
-                directions,
-                &x,
-                &y,
-                &forward_cache,
-                &cache,
-                rx,
-                &dy,
-                &rdy_block,
-                Some(&mut rdx),
-                &mut grad_rows,
-                &mut context,
-            );
-            assert!(scratch.iter().all(|&s| s == 0.0), "scratch left zeroed");
+            let (ry, rdx, rows) = case.block(directions, rx, &rdy_block, stride);
             for k in 0..COUNT {
                 let v = direction::<PARAMS>(&directions, k);
                 let rx_k = rx.map_or_else(SMatrix::zeros, |rx| tangent::<f64, I, B>(rx, k));
-                let mut ry_k = SMatrix::<f64, O, B>::zeros();
-                let mut r_cache = Ly::Cache::<B>::zeroed();
-                layer.r_forward(&params, &v, &x, &y, &forward_cache, &rx_k, &mut ry_k, &mut r_cache);
-                let what = format!("{directions:?} rx {} direction {k}", rx.is_some());
-                assert_all_close(&ry[k * O * B..(k + 1) * O * B], ry_k.as_slice(), 1e-14, &what);
                 let rdy_k = tangent::<f64, O, B>(&rdy_block, k);
-                let mut rdx_k = SMatrix::<f64, I, B>::zeros();
-                let mut r_grad = [0.0; PARAMS];
-                layer.r_backward(
-                    &params, &v, &x, &y, &cache, &rx_k, &r_cache, &dy, &rdy_k, Some(&mut rdx_k),
-                    &mut r_grad,
+                let (ry_k, rdx_k, r_grad) = case.single(&v, &rx_k, &rdy_k);
+                let what = format!("{directions:?} rx {} direction {k}", rx.is_some());
+                assert_all_close(
+                    &ry[k * O * B..(k + 1) * O * B],
+                    ry_k.as_slice(),
+                    1e-14,
+                    &what,
                 );
-                assert_all_close(&rdx[k * I * B..(k + 1) * I * B], rdx_k.as_slice(), 1e-14, &what);
-                assert_all_close(&rows[k * stride..k * stride + PARAMS], &r_grad, 1e-14, &what);
+                assert_all_close(
+                    &rdx[k * I * B..(k + 1) * I * B],
+                    rdx_k.as_slice(),
+                    1e-14,
+                    &what,
+                );
+                assert_all_close(
+                    &rows[k * stride..k * stride + PARAMS],
+                    &r_grad,
+                    1e-14,
+                    &what,
+                );
             }
         }
     }
@@ -191,14 +298,21 @@ fn check_loss_block<L: Loss<f64, O>, const O: usize, const B: usize>(
     targets: &[L::Target; B],
     rng: &mut Rng,
 ) {
-    let directions: Vec<f64> = (0..COUNT * O * B).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
+    let directions: Vec<f64> = (0..COUNT * O * B)
+        .map(|_| rng.uniform_in(-1.0, 1.0))
+        .collect();
     let mut products = vec![0.0; directions.len()];
     loss.hessian_product_block(output, targets, &directions, &mut products);
     for k in 0..COUNT {
         let d = tangent::<f64, O, B>(&directions, k);
         let mut p = SMatrix::<f64, O, B>::zeros();
         loss.hessian_product(output, targets, &d, &mut p);
-        assert_all_close(&products[k * O * B..(k + 1) * O * B], p.as_slice(), 1e-15, "loss block");
+        assert_all_close(
+            &products[k * O * B..(k + 1) * O * B],
+            p.as_slice(),
+            1e-15,
+            "loss block",
+        );
     }
 }
 
@@ -214,5 +328,10 @@ fn every_loss_block_equals_its_directions() {
     let probabilities = out.map(|z| 0.05 + 0.9 * constnet::math::sigmoid(z));
     check_loss_block(&Bce, &probabilities, &binary, &mut rng);
     check_loss_block(&CrossEntropy, &out, &classes, &mut rng);
-    check_loss_block(&CrossEntropyOneHot, &out, &regression.map(|t| t.map(f64::abs)), &mut rng);
+    check_loss_block(
+        &CrossEntropyOneHot,
+        &out,
+        &regression.map(|t| t.map(f64::abs)),
+        &mut rng,
+    );
 }

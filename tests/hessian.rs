@@ -206,11 +206,11 @@ fn every_activation_and_loss() {
 /// product each.
 #[test]
 fn hessian_matrix_product_matches_hvp() {
+    const P: usize = Mixed::<f64>::PARAMS;
     let net = Mixed::<f64>::seeded(7);
     let mut rng = Rng::seed_from(50);
     let x: SMatrix<f64, 3, 4> = random_matrix(&mut rng, 2.0);
     let targets: [[f64; 3]; 4] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
-    const P: usize = Mixed::<f64>::PARAMS;
     // 19 directions: one full block of 16 and a partial one.
     let directions: Vec<f64> = (0..19 * P).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
     let mut products = vec![0.0; directions.len()];

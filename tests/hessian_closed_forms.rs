@@ -50,19 +50,24 @@ network! {
     }
 }
 
+/// Loss, gradient and row-major Hessian of one network on one batch.
+type Derivatives<const P: usize> = (f64, [f64; P], Vec<f64>);
+
 fn hessian_of<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
     x: &SMatrix<f64, I, B>,
     targets: &[L::Target; B],
-) -> (f64, [f64; P], Vec<f64>)
+) -> Derivatives<P>
 where
     N: Network<f64, I, O, P>,
     L: Loss<f64, O>,
 {
     let mut grad = [0.0; P];
     let mut h = vec![0.0; P * P];
-    let value = net.hessian_into(loss, x, targets, &mut grad, &mut h).unwrap();
+    let value = net
+        .hessian_into(loss, x, targets, &mut grad, &mut h)
+        .unwrap();
     (value, grad, h)
 }
 
@@ -150,16 +155,26 @@ fn logistic_regression_is_weighted_x_x_transpose_over_n() {
 fn xor_at_zero_is_a_degenerate_rank_one_point() {
     let x = SMatrix::<f64, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
     let targets = [[0.0], [1.0], [1.0], [0.0]];
-    let cases: [(&str, f64, (f64, [f64; 9], Vec<f64>)); 2] = [
+    let cases: [(&str, f64, Derivatives<9>); 2] = [
         (
             "sigmoid",
             0.09375,
-            hessian_of(&XorSigmoid::<f64>::from_parameters([0.0; 9]), &Mse, &x, &targets),
+            hessian_of(
+                &XorSigmoid::<f64>::from_parameters([0.0; 9]),
+                &Mse,
+                &x,
+                &targets,
+            ),
         ),
         (
             "tanh",
             0.0625,
-            hessian_of(&XorTanh::<f64>::from_parameters([0.0; 9]), &Mse, &x, &targets),
+            hessian_of(
+                &XorTanh::<f64>::from_parameters([0.0; 9]),
+                &Mse,
+                &x,
+                &targets,
+            ),
         ),
     ];
     for (what, eigenvalue, (mse, grad, h)) in cases {

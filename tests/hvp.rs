@@ -48,7 +48,7 @@ fn mean_over_batches_is_the_product_on_all_samples() {
 
     let mut operator = HvpOperator::mean(&net, &Mse, &batches);
     let mut out = vec![0.0; P];
-    operator.apply(&v, &mut out);
+    operator.matvec(&v, &mut out);
     assert_all_close(&out, &hv_all, 1e-14, "operator over batches");
     assert_eq!(operator.products(), 1);
 
@@ -67,13 +67,14 @@ fn operator_is_the_hessian() {
     let x: SMatrix<f64, 2, 6> = random_matrix(&mut rng, 1.0);
     let targets: [[f64; 2]; 6] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
     let mut h = vec![0.0; P * P];
-    net.hessian_into(&Mse, &x, &targets, &mut [0.0; P], &mut h).unwrap();
+    net.hessian_into(&Mse, &x, &targets, &mut [0.0; P], &mut h)
+        .unwrap();
     let mut operator = net.hessian_operator(&Mse, &x, &targets);
     assert_eq!(operator.dim(), P);
     for _ in 0..3 {
         let v: Vec<f64> = (0..P).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
         let mut out = vec![0.0; P];
-        operator.apply(&v, &mut out);
+        operator.matvec(&v, &mut out);
         let expected: Vec<f64> = (0..P)
             .map(|i| (0..P).map(|j| h[i * P + j] * v[j]).sum())
             .collect();

@@ -33,9 +33,15 @@ fn quadratic_saddle() {
     let (x, y) = (0.7, 0.3);
     let gradient = [2.0 * x, -2.0 * y];
     let newton = newton::newton_step(&spectrum, &gradient, 0.0).unwrap();
-    assert!((x + newton[0]).abs() < 1e-15 && (y + newton[1]).abs() < 1e-15, "{newton:?}");
+    assert!(
+        (x + newton[0]).abs() < 1e-15 && (y + newton[1]).abs() < 1e-15,
+        "{newton:?}"
+    );
     let free = newton::saddle_free_newton_step(&spectrum, &gradient, 0.0).unwrap();
-    assert!((x + free[0]).abs() < 1e-15 && (y + free[1] - 2.0 * y).abs() < 1e-15, "{free:?}");
+    assert!(
+        (x + free[0]).abs() < 1e-15 && (y + free[1] - 2.0 * y).abs() < 1e-15,
+        "{free:?}"
+    );
     let d = 0.5;
     let damped = newton::newton_step(&spectrum, &gradient, d).unwrap();
     assert!((damped[0] + 2.0 * x / (2.0 + d)).abs() < 1e-15);
@@ -49,7 +55,10 @@ fn quadratic_saddle() {
 fn singular_hessian_gives_the_pseudo_inverse_step() {
     let spectrum = Spectrum::of(DMatrix::from_row_slice(2, 2, &[4.0, 0.0, 0.0, 0.0])).unwrap();
     let step: Vec<f64> = newton::newton_step(&spectrum, &[2.0, 3.0], 0.0).unwrap();
-    assert!((step[0] + 0.5).abs() < 1e-15 && step[1].abs() < 1e-15, "{step:?}");
+    assert!(
+        (step[0] + 0.5).abs() < 1e-15 && step[1].abs() < 1e-15,
+        "{step:?}"
+    );
 }
 
 #[test]
@@ -61,7 +70,10 @@ fn bad_arguments_are_errors() {
     ));
     assert!(matches!(
         newton::step(Method::SaddleFree, &spectrum, &[1.0, 1.0], -1.0),
-        Err(Error::InvalidHyperParameter { name: "damping", .. })
+        Err(Error::InvalidHyperParameter {
+            name: "damping",
+            ..
+        })
     ));
 }
 
@@ -117,14 +129,20 @@ fn newton_is_attracted_saddle_free_newton_escapes() {
     }
     let hessian = net.hessian(&Mse, &x, &t).unwrap();
     assert!((hessian.loss - saddle_loss).abs() < 1e-8);
-    assert_eq!(Spectrum::of(hessian.matrix).unwrap().curvature().kind, PointKind::Saddle);
+    assert_eq!(
+        Spectrum::of(hessian.matrix).unwrap().curvature().kind,
+        PointKind::Saddle
+    );
 
     let mut net = near_saddle();
     let mut distance = constnet::scalar::norm(net.parameters());
     for _ in 0..5 {
         newton::update(&mut net, &Mse, &x, &t, Method::SaddleFree, 0.1).unwrap();
         let next = constnet::scalar::norm(net.parameters());
-        assert!(next > 1.15 * distance, "saddle-free Newton: {distance} -> {next}");
+        assert!(
+            next > 1.15 * distance,
+            "saddle-free Newton: {distance} -> {next}"
+        );
         distance = next;
     }
     let escaped = net.evaluate(&Mse, &x, &t);
@@ -139,5 +157,8 @@ fn newton_is_attracted_saddle_free_newton_escapes() {
         }
     }
     let slow = net.evaluate(&Mse, &x, &t);
-    assert!(slow > saddle_loss - 0.002 && slow < saddle_loss, "gradient descent loss {slow}");
+    assert!(
+        slow > saddle_loss - 0.002 && slow < saddle_loss,
+        "gradient descent loss {slow}"
+    );
 }

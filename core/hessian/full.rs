@@ -274,7 +274,7 @@ where
     T: Float,
 {
     const { assert!(K > 0, "a block holds at least one direction") };
-    if directions.len() % P.max(1) != 0 || products.len() != directions.len() {
+    if !directions.len().is_multiple_of(P.max(1)) || products.len() != directions.len() {
         return Err(Error::BufferLength {
             what: "Hessian-matrix product",
             given: products.len(),

@@ -157,7 +157,7 @@ where
 
     /// # Panics
     /// When `v` or `out` is not `P` long.
-    fn apply(&mut self, v: &[T], out: &mut [T]) {
+    fn matvec(&mut self, v: &[T], out: &mut [T]) {
         let mut direction = [T::zero(); P];
         direction.copy_from_slice(v);
         let (mut grad, mut product) = ([T::zero(); P], [T::zero(); P]);

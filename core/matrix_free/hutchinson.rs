@@ -52,7 +52,7 @@ pub fn hutchinson_trace<T: Float>(
     let mut values: Vec<T> = Vec::with_capacity(samples);
     for _ in 0..samples {
         let v: Vec<T> = rademacher(&mut rng, n);
-        op.apply(&v, &mut product);
+        op.matvec(&v, &mut product);
         check_product(&product)?;
         values.push(dot(&v, &product));
     }

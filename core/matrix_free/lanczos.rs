@@ -85,7 +85,7 @@ impl<T: Float> Lanczos<T> {
         // space has closed.
         let breakdown = T::of_f64(64.0) * T::EPSILON * crate::math::sqrt(T::of_usize(n));
         for j in 0..steps {
-            op.apply(&basis[j], &mut w);
+            op.matvec(&basis[j], &mut w);
             check_product(&w)?;
             let a = dot(&basis[j], &w);
             alpha.push(a);

@@ -9,7 +9,7 @@
 //! - [`power::power_iteration`]: the dominant eigenpair, with deflation for
 //!   the top few, as PyHessian computes them (Z. Yao, A. Gholami,
 //!   K. Keutzer, M. Mahoney, "PyHessian: Neural networks through the lens
-//!   of the Hessian", IEEE BigData 2020).
+//!   of the Hessian", IEEE Big Data 2020).
 //! - [`hutchinson::hutchinson_trace`]: the trace from Rademacher probes
 //!   (M. F. Hutchinson, Commun. Stat. Simul. Comput. 19(2), 1990).
 //! - [`slq::spectral_density`]: the eigenvalue density by stochastic
@@ -45,21 +45,23 @@ use nalgebra::SMatrix;
 
 use crate::scalar::Float;
 
-/// A symmetric linear map `v -> A v` on vectors of length [`dim`](LinearOperator::dim).
+/// A symmetric linear map `v -> A v` on vectors of length [`dim`](LinearOperator::dim)
+/// (`matvec`, as in scipy's `LinearOperator`; not `apply` or `product`, which
+/// nalgebra's matrices already have with other meanings).
 pub trait LinearOperator<T> {
     /// The length of the vectors it acts on.
     fn dim(&self) -> usize;
     /// Writes `A v` into `out` (overwritten). Both are `dim()` long;
     /// implementations may panic otherwise.
-    fn apply(&mut self, v: &[T], out: &mut [T]);
+    fn matvec(&mut self, v: &[T], out: &mut [T]);
 }
 
 impl<T, Op: LinearOperator<T> + ?Sized> LinearOperator<T> for &mut Op {
     fn dim(&self) -> usize {
         (**self).dim()
     }
-    fn apply(&mut self, v: &[T], out: &mut [T]) {
-        (**self).apply(v, out);
+    fn matvec(&mut self, v: &[T], out: &mut [T]) {
+        (**self).matvec(v, out);
     }
 }
 
@@ -80,7 +82,7 @@ impl<T, F: FnMut(&[T], &mut [T])> LinearOperator<T> for FnOperator<F> {
     fn dim(&self) -> usize {
         self.dim
     }
-    fn apply(&mut self, v: &[T], out: &mut [T]) {
+    fn matvec(&mut self, v: &[T], out: &mut [T]) {
         (self.apply)(v, out);
     }
 }
@@ -89,7 +91,7 @@ impl<T: Float, const D: usize> LinearOperator<T> for SMatrix<T, D, D> {
     fn dim(&self) -> usize {
         D
     }
-    fn apply(&mut self, v: &[T], out: &mut [T]) {
+    fn matvec(&mut self, v: &[T], out: &mut [T]) {
         matrix_vector(self.as_slice(), D, v, out);
     }
 }
@@ -99,7 +101,7 @@ impl<T: Float> LinearOperator<T> for nalgebra::DMatrix<T> {
     fn dim(&self) -> usize {
         self.nrows()
     }
-    fn apply(&mut self, v: &[T], out: &mut [T]) {
+    fn matvec(&mut self, v: &[T], out: &mut [T]) {
         matrix_vector(self.as_slice(), self.nrows(), v, out);
     }
 }

@@ -99,7 +99,7 @@ pub fn power_iteration<T: Float>(
         converged: false,
     };
     for iteration in 1..=options.max_iterations {
-        op.apply(&v, &mut w);
+        op.matvec(&v, &mut w);
         check_product(&w)?;
         orthogonalize(deflate, &mut w);
         let value = dot(&v, &w);
