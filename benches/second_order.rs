@@ -63,7 +63,9 @@ fn models() -> Models {
 /// `P` values on the heap, seen as an array (DIGITS' 2410 would be a large
 /// stack array).
 fn array<const P: usize>(values: &mut [f64]) -> &mut [f64; P] {
-    values.try_into().unwrap_or_else(|_| unreachable!("callers pass P values"))
+    values
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("callers pass P values"))
 }
 
 /// A seeded direction.
@@ -80,20 +82,17 @@ fn hvp(c: &mut Criterion) {
             let (net, x, t) = &$model;
             let mut v = direction($p);
             let (mut grad, mut hv) = (vec![0.0; $p], vec![0.0; $p]);
-            let (v, grad, hv) = (array::<$p>(&mut v), array::<$p>(&mut grad), array::<$p>(&mut hv));
+            let (v, grad, hv) = (
+                array::<$p>(&mut v),
+                array::<$p>(&mut grad),
+                array::<$p>(&mut hv),
+            );
             group.bench_function(concat!($name, "/gradient"), |b| {
                 b.iter(|| black_box(net.loss_and_gradient(&$loss, black_box(x), t, grad)))
             });
             group.bench_function(concat!($name, "/hvp"), |b| {
                 b.iter(|| {
-                    black_box(net.hessian_vector_product(
-                        &$loss,
-                        black_box(x),
-                        t,
-                        v,
-                        grad,
-                        hv,
-                    ))
+                    black_box(net.hessian_vector_product(&$loss, black_box(x), t, v, grad, hv))
                 })
             });
         }};
@@ -126,14 +125,7 @@ fn hessian(c: &mut Criterion) {
                 let options = heap(threads);
                 group.bench_function(format!("{}/heap-{threads}-thread", $name), |b| {
                     b.iter(|| {
-                        black_box(net.hessian_with(
-                            &$loss,
-                            black_box(x),
-                            t,
-                            &options,
-                            grad,
-                            &mut h,
-                        ))
+                        black_box(net.hessian_with(&$loss, black_box(x), t, &options, grad, &mut h))
                     })
                 });
             }

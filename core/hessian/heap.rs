@@ -3,12 +3,14 @@
 //!
 //! Two ways to fill the matrix, chosen by size and threads:
 //!
-//! - Mirrored (one thread, a Hessian of at most [`MIRROR_BYTES`]): the
-//!   stack algorithm of `full.rs` with its tangents in a `Vec`. Each block
+//! - Mirrored (a Hessian of at most [`MIRROR_BYTES`], on the calling
+//!   thread whatever `threads` says: spawning would cost more than such a
+//!   Hessian takes, 100 us against 8 us for XOR): the stack algorithm of
+//!   `full.rs` with its tangents in a `Vec`. Each block
 //!   computes its rows from the diagonal on and mirrors them into the
 //!   columns below while they are in cache: the least arithmetic, and the
 //!   result is exactly symmetric.
-//! - Whole rows (threads, or a larger Hessian): the Hessian is split into
+//! - Whole rows (a larger Hessian): the Hessian is split into
 //!   the row chunks of the blocks, and each block computes its rows whole
 //!   (its R-backward runs down to the first layer) straight into its own
 //!   chunk. `std::thread::scope` workers take blocks from a queue; nothing
@@ -39,14 +41,16 @@ use crate::network::Network;
 use crate::scalar::Float;
 
 /// How [`SecondOrder::hessian_with`](super::SecondOrder::hessian_with)
-/// computes. One thread and a Hessian of at most [`MIRROR_BYTES`] give an
-/// exactly symmetric matrix (rows above the diagonal, mirrored); otherwise
-/// every row is computed whole and the triangles agree to rounding.
+/// computes. A Hessian of at most [`MIRROR_BYTES`] is computed on the
+/// calling thread and is exactly symmetric (rows from the diagonal on,
+/// mirrored); a larger one is computed in whole rows on up to `threads`
+/// threads, and its triangles agree to rounding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HessianOptions {
     /// Unit directions per blocked pass (>= 1). Default: 32.
     pub block: usize,
-    /// Worker threads (>= 1); 1 computes on the calling thread. Default: 1.
+    /// Most worker threads (>= 1) for a Hessian larger than
+    /// [`MIRROR_BYTES`]; 1 computes on the calling thread. Default: 1.
     pub threads: usize,
     /// The matrix-multiply kernel. Default: [`Kernel::Optimized`].
     pub kernel: Kernel,
@@ -133,7 +137,7 @@ where
     let prepared = prepare(net, loss, x, targets, grad);
     check_finite(prepared.loss)?;
     let block = options.block.min(P.max(1));
-    if options.threads == 1 && P * P * core::mem::size_of::<T>() <= MIRROR_BYTES {
+    if P * P * core::mem::size_of::<T>() <= MIRROR_BYTES {
         mirrored(
             net,
             loss,
@@ -155,8 +159,8 @@ fn workspace_len(layers: &[crate::network::LayerInfo], batch: usize, block: usiz
     block_width(&outputs) * batch * block
 }
 
-/// Largest Hessian, in bytes, that one thread fills by mirroring (see the
-/// module documentation): 4 MiB, a cache's worth.
+/// Largest Hessian, in bytes, filled by mirroring on the calling thread
+/// (see the module documentation): 4 MiB, a cache's worth.
 pub const MIRROR_BYTES: usize = 4 << 20;
 
 /// One thread, blocks last to first, each mirrored below the diagonal.
