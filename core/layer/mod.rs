@@ -17,9 +17,11 @@
 //! offsets, so bounds checks fold away.
 
 pub mod activation;
+pub mod batch_norm;
 pub mod dense;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use dense::Dense;
 
 use nalgebra::SMatrix;
