@@ -55,6 +55,16 @@ pub enum RunningAverage {
     Cumulative,
 }
 
+/// `eps` must be positive and finite (NaN fails).
+const fn valid_eps(eps: f64) -> bool {
+    eps > 0.0 && eps.is_finite()
+}
+
+/// `momentum` must be in `[0, 1]` (NaN fails).
+const fn valid_momentum(momentum: f64) -> bool {
+    momentum >= 0.0 && momentum <= 1.0
+}
+
 /// Batch normalization of `N` features (PyTorch `nn.BatchNorm1d(N)`).
 ///
 /// Parameters: `weight` (gamma, `N`, init 1) then `bias` (beta, `N`,
@@ -100,10 +110,7 @@ impl<const N: usize> BatchNorm<N> {
     /// [`BatchNorm::try_new`].
     #[must_use]
     pub const fn eps(self, eps: f64) -> Self {
-        assert!(
-            eps > 0.0 && eps.is_finite(),
-            "BatchNorm: eps must be positive and finite"
-        );
+        assert!(valid_eps(eps), "BatchNorm: eps must be positive and finite");
         Self { eps, ..self }
     }
 
@@ -118,7 +125,7 @@ impl<const N: usize> BatchNorm<N> {
     #[must_use]
     pub const fn momentum(self, momentum: f64) -> Self {
         assert!(
-            momentum >= 0.0 && momentum <= 1.0,
+            valid_momentum(momentum),
             "BatchNorm: momentum must be in [0, 1] (or `None` for a cumulative average)"
         );
         Self {
@@ -142,24 +149,13 @@ impl<const N: usize> BatchNorm<N> {
     /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
     /// when `eps` is not positive and finite or `momentum` not in `[0, 1]`.
     pub fn try_new(eps: f64, momentum: Option<f64>) -> Result<Self> {
-        check_param(
-            "eps",
-            eps,
-            eps > 0.0 && eps.is_finite(),
-            "must be positive and finite",
-        )?;
-        let running_average = match momentum {
-            None => RunningAverage::Cumulative,
-            Some(momentum) => {
-                check_param(
-                    "momentum",
-                    momentum,
-                    (0.0..=1.0).contains(&momentum),
-                    "must be in [0, 1]",
-                )?;
-                RunningAverage::Exponential { momentum }
-            }
-        };
+        check_param("eps", eps, valid_eps(eps), "must be positive and finite")?;
+        if let Some(m) = momentum {
+            check_param("momentum", m, valid_momentum(m), "must be in [0, 1]")?;
+        }
+        let running_average = momentum.map_or(RunningAverage::Cumulative, |momentum| {
+            RunningAverage::Exponential { momentum }
+        });
         Ok(Self {
             eps,
             running_average,
