@@ -42,6 +42,7 @@ extern crate self as constnet;
 pub mod data;
 pub mod error;
 pub mod init;
+pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
