@@ -65,7 +65,10 @@ pub mod prelude {
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
-    pub use crate::optim::{Optimizer, Sgd, SgdConfig};
+    pub use crate::optim::{
+        CosineAnnealingLr, ExponentialLr, LinearLr, Optimizer, Schedule, Scheduled, Sgd, SgdConfig,
+        StepLr,
+    };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]

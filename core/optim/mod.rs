@@ -5,9 +5,16 @@
 //! compile time: no heap, and a training loop takes any optimizer.
 //! Hyper-parameters are checked when the optimizer is built; a bad value is
 //! an [`Error`](crate::Error), never a NaN later.
+//!
+//! Learning-rate schedules ([`schedule`]) compose with any optimizer through
+//! [`Scheduled`], which is an optimizer too.
 
+pub mod schedule;
+mod scheduled;
 mod sgd;
 
+pub use schedule::{CosineAnnealingLr, ExponentialLr, LinearLr, Schedule, Sequential, StepLr};
+pub use scheduled::Scheduled;
 pub use sgd::{Sgd, SgdConfig};
 
 use crate::error::Result;
