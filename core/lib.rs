@@ -66,8 +66,8 @@ pub mod prelude {
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
     pub use crate::optim::{
-        CosineAnnealingLr, ExponentialLr, LinearLr, Optimizer, Schedule, Scheduled, Sgd, SgdConfig,
-        StepLr,
+        Adam, AdamConfig, AdamW, AdamWConfig, CosineAnnealingLr, ExponentialLr, LinearLr,
+        Optimizer, RmsProp, RmsPropConfig, Schedule, Scheduled, Sgd, SgdConfig, StepLr,
     };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
