@@ -60,7 +60,7 @@ pub use nalgebra;
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::error::{Error, Result};
-    pub use crate::init::Init;
+    pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};

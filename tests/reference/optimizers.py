@@ -5,7 +5,7 @@ torch.optim.SGD, Adam, AdamW and RMSprop (PyTorch 2.x, `foreach=False`,
 `maximize=False`), in double precision. The test problem is the diagonal
 quadratic with gradient g = c * p + d, three parameters, a few steps.
 
-Run: python3 tests/reference/optimizers.py > tests/reference/optimizer_steps.rs
+Run: python3 tests/reference/optimizers.py > tests/reference/optimizer_steps.rs && cargo fmt
 """
 import math
 
