@@ -18,7 +18,8 @@ use crate::scalar::Float;
 /// [`Optimizer::set_learning_rate`] changes the rate for the rest of the
 /// current epoch only (the schedule sets the next epoch's rate from the base,
 /// like PyTorch's closed form); [`Scheduled::set_base_learning_rate`] changes
-/// the base, so the change lasts.
+/// the base, so the change lasts. [`Optimizer::reset`] clears the wrapped
+/// optimizer's state and rewinds the schedule to epoch 0.
 ///
 /// ```
 /// use constnet::optim::{Optimizer, Scheduled, Sgd, StepLr};
