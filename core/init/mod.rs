@@ -30,7 +30,8 @@
 //! seeded [`Rng`](crate::rng::Rng), one draw (uniform, or normal by
 //! Box-Muller) per element in the tensor's row-major order, and rounded once
 //! to the network's scalar: the same seed gives the same network on every
-//! platform. `Zeros`, `Ones`, `Constant` and `Eye` draw nothing.
+//! platform. `Zeros`, `Ones`, `Constant` and `Eye` draw nothing; `sparse`
+//! then draws the zero positions, column by column.
 //!
 //! # In a declaration
 //!
