@@ -61,7 +61,9 @@ pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::error::{Error, Result};
     pub use crate::init::Init;
-    pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
+    pub use crate::layer::{
+        Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+    };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
@@ -84,8 +86,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::init::Init;
     pub use crate::layer::{
-        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-        TensorShape, Zeroed,
+        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid, Softmax,
+        Tanh, TensorShape, Zeroed,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;
