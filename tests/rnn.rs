@@ -360,7 +360,7 @@ fn rnn_trains_in_f32() {
         .expect("training stays finite");
     let after = mean_loss(&net, &CrossEntropy, &data);
     assert_eq!(report.final_loss, after, "the report's loss is the exact loss");
-    // From chance (ln 2) to nearly separated; at lr 0.03 the same run's
-    // gradients explode, which is what the gradient-flow tools diagnose.
+    // From chance (ln 2) to nearly separated. (At lr 0.03 the same run ends
+    // above its starting loss: recurrent training is step-size sensitive.)
     assert!(before > 0.69 && after < 0.01, "loss {before} -> {after}");
 }
