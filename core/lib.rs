@@ -29,7 +29,8 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`].
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`diagnostics`] (what goes wrong in optimization, measured).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -40,6 +41,7 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod init;
 pub mod layer;

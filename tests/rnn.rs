@@ -11,8 +11,8 @@ use common::{
     check_layer, random_matrix, random_vec,
 };
 use constnet::layer::{Layer, LayerKind, LayerShape, Rnn};
-use constnet::train::mean_loss;
 use constnet::prelude::*;
+use constnet::train::mean_loss;
 
 /// Plain reference forward: every hidden state of one sample, by nalgebra
 /// matrix products (independent of the layer's kernels).
@@ -50,7 +50,13 @@ fn forward_matches_a_hand_computation() {
     assert!((all[0] - h1).abs() < 1e-15 && (all[1] - h2).abs() < 1e-15);
 }
 
-fn forward_case<const I: usize, const H: usize, const S: usize, const IN: usize, const SEQ: usize>(
+fn forward_case<
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const IN: usize,
+    const SEQ: usize,
+>(
     seed: u64,
 ) {
     let mut rng = Rng::seed_from(seed);
@@ -79,10 +85,10 @@ fn forward_case<const I: usize, const H: usize, const S: usize, const IN: usize,
             1e-14,
             "last hidden state",
         );
-        for t in 0..S {
+        for (cached, state) in cache.hidden.iter().zip(&states) {
             assert_all_close(
-                cache.hidden[t].column(b).as_slice(),
-                states[t].as_slice(),
+                cached.column(b).as_slice(),
+                state.as_slice(),
                 1e-14,
                 "cached hidden state",
             );
@@ -213,7 +219,10 @@ fn declared_rnn_networks_have_the_right_shapes() {
         ]
     );
     let info = &<SequenceRegressor as Network<f32, 6, 2, 186>>::LAYERS[0];
-    assert_eq!((info.kind, info.inputs, info.outputs), (LayerKind::Rnn, 6, 15));
+    assert_eq!(
+        (info.kind, info.inputs, info.outputs),
+        (LayerKind::Rnn, 6, 15)
+    );
 }
 
 #[test]
@@ -224,7 +233,13 @@ fn sequence_classifier_derivatives() {
         let x: SMatrix<f64, 12, 4> = random_matrix(&mut rng, 2.0);
         let classes = [0, 2, 1, 2];
         check_gradient(&net, &CrossEntropy, &x, &classes);
-        check_hvp(&net, &CrossEntropy, &x, &classes, &random_vec(&mut rng, 1.0));
+        check_hvp(
+            &net,
+            &CrossEntropy,
+            &x,
+            &classes,
+            &random_vec(&mut rng, 1.0),
+        );
     }
 }
 
@@ -308,7 +323,10 @@ fn recorded_hidden_gradients_match_finite_differences() {
         let mut sequence = SquareSequence::<f64>::seeded(seed);
         // A well-conditioned W_ih, so inverting it does not amplify the
         // differences' rounding error.
-        for params in [&mut square.parameters_mut()[..9], &mut sequence.parameters_mut()[..9]] {
+        for params in [
+            &mut square.parameters_mut()[..9],
+            &mut sequence.parameters_mut()[..9],
+        ] {
             for (k, w) in params.iter_mut().enumerate() {
                 *w = if k % 4 == 0 { 0.9 } else { 0.2 * *w };
             }
@@ -359,7 +377,10 @@ fn rnn_trains_in_f32() {
         .fit(&mut net, &CrossEntropy, &mut sgd, &data, None)
         .expect("training stays finite");
     let after = mean_loss(&net, &CrossEntropy, &data);
-    assert_eq!(report.final_loss, after, "the report's loss is the exact loss");
+    assert_eq!(
+        report.final_loss, after,
+        "the report's loss is the exact loss"
+    );
     // From chance (ln 2) to nearly separated. (At lr 0.03 the same run ends
     // above its starting loss: recurrent training is step-size sensitive.)
     assert!(before > 0.69 && after < 0.01, "loss {before} -> {after}");

@@ -87,9 +87,7 @@ pub struct Rnn<const I: usize, const H: usize, const S: usize, const SEQUENCE: b
     pub bias_init: Init,
 }
 
-impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool>
-    Rnn<I, H, S, SEQUENCE>
-{
+impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I, H, S, SEQUENCE> {
     /// Input width: `I * S`.
     pub const INPUT: usize = I * S;
     /// Output width: `H * S` with `SEQUENCE`, else `H`.
@@ -417,12 +415,8 @@ impl<
             let (done, rest) = r_cache.hidden.split_at_mut(t);
             for b in 0..B {
                 let span = t * I..(t + 1) * I;
-                let previous = (t > 0).then(|| {
-                    (
-                        column(&cache.hidden[t - 1], b),
-                        column(&done[t - 1], b),
-                    )
-                });
+                let previous =
+                    (t > 0).then(|| (column(&cache.hidden[t - 1], b), column(&done[t - 1], b)));
                 tanh_tangent(
                     weights,
                     direction,

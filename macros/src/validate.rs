@@ -239,6 +239,11 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
 }
 
 fn describe(layer: &PlannedLayer) -> String {
+    let mode = if layer.sequence {
+        "(sequence = true)"
+    } else {
+        ""
+    };
     let sizes: Vec<String> = layer
         .sizes
         .iter()
@@ -251,7 +256,7 @@ fn describe(layer: &PlannedLayer) -> String {
         format!("`{}` ({})", layer.name, kind_name(layer.kind))
     } else {
         format!(
-            "`{}` ({}<{}>)",
+            "`{}` ({}<{}>{mode})",
             layer.name,
             kind_name(layer.kind),
             sizes.join(", ")
