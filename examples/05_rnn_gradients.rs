@@ -90,7 +90,9 @@ fn main() -> Result<()> {
             let predicted = rho.powi((STEPS - t) as i32);
             println!("  {t:2}   {:>26.4e}   {predicted:>10.4e}", relative[t - 1]);
         }
-        let verdict = measured.verdict(DEFAULT_BAND)?.map_or("-".into(), |v| v.to_string());
+        let verdict = measured
+            .verdict(DEFAULT_BAND)?
+            .map_or("-".into(), |v| v.to_string());
         println!(
             "  measured rate per step {:.4} (rho {rho:.4}); measured verdict {verdict}",
             measured.rate_per_step().unwrap_or(f64::NAN),

@@ -199,8 +199,23 @@ network! {
     }
 }
 
+/// Steps of the network declared with constants.
+const STEPS: usize = 3;
+/// Hidden units of the network declared with constants.
+const HIDDEN: usize = 4;
+
+network! {
+    /// Sizes from constants: the widths are checked by `const` assertions.
+    struct FromConstants {
+        rnn: Rnn<2, HIDDEN, STEPS>(sequence = true),
+        out: Dense<{ HIDDEN * STEPS }, 1>,
+    }
+}
+
 #[test]
 fn declared_rnn_networks_have_the_right_shapes() {
+    assert_eq!(<FromConstants>::INPUT, 6);
+    assert_eq!(<FromConstants>::PARAMS, 4 * 2 + 4 * 4 + 4 + 12 + 1);
     assert_eq!(<SequenceClassifier>::INPUT, 12);
     assert_eq!(<SequenceClassifier>::PARAMS, 6 * 3 + 6 * 6 + 6 + 3 * 6 + 3);
     assert_eq!(<SequenceRegressor>::INPUT, 6);

@@ -27,7 +27,10 @@
 //! ([`RnnCache::hidden_grad`]), so vanishing and exploding gradients
 //! (`crate::diagnostics::gradient_flow`) are measured without a heap.
 
+mod cache;
 mod kernels;
+
+pub use cache::RnnCache;
 
 use nalgebra::SMatrix;
 
@@ -36,7 +39,8 @@ use crate::init::{Fans, Init};
 use crate::rng::Rng;
 use crate::scalar::Float;
 use kernels::{
-    accumulate_outer, add_transposed_product, column, column_mut, tanh_step, tanh_tangent,
+    accumulate_outer, add_transposed_product, column, column_mut, emit, tanh_step, tanh_tangent,
+    upstream,
 };
 
 /// An Elman recurrent layer: `h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)`,
@@ -65,6 +69,19 @@ use kernels::{
 /// let layer = Rnn::<3, 8, 10>::new();
 /// let (x, mut y) = (SMatrix::<f64, 20, 1>::zeros(), SMatrix::<f64, 8, 1>::zeros());
 /// Layer::<f64, 20, 8>::forward(&layer, &[0.0; 176], &[], &x, &mut y);
+/// ```
+///
+/// In a declaration, the macro reports the mismatch at the next layer:
+///
+/// ```compile_fail
+/// use constnet::prelude::*;
+/// network! {
+///     /// `sequence = true` outputs 8 * 10 values, not 8.
+///     struct Wrong {
+///         rnn: Rnn<3, 8, 10>(sequence = true),
+///         out: Dense<8, 1>,
+///     }
+/// }
 /// ```
 ///
 /// ```compile_fail
@@ -156,41 +173,6 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
         let (w_hh, bias) = rest.split_at_mut(H * H);
         (w_ih, w_hh, &mut bias[..H])
     }
-
-    /// The upstream gradient of `h_{t+1}` (0-based `t`) for sample `b`:
-    /// its slice of `dy` with `SEQUENCE`, `dy` itself at the last step, none
-    /// otherwise.
-    fn upstream<T: Float, const OUT: usize, const B: usize>(
-        dy: &SMatrix<T, OUT, B>,
-        b: usize,
-        t: usize,
-    ) -> Option<&[T]> {
-        let dy = column(dy, b);
-        if SEQUENCE {
-            Some(&dy[t * H..(t + 1) * H])
-        } else if t + 1 == S {
-            Some(&dy[..H])
-        } else {
-            None
-        }
-    }
-
-    /// Copies the hidden states into the output: all of them, or the last.
-    fn emit<T: Float, const OUT: usize, const B: usize>(
-        hidden: &[SMatrix<T, H, B>; S],
-        y: &mut SMatrix<T, OUT, B>,
-    ) {
-        for b in 0..B {
-            let out = column_mut(y, b);
-            if SEQUENCE {
-                for (t, h) in hidden.iter().enumerate() {
-                    out[t * H..(t + 1) * H].copy_from_slice(column(h, b));
-                }
-            } else {
-                out[..H].copy_from_slice(column(&hidden[S - 1], b));
-            }
-        }
-    }
 }
 
 impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Default
@@ -222,38 +204,6 @@ impl<
         TensorShape::vector("bias", H),
     ];
     const BUFFER_TENSORS: &'static [TensorShape] = &[];
-}
-
-/// What the training forward of an [`Rnn`] keeps, and what its backward
-/// records: one `H x B` matrix per step for each.
-#[derive(Clone, Debug)]
-pub struct RnnCache<T: Float, const H: usize, const S: usize, const B: usize> {
-    /// `h_t` for `t = 1..=S` (index `t - 1`), one column per sample.
-    pub hidden: [SMatrix<T, H, B>; S],
-    /// `dL/dh_t` for `t = 1..=S`, written by backward: the total derivative,
-    /// through every later step, of the loss whose `dL/dy` backward received.
-    /// The R-operator leaves it zero in the tangent cache (it is a record of
-    /// the backward pass, not a forward quantity).
-    pub hidden_grad: [SMatrix<T, H, B>; S],
-}
-
-impl<T: Float, const H: usize, const S: usize, const B: usize> Zeroed for RnnCache<T, H, S, B> {
-    #[inline]
-    fn zeroed() -> Self {
-        Self {
-            hidden: Zeroed::zeroed(),
-            hidden_grad: Zeroed::zeroed(),
-        }
-    }
-}
-
-impl<T: Float, const H: usize, const S: usize, const B: usize> RnnCache<T, H, S, B> {
-    /// `||dL/dh_t||` for `t = 1..=S` (index `t - 1`): the Frobenius norm over
-    /// the hidden units and the samples of the batch, accumulated in `f64`.
-    #[must_use]
-    pub fn hidden_gradient_norms(&self) -> [f64; S] {
-        core::array::from_fn(|t| crate::scalar::norm(self.hidden_grad[t].as_slice()))
-    }
 }
 
 impl<
@@ -344,7 +294,7 @@ impl<
                 tanh_step(w_ih, w_hh, bias, x_t, h_prev, column_mut(&mut rest[0], b));
             }
         }
-        Self::emit(&cache.hidden, y);
+        emit::<T, H, S, SEQUENCE, OUT, B>(&cache.hidden, y);
     }
 
     fn backward<const B: usize>(
@@ -369,7 +319,7 @@ impl<
                 let h = column(&cache.hidden[t], b);
                 let g = column_mut(&mut cache.hidden_grad[t], b);
                 g.copy_from_slice(&from_later);
-                if let Some(up) = Self::upstream(dy, b, t) {
+                if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
                     for (g, &u) in g.iter_mut().zip(up) {
                         *g += u;
                     }
@@ -428,7 +378,7 @@ impl<
             }
         }
         r_cache.hidden_grad = Zeroed::zeroed();
-        Self::emit(&r_cache.hidden, ry);
+        emit::<T, H, S, SEQUENCE, OUT, B>(&r_cache.hidden, ry);
     }
 
     fn r_backward<const B: usize>(
@@ -459,10 +409,10 @@ impl<
             for t in (0..S).rev() {
                 let (h, rh) = (column(&cache.hidden[t], b), column(&r_cache.hidden[t], b));
                 let (mut g, mut rg) = (from_later, r_from_later);
-                if let Some(up) = Self::upstream(dy, b, t) {
+                if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
                     g.iter_mut().zip(up).for_each(|(g, &u)| *g += u);
                 }
-                if let Some(r_up) = Self::upstream(rdy, b, t) {
+                if let Some(r_up) = upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t) {
                     rg.iter_mut().zip(r_up).for_each(|(g, &u)| *g += u);
                 }
                 let (mut delta, mut r_delta) = ([T::zero(); H], [T::zero(); H]);

@@ -1,5 +1,7 @@
 //! The small dense kernels of the recurrent layer, on one sample at a time:
-//! one step of the cell and its tangent, `W^T d` and `d x^T`.
+//! one step of the cell and its tangent, `W^T d` and `d x^T`, and the
+//! mapping between hidden states and the layer's output (the last state, or
+//! all of them with `SEQUENCE`).
 //!
 //! Weights are row-major slices (`rows x cols`, PyTorch's layout); sizes
 //! come from the slices, which the layer cuts at constant lengths, so the
@@ -96,6 +98,58 @@ pub fn accumulate_outer<T: Float>(d: &[T], x: &[T], dw: &mut [T]) {
     for (r, &dr) in d.iter().enumerate() {
         for (g, &x) in dw[r * cols..(r + 1) * cols].iter_mut().zip(x) {
             *g += dr * x;
+        }
+    }
+}
+
+/// The upstream gradient of `h_{t+1}` (0-based `t`) for sample `b`: its
+/// slice of `dy` with `SEQUENCE`, `dy` itself at the last step, none
+/// otherwise.
+#[inline]
+pub fn upstream<
+    T: Float,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const OUT: usize,
+    const B: usize,
+>(
+    dy: &SMatrix<T, OUT, B>,
+    b: usize,
+    t: usize,
+) -> Option<&[T]> {
+    let dy = column(dy, b);
+    if SEQUENCE {
+        Some(&dy[t * H..(t + 1) * H])
+    } else if t + 1 == S {
+        Some(&dy[..H])
+    } else {
+        None
+    }
+}
+
+/// Copies the hidden states into the output: all of them (time-major) with
+/// `SEQUENCE`, else the last.
+#[inline]
+pub fn emit<
+    T: Float,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const OUT: usize,
+    const B: usize,
+>(
+    hidden: &[SMatrix<T, H, B>; S],
+    y: &mut SMatrix<T, OUT, B>,
+) {
+    for b in 0..B {
+        let out = column_mut(y, b);
+        if SEQUENCE {
+            for (t, h) in hidden.iter().enumerate() {
+                out[t * H..(t + 1) * H].copy_from_slice(column(h, b));
+            }
+        } else {
+            out[..H].copy_from_slice(column(&hidden[S - 1], b));
         }
     }
 }
