@@ -74,6 +74,9 @@ pub struct Spectrum<const N: usize> {
 
 /// The eigenvalues, eigenvectors and diagonalisability of `w`.
 ///
+/// Works on the stack: about ten `N x N` complex matrices (`160 N^2`
+/// bytes, 650 KB for `N = 64`) and `O(N^3)` operations.
+///
 /// # Errors
 /// [`Error::Numerical`] when `w` has a NaN or infinite entry, or when the
 /// QR algorithm does not converge (not observed in practice).
