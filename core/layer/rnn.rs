@@ -25,7 +25,7 @@
 //!
 //! Backward also records `dL/dh_t` for every step in the cache
 //! ([`RnnCache::hidden_grad`]), so vanishing and exploding gradients
-//! (`crate::diagnostics::gradient_flow`) are measured without a heap.
+//! ([`crate::diagnostics::gradient_flow`]) are measured without a heap.
 
 mod cache;
 mod kernels;
