@@ -7,7 +7,7 @@
 //! Run: `cargo bench --bench second_order` (filter with e.g. `-- hessian/digits`).
 
 use constnet::hessian::HessianOptions;
-use constnet::kernel::Kernel;
+use constnet::matmul::Kernel;
 use constnet::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

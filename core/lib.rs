@@ -27,14 +27,15 @@
 //! ```
 //!
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
-//! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
+//! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`]. Second
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`diagnostics`] (what goes wrong in optimization, measured). Second
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
 //! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
 //! power iteration, Hutchinson, spectral density), `newton` (Newton and
-//! saddle-free Newton, `std`), with [`kernel`] (the matrix-multiply kernel)
-//! underneath.
+//! saddle-free Newton, `std`), with [`matmul`] (the matrix-multiply kernel
+//! of the blocked passes) underneath.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -45,6 +46,7 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod hessian;
 pub mod init;
@@ -52,6 +54,7 @@ pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
+pub mod matmul;
 pub mod matrix_free;
 pub mod metrics;
 pub mod network;
@@ -74,12 +77,17 @@ pub mod prelude {
     pub use crate::hessian::SecondOrder;
     #[cfg(feature = "std")]
     pub use crate::hessian::{Hessian, HessianOptions};
-    pub use crate::init::Init;
-    pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
+    pub use crate::init::{FanMode, Init, Nonlinearity};
+    pub use crate::layer::{
+        BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+    };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
-    pub use crate::optim::{Optimizer, Sgd, SgdConfig};
+    pub use crate::optim::{
+        Adam, AdamConfig, AdamW, AdamWConfig, CosineAnnealingLr, ExponentialLr, LinearLr,
+        Optimizer, RmsProp, RmsPropConfig, Schedule, Scheduled, Sgd, SgdConfig, StepLr,
+    };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]
@@ -102,8 +110,8 @@ pub mod __private {
     pub use crate::hessian::pass::{BlockPass, block_width};
     pub use crate::init::Init;
     pub use crate::layer::{
-        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-        TensorShape, Zeroed,
+        BatchNorm, Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid,
+        Softmax, Tanh, TensorShape, Zeroed,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;

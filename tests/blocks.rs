@@ -6,11 +6,11 @@
 mod common;
 
 use common::{assert_all_close, random_matrix, random_vec};
-use constnet::kernel::Kernel;
+use constnet::matmul::Kernel;
 use constnet::layer::block::tangent;
 use constnet::layer::{
-    BlockContext, Dense, Directions, GradRows, Identity, Layer, LeakyReLU, ReLU, Sigmoid, Softmax,
-    Tanh, Zeroed,
+    BatchNorm, BlockContext, Dense, Directions, GradRows, Identity, Layer, LeakyReLU, ReLU, Rnn,
+    Sigmoid, Softmax, Tanh, Zeroed,
 };
 use constnet::prelude::*;
 
@@ -232,6 +232,8 @@ fn every_layer_block_equals_its_directions() {
     check_layer_blocks::<_, 4, 4, 0, 3>(&Sigmoid, 7);
     check_layer_blocks::<_, 4, 4, 0, 3>(&Identity, 8);
     check_layer_blocks::<_, 5, 5, 0, 2>(&Softmax, 9);
+    check_layer_blocks::<_, 4, 4, 8, 3>(&BatchNorm::<4>::new(), 10);
+    check_layer_blocks::<_, 4, 3, 18, 3>(&Rnn::<2, 3, 2>::new(), 11);
 }
 
 /// Dense writes every weight row from `from / I` on and every bias from

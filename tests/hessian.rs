@@ -11,7 +11,7 @@ use common::{
     random_matrix, random_vec,
 };
 use constnet::hessian::{BlockSize, HessianOptions, MIRROR_BYTES, hessian_into_blocked};
-use constnet::kernel::Kernel;
+use constnet::matmul::Kernel;
 use constnet::prelude::*;
 
 network! {
@@ -50,6 +50,29 @@ network! {
         a4: Tanh,
         fc4: Dense<4, 3>,
         probs: Softmax,
+    }
+
+    /// Batch normalization between dense layers: its blocked R-operator is
+    /// the trait's per-direction default, through the batch statistics.
+    struct Normalized {
+        fc1: Dense<3, 6>,
+        bn: BatchNorm<6>,
+        act: Tanh,
+        out: Dense<6, 2>,
+    }
+
+    /// An Elman RNN over 3 steps of 2 features, then a readout.
+    struct Recurrent {
+        rnn: Rnn<2, 4, 3>,
+        out: Dense<4, 2>,
+    }
+
+    /// The whole hidden sequence, normalized, then one output.
+    struct Sequence {
+        rnn: Rnn<2, 3, 3>(sequence = true),
+        bn: BatchNorm<9>(momentum = None),
+        act: ReLU,
+        out: Dense<9, 1>,
     }
 
     /// Probabilities out, for binary cross-entropy on probabilities.
@@ -199,6 +222,28 @@ fn every_activation_and_loss() {
         let net = Probabilities::<f64>::seeded(seed);
         let binary: [[f64; 2]; 5] = core::array::from_fn(|_| [rng.uniform(), rng.uniform()]);
         check_all_paths(&net, &Bce, &x, &binary, "Probabilities, BCE");
+    }
+}
+
+/// Layers written without block methods (batch normalization, the RNN)
+/// go through the trait's defaults, exactly.
+#[test]
+fn batch_norm_and_rnn() {
+    for seed in 0..2 {
+        let mut rng = Rng::seed_from(seed + 60);
+        let x: SMatrix<f64, 3, 5> = random_matrix(&mut rng, 2.0);
+        let targets: [[f64; 2]; 5] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
+        let net = Normalized::<f64>::seeded(seed);
+        check_all_paths(&net, &Mse, &x, &targets, "BatchNorm, MSE");
+
+        let x: SMatrix<f64, 6, 4> = random_matrix(&mut rng, 1.5);
+        let classes: [usize; 4] = core::array::from_fn(|_| rng.below(2));
+        let net = Recurrent::<f64>::seeded(seed);
+        check_all_paths(&net, &CrossEntropy, &x, &classes, "Rnn, cross-entropy");
+
+        let binary: [[f64; 1]; 4] = core::array::from_fn(|_| [rng.uniform()]);
+        let net = Sequence::<f64>::seeded(seed);
+        check_all_paths(&net, &BceWithLogits, &x, &binary, "Rnn sequence + BatchNorm, BCE");
     }
 }
 

@@ -15,7 +15,7 @@ use nalgebra::SMatrix;
 
 use super::pass::{BlockDirections, BlockPass, Workspace};
 use crate::error::{Error, Result};
-use crate::kernel::Kernel;
+use crate::matmul::Kernel;
 use crate::layer::Zeroed;
 use crate::layer::block::FlatStorage;
 use crate::loss::Loss;

@@ -35,7 +35,7 @@ use super::full::{
 };
 use super::pass::{BlockDirections, Workspace, block_width};
 use crate::error::{Result, check_param};
-use crate::kernel::Kernel;
+use crate::matmul::Kernel;
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::scalar::Float;

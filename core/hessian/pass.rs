@@ -12,7 +12,7 @@
 
 use nalgebra::SMatrix;
 
-use crate::kernel::Kernel;
+use crate::matmul::Kernel;
 use crate::layer::{BlockContext, Directions, GradRows, Layer};
 use crate::scalar::Float;
 

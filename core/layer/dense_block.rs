@@ -17,7 +17,7 @@
 use nalgebra::SMatrix;
 
 use super::block::{BlockContext, Directions, GradRows};
-use crate::kernel::{MatMut, MatRef, gemm};
+use crate::matmul::{MatMut, MatRef, gemm};
 use crate::scalar::Float;
 
 /// Block R-forward of `y = W x + b`.

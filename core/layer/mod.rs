@@ -18,13 +18,17 @@
 
 pub mod activation;
 mod activation_block;
+pub mod batch_norm;
 pub mod block;
 pub mod dense;
 mod dense_block;
+pub mod rnn;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
+pub use rnn::{Rnn, RnnCache};
 
 use nalgebra::SMatrix;
 
