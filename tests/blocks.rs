@@ -6,12 +6,12 @@
 mod common;
 
 use common::{assert_all_close, random_matrix, random_vec};
-use constnet::matmul::Kernel;
 use constnet::layer::block::tangent;
 use constnet::layer::{
     BatchNorm, BlockContext, Dense, Directions, GradRows, Identity, Layer, LeakyReLU, ReLU, Rnn,
     Sigmoid, Softmax, Tanh, Zeroed,
 };
+use constnet::matmul::Kernel;
 use constnet::prelude::*;
 
 const COUNT: usize = 5;

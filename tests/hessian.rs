@@ -243,7 +243,13 @@ fn batch_norm_and_rnn() {
 
         let binary: [[f64; 1]; 4] = core::array::from_fn(|_| [rng.uniform()]);
         let net = Sequence::<f64>::seeded(seed);
-        check_all_paths(&net, &BceWithLogits, &x, &binary, "Rnn sequence + BatchNorm, BCE");
+        check_all_paths(
+            &net,
+            &BceWithLogits,
+            &x,
+            &binary,
+            "Rnn sequence + BatchNorm, BCE",
+        );
     }
 }
 

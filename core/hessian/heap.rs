@@ -35,8 +35,8 @@ use super::full::{
 };
 use super::pass::{BlockDirections, Workspace, block_width};
 use crate::error::{Result, check_param};
-use crate::matmul::Kernel;
 use crate::loss::Loss;
+use crate::matmul::Kernel;
 use crate::network::Network;
 use crate::scalar::Float;
 

@@ -12,8 +12,8 @@
 
 use nalgebra::SMatrix;
 
-use crate::matmul::Kernel;
 use crate::layer::{BlockContext, Directions, GradRows, Layer};
+use crate::matmul::Kernel;
 use crate::scalar::Float;
 
 /// The directions of a block, over the whole parameter vector.
@@ -30,7 +30,7 @@ pub enum BlockDirections<'a, T> {
 }
 
 /// The flat working memory of a pass for `count` directions on a batch of
-/// `B`: see [`workspace_len`].
+/// `B`: [`block_width`] values per direction and sample.
 #[derive(Debug)]
 pub struct Workspace<'a, T> {
     /// Forward tangents of every layer's output.
