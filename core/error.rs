@@ -76,6 +76,17 @@ pub enum Error {
         /// What failed and why.
         reason: &'static str,
     },
+    /// A value does not fit in a fixed-capacity container (no heap).
+    CapacityExceeded {
+        /// What was being stored, e.g. `"symmetry count"`.
+        what: &'static str,
+        /// The container's capacity, in its own units (limbs, records).
+        capacity: usize,
+    },
+    /// A permutation or sign flip of hidden units was refused: the layer is
+    /// not a hidden layer whose units can be exchanged, or the permutation
+    /// is malformed.
+    Symmetry(crate::diagnostics::symmetry::SymmetryError),
 }
 
 impl fmt::Display for Error {
@@ -123,6 +134,11 @@ impl fmt::Display for Error {
                  the parameters are those before that step"
             ),
             Self::Numerical { reason } => write!(f, "numerical failure: {reason}"),
+            Self::CapacityExceeded { what, capacity } => write!(
+                f,
+                "{what} does not fit in its fixed capacity of {capacity}; raise the capacity"
+            ),
+            Self::Symmetry(error) => write!(f, "{error}"),
         }
     }
 }

@@ -29,7 +29,8 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`].
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`],
+//! [`diagnostics`] (ill-conditioning, permutation symmetry).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -40,6 +41,7 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod init;
 pub mod layer;
@@ -59,6 +61,7 @@ pub use nalgebra;
 /// Everything a typical program needs: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
+    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
     pub use crate::error::{Error, Result};
     pub use crate::init::Init;
     pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
