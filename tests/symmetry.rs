@@ -355,8 +355,8 @@ fn a_recurrent_layer_is_neither_permuted_nor_permuted_through() {
 
 /// Dense 2 -> 3, BatchNorm over 3, Tanh, Dense 3 -> 1, as a layer table
 /// (parameters: fc.weight 0..6, fc.bias 6..9, bn.weight 9..12, bn.bias
-/// 12..15, out.weight 15..18, out.bias 18; buffers: running_mean 0..3,
-/// running_var 3..6).
+/// 12..15, out.weight 15..18, out.bias 18; buffers: `running_mean` 0..3,
+/// `running_var` 3..6).
 static WITH_BATCH_NORM: [LayerInfo; 4] = [
     info(
         "fc",
