@@ -62,11 +62,14 @@ pub enum Error {
     /// Training produced a NaN or infinite loss, gradient or parameter. The
     /// network keeps the parameters it had before the failing step.
     NonFinite {
-        /// What became non-finite: `"loss"`, `"gradient"` or `"parameters"`.
+        /// What became non-finite: `"loss"`, `"gradient"`, `"parameters"`,
+        /// or `"validation loss"` (the held-out loss at the end of an epoch).
         what: &'static str,
-        /// Epoch of the failing step (0-based).
+        /// Epoch of the failing step (0-based); for an end-of-epoch loss,
+        /// the epoch just finished.
         epoch: usize,
-        /// Global optimizer step that failed (0-based, counted over all epochs).
+        /// Global optimizer step that failed (0-based, counted over all
+        /// epochs); for an end-of-epoch loss, the step that would come next.
         step: usize,
         /// The loss of that step, as computed (NaN or infinite if the loss failed).
         loss: f64,
