@@ -4,6 +4,12 @@
 //! taken, measures the change actually obtained, flags ill-conditioned steps
 //! and can lower the learning rate before a step that would raise the loss.
 //!
+//! The flag, the Taylor prediction and the stable and optimal steps assume
+//! the plain gradient step `-eps g` of [`Sgd`](crate::optim::Sgd) without
+//! momentum or weight decay; for any other update read
+//! [`StepRecord::step_model_change`], the same quadratic model along the
+//! update actually made.
+//!
 //! Per measured step it costs one exact Hessian-vector product and one
 //! training forward (plus, with [`MonitorConfig::step_model`], a second
 //! Hessian-vector product along the actual update). A training loop without
@@ -143,6 +149,11 @@ pub struct MonitorSummary {
 
 /// The ill-conditioning monitor; plug it into a [`Trainer`](crate::train::Trainer)
 /// with `.observer(&mut monitor)`.
+///
+/// `S` is the record store: by default a ring of the last 64 records on the
+/// stack (a record is about 150 bytes; choose `Ring<StepRecord, 4>` on a
+/// microcontroller), `Vec<StepRecord>` with `std` to keep them all, or `()`
+/// to keep only the [`MonitorSummary`].
 ///
 /// ```
 /// use constnet::diagnostics::{ConditioningMonitor, MonitorConfig};
