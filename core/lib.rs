@@ -27,7 +27,7 @@
 //! ```
 //!
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
-//! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
+//! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
 //! [`init`] and [`rng`] (seeded initialization), [`metrics`],
 //! [`diagnostics`] (ill-conditioning, permutation symmetry).
