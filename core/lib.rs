@@ -44,6 +44,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod error;
 pub mod init;
+pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
@@ -63,12 +64,15 @@ pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
     pub use crate::error::{Error, Result};
-    pub use crate::init::Init;
+    pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
-    pub use crate::optim::{Optimizer, Sgd, SgdConfig};
+    pub use crate::optim::{
+        Adam, AdamConfig, AdamW, AdamWConfig, CosineAnnealingLr, ExponentialLr, LinearLr,
+        Optimizer, RmsProp, RmsPropConfig, Schedule, Scheduled, Sgd, SgdConfig, StepLr,
+    };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]
