@@ -43,7 +43,7 @@ fn quadratic(theta: [f64; 2]) -> f64 {
 /// Trains the line from `theta = (1, -2)` for `epochs` full-batch steps and
 /// returns the monitor's records and the final parameters.
 fn train_quadratic(
-    sgd: SgdConfig,
+    mut optimizer: impl Optimizer<f64, 2>,
     epochs: usize,
     auto_lr: Option<AutoLr>,
 ) -> (Vec<StepRecord>, [f64; 2], f64) {
@@ -54,7 +54,6 @@ fn train_quadratic(
         ..MonitorConfig::default()
     };
     let mut monitor = ConditioningMonitor::new(config, Vec::new()).unwrap();
-    let mut sgd = Sgd::new(sgd).unwrap();
     let train = TrainConfig {
         max_epochs: epochs,
         ..TrainConfig::default()
@@ -62,9 +61,9 @@ fn train_quadratic(
     Trainer::<4>::new(train)
         .unwrap()
         .observer(&mut monitor)
-        .fit(&mut net, &Mse, &mut sgd, &data, None)
+        .fit(&mut net, &Mse, &mut optimizer, &data, None)
         .unwrap();
-    let lr = sgd.learning_rate();
+    let lr = optimizer.learning_rate();
     (monitor.into_records(), *net.parameters(), lr)
 }
 
@@ -104,14 +103,7 @@ fn the_declared_quadratic_has_the_seeds_gradient_and_curvature() {
 #[test]
 fn predicted_change_equals_actual_change_on_the_quadratic() {
     for (lr, expected) in [(0.1, -0.925), (0.3, -2.325), (2.0 / 3.0, -10.0 / 3.0)] {
-        let (records, theta, _) = train_quadratic(
-            SgdConfig {
-                lr,
-                ..SgdConfig::default()
-            },
-            1,
-            None,
-        );
+        let (records, theta, _) = train_quadratic(Sgd::with_lr(lr).unwrap(), 1, None);
         let r = records[0];
         assert_eq!(
             (r.step, r.curvature.gradient_sq, r.curvature.curvature),
@@ -134,14 +126,7 @@ fn predicted_change_equals_actual_change_on_the_quadratic() {
 
 #[test]
 fn a_step_beyond_the_stable_step_is_flagged_and_raises_the_loss() {
-    let (records, _, _) = train_quadratic(
-        SgdConfig {
-            lr: 1.5,
-            ..SgdConfig::default()
-        },
-        1,
-        None,
-    );
+    let (records, _, _) = train_quadratic(Sgd::with_lr(1.5).unwrap(), 1, None);
     let r = records[0];
     // 1/2 1.5^2 15 - 1.5 10 = 1.875 > 0.
     assert!(r.flagged);
@@ -150,35 +135,36 @@ fn a_step_beyond_the_stable_step_is_flagged_and_raises_the_loss() {
 }
 
 #[test]
-fn the_step_model_follows_momentum_where_the_gradient_model_does_not() {
+fn the_step_model_follows_momentum_and_adam_where_the_gradient_model_does_not() {
     let sgd = SgdConfig {
         lr: 0.1,
         momentum: 0.9,
         weight_decay: 0.01,
         ..SgdConfig::default()
     };
-    let (records, _, _) = train_quadratic(sgd, 6, None);
-    assert_eq!(records.len(), 6);
-    let mut largest_gap: f64 = 0.0;
-    for r in &records {
-        let model = r.step_model_change.unwrap();
-        assert!((model - r.actual_change).abs() < EXACT, "{r:?}");
-        largest_gap = largest_gap.max((r.predicted_change - r.actual_change).abs());
+    let adam = AdamConfig {
+        lr: 0.3,
+        ..AdamConfig::default()
+    };
+    for (name, records) in [
+        ("sgd", train_quadratic(Sgd::new(sgd).unwrap(), 6, None).0),
+        ("adam", train_quadratic(Adam::new(adam).unwrap(), 6, None).0),
+    ] {
+        assert_eq!(records.len(), 6);
+        let mut largest_gap: f64 = 0.0;
+        for r in &records {
+            let model = r.step_model_change.unwrap();
+            assert!((model - r.actual_change).abs() < EXACT, "{name}: {r:?}");
+            largest_gap = largest_gap.max((r.predicted_change - r.actual_change).abs());
+        }
+        // Momentum, weight decay and Adam's scaling make d differ from -eps g.
+        assert!(largest_gap > 0.05, "{name}: gap {largest_gap}");
     }
-    // From the second step on, d = -eps * buffer is not -eps g.
-    assert!(largest_gap > 0.05, "gap {largest_gap}");
 }
 
 #[test]
 fn auto_lr_takes_the_optimal_step_instead_of_a_flagged_one() {
-    let (records, _, lr) = train_quadratic(
-        SgdConfig {
-            lr: 1.5,
-            ..SgdConfig::default()
-        },
-        1,
-        Some(AutoLr::default()),
-    );
+    let (records, _, lr) = train_quadratic(Sgd::with_lr(1.5).unwrap(), 1, Some(AutoLr::default()));
     let r = records[0];
     assert!(r.flagged);
     assert_eq!(r.lowered_from, Some(1.5));
