@@ -90,6 +90,12 @@ pub enum Error {
     /// not a hidden layer whose units can be exchanged, or the permutation
     /// is malformed.
     Symmetry(crate::diagnostics::symmetry::SymmetryError),
+    /// A tool asked a layer of a network for something it does not have (no
+    /// layer of that name, or no weight of the requested shape).
+    UnsuitableLayer {
+        /// What was missing.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -142,6 +148,7 @@ impl fmt::Display for Error {
                 "{what} does not fit in its fixed capacity of {capacity}; raise the capacity"
             ),
             Self::Symmetry(error) => write!(f, "{error}"),
+            Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
         }
     }
 }

@@ -29,8 +29,8 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`],
-//! [`diagnostics`] (ill-conditioning, permutation symmetry).
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`diagnostics`] (what goes wrong in optimization, measured).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -65,7 +65,9 @@ pub mod prelude {
     pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
     pub use crate::error::{Error, Result};
     pub use crate::init::{FanMode, Init, Nonlinearity};
-    pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
+    pub use crate::layer::{
+        Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+    };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
@@ -91,8 +93,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::init::Init;
     pub use crate::layer::{
-        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-        TensorShape, Zeroed,
+        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid, Softmax,
+        Tanh, TensorShape, Zeroed,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;

@@ -60,6 +60,17 @@ network! {
         out: Dense<20, 1>,
     }
 
+    /// A dense embedding feeding a recurrent layer (3 features, 4 steps),
+    /// then a hidden layer of 5 tanh units and the output.
+    struct Recurrent {
+        embed: Dense<2, 12>,
+        act: Tanh,
+        rnn: Rnn<3, 6, 4>,
+        fc: Dense<6, 5>,
+        t: Tanh,
+        out: Dense<5, 1>,
+    }
+
     /// Two hidden ReLU layers of 100 units: (100!)^2.
     struct Hundred {
         fc1: Dense<1, 100>,
@@ -283,6 +294,52 @@ const fn info(
         tensors,
         buffer_tensors,
     }
+}
+
+#[test]
+fn a_declared_recurrent_network_refuses_the_rnn_and_permutes_after_it() {
+    // embed: 24 + 12, rnn: 18 + 36 + 6, fc: 30 + 5, out: 5 + 1.
+    let layers = <Recurrent as Network<f32, 2, 1, 137>>::LAYERS;
+    let err = |r: constnet::Result<HiddenLayer>| match r {
+        Err(Error::Symmetry(e)) => e,
+        other => panic!("expected a symmetry error, got {other:?}"),
+    };
+    assert_eq!(
+        err(HiddenLayer::named(layers, "embed")),
+        SymmetryError::Blocked {
+            layer: "embed",
+            by: "rnn",
+            kind: LayerKind::Rnn
+        }
+    );
+    assert_eq!(
+        err(HiddenLayer::named(layers, "rnn")),
+        SymmetryError::NotDense {
+            layer: "rnn",
+            kind: LayerKind::Rnn
+        }
+    );
+    let hidden: Vec<&str> = HiddenLayer::all(layers).map(|h| h.name()).collect();
+    assert_eq!(hidden, ["fc"]);
+    let signed: SymmetryCount =
+        equivalent_parameterizations(layers, Symmetry::PermutationsAndSignFlips).unwrap();
+    assert_eq!(signed.to_u128(), Some(120 * 32)); // 5! 2^5
+
+    let net = Recurrent::<f64>::seeded(3);
+    let mut moved = net.clone();
+    permute_units(&mut moved, "fc", &[4, 0, 3, 1, 2]).unwrap();
+    flip_units(&mut moved, "fc", &[true, false, true, true, false]).unwrap();
+    let mut rng = Rng::seed_from(9);
+    let x: SMatrix<f64, 2, 3> = random_matrix(&mut rng, 1.0);
+    assert_all_close(
+        moved.forward(&x).as_slice(),
+        net.forward(&x).as_slice(),
+        ROUNDING,
+        "outputs",
+    );
+    assert_ne!(moved.parameters(), net.parameters());
+    let signs = Symmetry::PermutationsAndSignFlips;
+    assert_eq!(distance_modulo_symmetry(&net, &moved, signs), 0.0);
 }
 
 /// Dense 3 -> 4, Rnn over 4 -> 5, Dense 5 -> 1, as a layer table.

@@ -150,6 +150,9 @@ pub struct PlannedLayer {
     pub docs: Vec<Attribute>,
     pub input: Size,
     pub output: Size,
+    /// `Rnn(sequence = true)`: selects the layer type that outputs every
+    /// hidden state (`Rnn<I, H, S, true>`), so its width is part of the type.
+    pub sequence: bool,
 }
 
 /// A width equality the compiler must check (sizes given as constants).
@@ -236,6 +239,11 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
 }
 
 fn describe(layer: &PlannedLayer) -> String {
+    let mode = if layer.sequence {
+        "(sequence = true)"
+    } else {
+        ""
+    };
     let sizes: Vec<String> = layer
         .sizes
         .iter()
@@ -248,7 +256,7 @@ fn describe(layer: &PlannedLayer) -> String {
         format!("`{}` ({})", layer.name, kind_name(layer.kind))
     } else {
         format!(
-            "`{}` ({}<{}>)",
+            "`{}` ({}<{}>{mode})",
             layer.name,
             kind_name(layer.kind),
             sizes.join(", ")
@@ -299,10 +307,12 @@ fn plan_layer(
         return None;
     };
     let sizes = check_sizes(&layer, spec, errors)?;
-    let settings = check_args(&layer, spec, errors);
+    let mut settings = check_args(&layer, spec, errors);
     let sequence = settings
         .iter()
         .any(|s| s.method == "sequence" && s.value.as_ref().is_some_and(is_true));
+    // `sequence` picks the type (its output width), not a builder call.
+    settings.retain(|s| s.method != "sequence");
     let (input, output) = match spec.kind {
         Kind::Dense => (Some(sizes[0].0.clone()), sizes[1].0.clone()),
         Kind::BatchNorm => (Some(sizes[0].0.clone()), sizes[0].0.clone()),
@@ -372,6 +382,7 @@ fn plan_layer(
         docs,
         input,
         output,
+        sequence,
     })
 }
 

@@ -28,11 +28,14 @@ pub fn layer_table(net: &Network<'_>) -> TokenStream {
             .iter()
             .map(|(s, _)| size_text(s).replace('`', ""))
             .collect();
-        let kind = if sizes.is_empty() {
+        let mut kind = if sizes.is_empty() {
             kind_name(planned.kind).to_owned()
         } else {
             format!("{}<{}>", kind_name(planned.kind), sizes.join(", "))
         };
+        if planned.sequence {
+            kind.push_str("(sequence = true)");
+        }
         lines.push(format!(
             "| `{}` | `{}` | {} | {} | {} | {} |",
             planned.name,
