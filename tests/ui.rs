@@ -61,3 +61,28 @@ mod lint_clean;
 fn lint_clean_case_runs() {
     lint_clean::main();
 }
+
+/// The README's example error is the real output of
+/// `tests/ui/mismatched-dims.rs`, declaration and message.
+#[test]
+fn readme_shows_the_real_message() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect("readable file");
+    let readme = read("README.md");
+    let snapshot = read("tests/ui/mismatched-dims.stderr");
+    let message = format!("```text\n{}\n```", snapshot.trim_end());
+    assert!(
+        readme.contains(&message),
+        "README.md must show the output of tests/ui/mismatched-dims.rs:\n{message}"
+    );
+    let case = read("tests/ui/mismatched-dims.rs");
+    let start = case
+        .find("network! {")
+        .expect("the case declares a network");
+    let end = start + case[start..].find("\n}\n").expect("the declaration ends") + 2;
+    let declaration = &case[start..end];
+    assert!(
+        readme.contains(declaration),
+        "README.md must show the declaration of tests/ui/mismatched-dims.rs:\n{declaration}"
+    );
+}

@@ -67,14 +67,14 @@ constnet::network! {
 }
 
 fn main() {
-    let net = Shadowed::<::core::primitive::f64>::seeded(3);
-    let x = Batch::<::core::primitive::f64, 2, 1>::new(0.5, -0.5);
-    let y = net.forward(&x);
-    // Zero hidden weights: the hidden layer outputs tanh(bias), whatever x.
-    let p = net.parameters();
-    let mut expected = p[16];
+    let network = Shadowed::<::core::primitive::f64>::seeded(3);
+    let batch = Batch::<::core::primitive::f64, 2, 1>::new(0.5, -0.5);
+    let output = network.forward(&batch);
+    // Zero hidden weights: the hidden layer outputs tanh(bias), whatever the input.
+    let weights = network.parameters();
+    let mut expected = weights[16];
     for k in 0..4 {
-        expected += p[12 + k] * constnet::math::tanh(p[8 + k]);
+        expected += weights[12 + k] * constnet::math::tanh(weights[8 + k]);
     }
-    ::core::assert!((y[0] - expected).abs() < 1e-12);
+    ::core::assert!((output[0] - expected).abs() < 1e-12);
 }
