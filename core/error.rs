@@ -76,6 +76,12 @@ pub enum Error {
         /// What failed and why.
         reason: &'static str,
     },
+    /// A tool asked a layer of a network for something it does not have (no
+    /// layer of that name, or no weight of the requested shape).
+    UnsuitableLayer {
+        /// What was missing.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -123,6 +129,7 @@ impl fmt::Display for Error {
                  the parameters are those before that step"
             ),
             Self::Numerical { reason } => write!(f, "numerical failure: {reason}"),
+            Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
         }
     }
 }

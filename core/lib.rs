@@ -27,9 +27,10 @@
 //! ```
 //!
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
-//! [`network`] and [`layer`] (forward and backward), [`loss`], [`optim`]
+//! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`].
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`diagnostics`] (what goes wrong in optimization, measured).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -40,8 +41,10 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod init;
+pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
@@ -60,12 +63,17 @@ pub use nalgebra;
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::error::{Error, Result};
-    pub use crate::init::Init;
-    pub use crate::layer::{Dense, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, Zeroed};
+    pub use crate::init::{FanMode, Init, Nonlinearity};
+    pub use crate::layer::{
+        Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+    };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
-    pub use crate::optim::{Optimizer, Sgd, SgdConfig};
+    pub use crate::optim::{
+        Adam, AdamConfig, AdamW, AdamWConfig, CosineAnnealingLr, ExponentialLr, LinearLr,
+        Optimizer, RmsProp, RmsPropConfig, Schedule, Scheduled, Sgd, SgdConfig, StepLr,
+    };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]
@@ -84,8 +92,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::init::Init;
     pub use crate::layer::{
-        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-        TensorShape, Zeroed,
+        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid, Softmax,
+        Tanh, TensorShape, Zeroed,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;

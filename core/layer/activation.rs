@@ -367,9 +367,10 @@ elementwise_layer!(Sigmoid);
 elementwise_layer!(Identity);
 
 /// Softmax of one sample's features `x` into `y`, shifted by the maximum so
-/// no exponential overflows.
+/// no exponential overflows. Returns the log-sum-exp `ln sum_j exp(x_j)`,
+/// which the cross-entropy needs, at no extra exponential.
 #[inline]
-pub fn softmax_column<T: Float>(x: &[T], y: &mut [T]) {
+pub fn softmax_column<T: Float>(x: &[T], y: &mut [T]) -> T {
     let mut max = x[0];
     for &v in &x[1..] {
         if v > max {
@@ -385,6 +386,7 @@ pub fn softmax_column<T: Float>(x: &[T], y: &mut [T]) {
     for y in y.iter_mut() {
         *y *= inv;
     }
+    max + math::ln(sum)
 }
 
 #[inline]

@@ -13,16 +13,16 @@
 //!
 //! where `(V, v_b)` is the direction's share of the weight and bias.
 //!
-//! Kernels: the batch is transposed once so the innermost loop of the
-//! forward is an `axpy` over the batch (contiguous, vectorizable, no float
-//! reassociation); backward loops are `axpy`s over rows of `W` and columns
-//! of `x`. All sizes are const generics, so loops are fully known to the
-//! compiler.
+//! Kernels: every product goes through [`crate::kernel::gemm`] in register
+//! tiles (the forward first copies `W` transposed, `O x I` values, so its
+//! rows are contiguous); single-sample inference uses
+//! [`crate::kernel::matvec_rows`]. All sizes are const generics.
 
-use nalgebra::SMatrix;
+use nalgebra::{SMatrix, SMatrixView};
 
 use super::{Layer, LayerKind, LayerShape, TensorShape};
 use crate::init::{Fans, Init};
+use crate::kernel::{gemm, matvec_rows};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -98,81 +98,48 @@ pub fn forward<T: Float, const I: usize, const O: usize, const B: usize>(
     let w = &w[..O * I];
     let bias = &bias[..O];
     if B == 1 {
-        // One sample: rows of W against x, with independent partial sums so
-        // the loop vectorizes without reordering a single sum.
-        let x = x.as_slice();
-        let y = y.as_mut_slice();
-        for o in 0..O {
-            y[o] = bias[o] + dot_lanes(&w[o * I..(o + 1) * I], x);
-        }
+        matvec_rows::<T, I, O>(w, bias, x.as_slice(), y.as_mut_slice());
         return;
     }
-    // xt[i][b] = x[b][i]: the batch becomes contiguous for each feature.
-    let mut xt = SMatrix::<T, B, I>::zeros();
-    xt.tr_copy_from(x);
-    let xt = xt.as_slice();
+    // Y (column-major O x B) is row-major B x O: Y(b, o) = sum_i x(i, b) W^T(i, o),
+    // with the rows of W^T contiguous.
+    let wt: SMatrix<T, O, I> = SMatrixView::<T, I, O>::from_slice(w).transpose();
     let y = y.as_mut_slice();
-    let mut acc = [T::zero(); B];
-    for o in 0..O {
-        acc.fill(bias[o]);
-        let row = &w[o * I..(o + 1) * I];
-        for i in 0..I {
-            let wi = row[i];
-            let column = &xt[i * B..(i + 1) * B];
-            for b in 0..B {
-                acc[b] += wi * column[b];
-            }
-        }
-        for b in 0..B {
-            y[b * O + o] = acc[b];
-        }
+    for column in y.chunks_exact_mut(O) {
+        column.copy_from_slice(bias);
     }
+    gemm::<T, B, O, I>(true, x.as_slice(), I, 1, wt.as_slice(), O, y, O);
 }
 
-/// Dot product with eight independent partial sums (a fixed, documented
-/// summation order that the compiler can vectorize).
-#[inline]
-fn dot_lanes<T: Float>(a: &[T], b: &[T]) -> T {
-    const LANES: usize = 8;
-    let mut lanes = [T::zero(); LANES];
-    let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (a_rest, b_rest) = (a_chunks.remainder(), b_chunks.remainder());
-    for (ca, cb) in a_chunks.zip(b_chunks) {
-        for ((lane, &x), &y) in lanes.iter_mut().zip(ca).zip(cb) {
-            *lane += x * y;
-        }
-    }
-    let mut sum = T::zero();
-    for (&x, &y) in a_rest.iter().zip(b_rest) {
-        sum += x * y;
-    }
-    for lane in lanes {
-        sum += lane;
-    }
-    sum
-}
-
-/// `dx = W^T dy` for a batch.
+/// `dx = W^T dy` for a batch (overwriting `dx`); with `accumulate`, `dx += W^T dy`.
 #[inline]
 pub fn backward_input<T: Float, const I: usize, const O: usize, const B: usize>(
     w: &[T],
     dy: &SMatrix<T, O, B>,
     dx: &mut SMatrix<T, I, B>,
 ) {
-    let w = &w[..O * I];
-    let dy = dy.as_slice();
-    let dx = dx.as_mut_slice();
-    for b in 0..B {
-        let out = &mut dx[b * I..(b + 1) * I];
-        out.fill(T::zero());
-        for o in 0..O {
-            let g = dy[b * O + o];
-            let row = &w[o * I..(o + 1) * I];
-            for i in 0..I {
-                out[i] += g * row[i];
-            }
-        }
-    }
+    input_product::<T, I, O, B>(false, w, dy, dx);
+}
+
+/// `dx (+)= W^T dy`: dx (column-major I x B) is row-major B x I,
+/// `dx(b, i) = sum_o dy(o, b) W(o, i)` with the rows of W contiguous.
+#[inline]
+fn input_product<T: Float, const I: usize, const O: usize, const B: usize>(
+    accumulate: bool,
+    w: &[T],
+    dy: &SMatrix<T, O, B>,
+    dx: &mut SMatrix<T, I, B>,
+) {
+    gemm::<T, B, I, O>(
+        accumulate,
+        dy.as_slice(),
+        O,
+        1,
+        &w[..O * I],
+        I,
+        dx.as_mut_slice(),
+        I,
+    );
 }
 
 /// `dW = dy x^T` (row-major `O x I`) and `db = sum_batch dy`, overwriting.
@@ -183,50 +150,34 @@ pub fn backward_params<T: Float, const I: usize, const O: usize, const B: usize>
     dw: &mut [T],
     db: &mut [T],
 ) {
-    let dw = &mut dw[..O * I];
+    weight_product::<T, I, O, B>(false, x, dy, dw);
     let db = &mut db[..O];
-    let x = x.as_slice();
-    let dy = dy.as_slice();
-    dw.fill(T::zero());
     db.fill(T::zero());
-    for b in 0..B {
-        let xb = &x[b * I..(b + 1) * I];
-        let dyb = &dy[b * O..(b + 1) * O];
-        for o in 0..O {
-            let g = dyb[o];
-            let row = &mut dw[o * I..(o + 1) * I];
-            for i in 0..I {
-                row[i] += g * xb[i];
-            }
-        }
-        for o in 0..O {
-            db[o] += dyb[o];
+    for column in dy.as_slice().chunks_exact(O) {
+        for (d, &g) in db.iter_mut().zip(column) {
+            *d += g;
         }
     }
 }
 
-/// Adds `dy x^T` into `dw` and `sum_batch dy` into `db` (no overwrite).
+/// `dW (+)= dy x^T`: `dW(o, i) = sum_b dy(o, b) x(i, b)`, summed over the batch in order.
 #[inline]
-fn accumulate_params<T: Float, const I: usize, const O: usize, const B: usize>(
+fn weight_product<T: Float, const I: usize, const O: usize, const B: usize>(
+    accumulate: bool,
     x: &SMatrix<T, I, B>,
     dy: &SMatrix<T, O, B>,
     dw: &mut [T],
-    db: &mut [T],
 ) {
-    let x = x.as_slice();
-    let dy = dy.as_slice();
-    for b in 0..B {
-        let xb = &x[b * I..(b + 1) * I];
-        let dyb = &dy[b * O..(b + 1) * O];
-        for o in 0..O {
-            let g = dyb[o];
-            let row = &mut dw[o * I..(o + 1) * I];
-            for i in 0..I {
-                row[i] += g * xb[i];
-            }
-            db[o] += g;
-        }
-    }
+    gemm::<T, O, I, B>(
+        accumulate,
+        dy.as_slice(),
+        1,
+        O,
+        x.as_slice(),
+        I,
+        &mut dw[..O * I],
+        I,
+    );
 }
 
 impl<T: Float, const I: usize, const O: usize> Layer<T, I, O> for Dense<I, O> {
@@ -321,14 +272,11 @@ impl<T: Float, const I: usize, const O: usize> Layer<T, I, O> for Dense<I, O> {
         // R{dW} = R{dy} x^T + dy R{x}^T, R{db} = sum R{dy}
         let (rdw, rdb) = r_grad.split_at_mut(O * I);
         backward_params(x, rdy, rdw, rdb);
-        let mut no_bias = [T::zero(); O];
-        accumulate_params(rx, dy, rdw, &mut no_bias);
+        weight_product::<T, I, O, B>(true, rx, dy, rdw);
         if let Some(rdx) = rdx {
             // R{dx} = V^T dy + W^T R{dy}
-            backward_input(&v[..O * I], dy, rdx);
-            let mut w_rdy = SMatrix::<T, I, B>::zeros();
-            backward_input(&params[..O * I], rdy, &mut w_rdy);
-            *rdx += w_rdy;
+            input_product::<T, I, O, B>(false, &v[..O * I], dy, rdx);
+            input_product::<T, I, O, B>(true, &params[..O * I], rdy, rdx);
         }
     }
 }

@@ -18,9 +18,11 @@
 
 pub mod activation;
 pub mod dense;
+pub mod rnn;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use dense::Dense;
+pub use rnn::{Rnn, RnnCache};
 
 use nalgebra::SMatrix;
 

@@ -90,8 +90,8 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropy {
                 sum = T::of_f64(f64::INFINITY);
                 continue;
             }
-            softmax_column(z, g);
-            sum += log_sum_exp(z) - z[c];
+            let lse = softmax_column(z, g);
+            sum += lse - z[c];
             g[c] -= T::one();
             for g in g.iter_mut() {
                 *g /= n;
@@ -172,13 +172,12 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropyOneHot {
             .chunks_exact(O)
             .zip(gradient.as_mut_slice().chunks_exact_mut(O));
         for ((z, g), t) in columns.zip(targets) {
-            let lse = log_sum_exp(z);
+            let lse = softmax_column(z, g);
             let mut mass = T::zero();
             for (&z, &t) in z.iter().zip(t) {
                 sum += t * (lse - z);
                 mass += t;
             }
-            softmax_column(z, g);
             for (g, &t) in g.iter_mut().zip(t) {
                 *g = (mass * *g - t) / n;
             }

@@ -1,13 +1,33 @@
 //! Optimizers on the flat parameter vector.
 //!
+//! | optimizer | PyTorch | defaults |
+//! |---|---|---|
+//! | [`Sgd`] | `SGD` | lr 0.01, momentum 0, dampening 0, `weight_decay` 0, nesterov false |
+//! | [`Adam`] | `Adam` | lr 1e-3, betas (0.9, 0.999), eps 1e-8, `weight_decay` 0 (L2), amsgrad false |
+//! | [`AdamW`] | `AdamW` | lr 1e-3, betas (0.9, 0.999), eps 1e-8, `weight_decay` 1e-2 (decoupled), amsgrad false |
+//! | [`RmsProp`] | `RMSprop` | lr 1e-2, alpha 0.99, eps 1e-8, `weight_decay` 0, momentum 0, centered false |
+//!
 //! Every optimizer implements [`Optimizer`] for a fixed parameter count `P`,
 //! so its state (momentum buffers, moment estimates) is an array sized at
 //! compile time: no heap, and a training loop takes any optimizer.
 //! Hyper-parameters are checked when the optimizer is built; a bad value is
 //! an [`Error`](crate::Error), never a NaN later.
+//!
+//! Learning-rate schedules ([`schedule`]) compose with any optimizer through
+//! [`Scheduled`], which is an optimizer too.
 
+mod adam;
+mod adamw;
+mod rmsprop;
+pub mod schedule;
+mod scheduled;
 mod sgd;
 
+pub use adam::{Adam, AdamConfig};
+pub use adamw::{AdamW, AdamWConfig};
+pub use rmsprop::{RmsProp, RmsPropConfig};
+pub use schedule::{CosineAnnealingLr, ExponentialLr, LinearLr, Schedule, Sequential, StepLr};
+pub use scheduled::Scheduled;
 pub use sgd::{Sgd, SgdConfig};
 
 use crate::error::Result;

@@ -9,6 +9,14 @@
 //!     g   = g + momentum * buf   if nesterov, else buf
 //! p  = p - lr * g
 //! ```
+//!
+//! Momentum is Polyak's heavy ball (B. T. Polyak, "Some methods of speeding
+//! up the convergence of iteration methods", 1964) in PyTorch's form, which
+//! scales the whole buffer by `lr` (Sutskever, Martens, Dahl and Hinton, "On
+//! the importance of initialization and momentum in deep learning", ICML
+//! 2013, give the Nesterov variant used here). On a quadratic with Hessian
+//! eigenvalue `lambda`, plain SGD converges for `lr < 2 / lambda` and heavy
+//! ball for `lr < 2 (1 + momentum) / lambda`.
 
 use super::{Optimizer, check_learning_rate};
 use crate::error::{Error, Result, check_param};
@@ -130,7 +138,7 @@ impl<T: Float, const P: usize> Optimizer<T, P> for Sgd<T, P> {
         let lr = T::of_f64(self.config.lr);
         let weight_decay = T::of_f64(self.config.weight_decay);
         let momentum = T::of_f64(self.config.momentum);
-        let keep = T::one() - T::of_f64(self.config.dampening);
+        let keep = T::of_f64(1.0 - self.config.dampening);
         let decay = self.config.weight_decay != 0.0;
         if self.config.momentum == 0.0 {
             for (p, &g) in params.iter_mut().zip(grad) {

@@ -40,6 +40,9 @@ pub struct PlannedLayer {
     pub docs: Vec<Attribute>,
     pub input: Size,
     pub output: Size,
+    /// `Rnn(sequence = true)`: selects the layer type that outputs every
+    /// hidden state (`Rnn<I, H, S, true>`), so its width is part of the type.
+    pub sequence: bool,
 }
 
 /// What the compiler must check about sizes given as constants.
@@ -162,13 +165,14 @@ fn describe(layer: &PlannedLayer) -> String {
     format!("`{}` ({})", layer.name, layer.shown)
 }
 
-/// `Dense<2, HIDDEN>`, or `Tanh`.
-fn shown(spec: &Spec, sizes: &[(Size, Span)]) -> String {
+/// `Dense<2, HIDDEN>`, `Rnn<2, 8, 4>(sequence = true)`, or `Tanh`.
+fn shown(spec: &Spec, sizes: &[(Size, Span)], sequence: bool) -> String {
+    let mode = if sequence { "(sequence = true)" } else { "" };
     if sizes.is_empty() {
         spec.name.to_owned()
     } else {
         let sizes: Vec<String> = sizes.iter().map(|(s, _)| s.text()).collect();
-        format!("{}<{}>", spec.name, sizes.join(", "))
+        format!("{}<{}>{mode}", spec.name, sizes.join(", "))
     }
 }
 
@@ -224,9 +228,14 @@ fn plan_layer(
         return None;
     };
     let sizes = sizes::check_sizes(&layer, spec, errors);
-    let settings = args::check_args(&layer, spec, errors);
+    let mut settings = args::check_args(&layer, spec, errors);
     let mut sizes = sizes?;
-    let shown = shown(spec, &sizes);
+    let sequence = settings
+        .iter()
+        .any(|s| s.method == "sequence" && s.value.as_ref().is_some_and(is_true));
+    // `sequence` picks the type (its output width), not a builder call.
+    settings.retain(|s| s.method != "sequence");
+    let shown = shown(spec, &sizes, sequence);
     for ((size, span), what) in sizes.iter().zip(spec.sizes) {
         if let Size::Expr(_) = size {
             checks.push(CompileCheck {
@@ -280,18 +289,16 @@ fn plan_layer(
                     condition: Condition::Equal(declared.clone(), flow.width.clone()),
                     span,
                 });
+                // The wiring takes the width it receives. A `Dense` or
+                // `BatchNorm` type takes it too; an `Rnn` is generic over
+                // its input width and checks it itself.
                 if spec.input == InputWidth::FirstSize {
                     sizes[0].0 = flow.width.clone();
-                    flow.width.clone()
-                } else {
-                    declared
                 }
+                flow.width.clone()
             }
         }
     };
-    let sequence = settings
-        .iter()
-        .any(|s| s.method == "sequence" && s.value.as_ref().is_some_and(is_true));
     let output = match spec.kind {
         Kind::Rnn if sequence => sizes[1].0.product(&sizes[2].0),
         Kind::Dense | Kind::Rnn => sizes[1].0.clone(),
@@ -313,6 +320,7 @@ fn plan_layer(
         docs,
         input,
         output,
+        sequence,
     })
 }
 

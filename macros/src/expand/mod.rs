@@ -58,8 +58,11 @@ impl<'a> Network<'a> {
         for (index, layer) in plan.layers.iter().enumerate() {
             let span = layer.kind_ident.span();
             let kind = proc_macro2::Ident::new(kind_name(layer.kind), span);
-            let sizes: Vec<TokenStream> =
+            let mut sizes: Vec<TokenStream> =
                 layer.sizes.iter().map(|(s, _)| hoister.size(s)).collect();
+            if layer.sequence {
+                sizes.push(quote_spanned!(span=> true));
+            }
             let ty = if sizes.is_empty() {
                 quote_spanned!(span=> ::constnet::__private::#kind)
             } else {

@@ -1,0 +1,409 @@
+//! Small dense matrix kernels with every size a const generic.
+//!
+//! The layers' forward and backward passes are all products of a small
+//! matrix with a batch. They run through two kernels:
+//!
+//! - [`gemm`]: `C = A^T B` (or `C += A^T B`), computed in register tiles of
+//!   `MR x NR` accumulators: per step of the shared dimension `k`, one
+//!   contiguous row of `B` is loaded once and multiplied by `MR` broadcast
+//!   scalars of `A`. Every accumulator is an independent sum in a fixed
+//!   order, so the compiler vectorizes along `n` without reordering any
+//!   floating-point sum: results are the same on every target.
+//! - [`matvec_rows`]: `y = W x` for a row-major `W`, rows taken in groups with
+//!   lane-wise partial sums (a fixed, documented summation order), for
+//!   single-sample inference where there is no batch to vectorize over.
+//!
+//! Strides are plain arguments; after inlining they are constants, and
+//! slices are cut to their exact extent first so bounds checks fold away.
+
+// Every function here is `inline(always)`: the strides and sizes must become
+// constants at the call site for the loops to unroll and vectorize.
+#![allow(clippy::inline_always)]
+
+use crate::scalar::Float;
+
+/// Rows of `C` per register tile.
+const GEMM_MR: usize = 2;
+/// Columns of `C` per register tile for `f32`: four 128-bit vectors, so a
+/// tile's eight accumulators, its row of `B` and one broadcast fit the
+/// sixteen vector registers of the baseline x86-64 target.
+const GEMM_NR32: usize = 16;
+/// Columns per register tile for `f64` (the same four vectors).
+const GEMM_NR64: usize = 8;
+
+/// `C = A^T B` (`accumulate = false`) or `C += A^T B` (`accumulate = true`),
+/// with `A` of shape `K x M`, `B` of shape `K x N` and `C` of shape `M x N`,
+/// addressed as
+///
+/// - `A(k, m) = a[m * a_m + k * a_k]`, contiguous along `k` (`a_k = 1`) or
+///   along `m` (`a_m = 1`),
+/// - `B(k, n) = b[k * b_k + n]` (each row contiguous),
+/// - `C(m, n) = c[m * c_m + n]` (each row contiguous).
+///
+/// Every element of `C` is summed over `k` in increasing order.
+#[inline(always)]
+pub fn gemm<T: Float, const M: usize, const N: usize, const K: usize>(
+    accumulate: bool,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    if core::mem::size_of::<T>() == 4 {
+        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NR32>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
+    } else {
+        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NR64>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
+    }
+}
+
+#[inline(always)]
+fn gemm_tiled<
+    T: Float,
+    const M: usize,
+    const N: usize,
+    const K: usize,
+    const MR: usize,
+    const NR: usize,
+>(
+    accumulate: bool,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    let mut m = 0;
+    while m + MR <= M {
+        row_block::<T, N, K, MR, NR>(
+            accumulate,
+            &a[m * a_m..],
+            a_m,
+            a_k,
+            b,
+            b_k,
+            &mut c[m * c_m..],
+            c_m,
+        );
+        m += MR;
+    }
+    while m < M {
+        row_block::<T, N, K, 1, NR>(
+            accumulate,
+            &a[m * a_m..],
+            a_m,
+            a_k,
+            b,
+            b_k,
+            &mut c[m * c_m..],
+            c_m,
+        );
+        m += 1;
+    }
+}
+
+/// `R` rows of `C`, across all `N` columns: full tiles of width `NR`, then
+/// the remainder in tiles of half, then quarter width, then single columns,
+/// so narrow outputs (ten classes, one logit) still run vectorized.
+#[inline(always)]
+fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NR: usize>(
+    accumulate: bool,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    let mut n = 0;
+    while n + NR <= N {
+        tile::<T, K, R, NR>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+        n += NR;
+    }
+    if NR >= 8 && n + NR / 2 <= N {
+        tile_half::<T, K, R, NR>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+        n += NR / 2;
+    }
+    if NR >= 4 && n + 4 <= N {
+        tile::<T, K, R, 4>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+        n += 4;
+    }
+    if n < N {
+        edge::<T, K>(
+            accumulate,
+            R,
+            N - n,
+            a,
+            a_m,
+            a_k,
+            &b[n..],
+            b_k,
+            &mut c[n..],
+            c_m,
+        );
+    }
+}
+
+/// A tile of width `NR / 2` (16 -> 8, 8 -> 4): const generics cannot halve
+/// a parameter, so the widths are listed.
+#[inline(always)]
+fn tile_half<T: Float, const K: usize, const R: usize, const NR: usize>(
+    accumulate: bool,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    match NR {
+        16 => tile::<T, K, R, 8>(accumulate, a, a_m, a_k, b, b_k, c, c_m),
+        8 => tile::<T, K, R, 4>(accumulate, a, a_m, a_k, b, b_k, c, c_m),
+        _ => edge::<T, K>(accumulate, R, NR / 2, a, a_m, a_k, b, b_k, c, c_m),
+    }
+}
+
+/// One `R x NR` register tile of `C`, summed over all `K`. Operands are cut
+/// into fixed-size arrays once per row, so the inner loop has no bounds checks.
+#[inline(always)]
+fn tile<T: Float, const K: usize, const R: usize, const NR: usize>(
+    accumulate: bool,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    let mut acc = [[T::zero(); NR]; R];
+    if accumulate {
+        for (r, row) in acc.iter_mut().enumerate() {
+            *row = *slice_array::<T, NR>(&c[r * c_m..]);
+        }
+    }
+    if a_k == 1 {
+        // A's scalars for one row of the tile are contiguous along k.
+        let a_rows: [&[T; K]; R] = core::array::from_fn(|r| slice_array::<T, K>(&a[r * a_m..]));
+        for k in 0..K {
+            let b_row: &[T; NR] = slice_array(&b[k * b_k..]);
+            for (row, a_row) in acc.iter_mut().zip(&a_rows) {
+                let scalar = a_row[k];
+                for (out, &bv) in row.iter_mut().zip(b_row) {
+                    *out += scalar * bv;
+                }
+            }
+        }
+    } else {
+        // A's scalars for one step k are contiguous along the tile's rows.
+        debug_assert_eq!(a_m, 1);
+        for k in 0..K {
+            let b_row: &[T; NR] = slice_array(&b[k * b_k..]);
+            let a_col: &[T; R] = slice_array(&a[k * a_k..]);
+            for (row, &scalar) in acc.iter_mut().zip(a_col) {
+                for (out, &bv) in row.iter_mut().zip(b_row) {
+                    *out += scalar * bv;
+                }
+            }
+        }
+    }
+    for (r, row) in acc.iter().enumerate() {
+        c[r * c_m..r * c_m + NR].copy_from_slice(row);
+    }
+}
+
+/// The columns left over when `N` is not a multiple of the tile width.
+#[inline(always)]
+fn edge<T: Float, const K: usize>(
+    accumulate: bool,
+    rows: usize,
+    cols: usize,
+    a: &[T],
+    a_m: usize,
+    a_k: usize,
+    b: &[T],
+    b_k: usize,
+    c: &mut [T],
+    c_m: usize,
+) {
+    for r in 0..rows {
+        for n in 0..cols {
+            let mut sum = if accumulate {
+                c[r * c_m + n]
+            } else {
+                T::zero()
+            };
+            for k in 0..K {
+                sum += a[r * a_m + k * a_k] * b[k * b_k + n];
+            }
+            c[r * c_m + n] = sum;
+        }
+    }
+}
+
+/// The first `N` elements of a slice as an array reference.
+#[inline(always)]
+fn slice_array<T, const N: usize>(s: &[T]) -> &[T; N] {
+    match s.first_chunk::<N>() {
+        Some(chunk) => chunk,
+        // Callers pass slices of at least N elements (a tile inside the
+        // matrix); an out-of-range tile is a bug in this module.
+        None => panic!("kernel tile out of range"),
+    }
+}
+
+/// `y = bias + W x` for one sample, `W` row-major `O x I`.
+///
+/// Rows are taken eight, then four, then one at a time (eight independent
+/// accumulator chains hide the latency of the additions); each row's dot
+/// product keeps `L` lane-wise
+/// partial sums (lane `l` sums the products at `i = l, l + L, ...` in
+/// order), added as `(l0 + l1) + (l2 + l3)` at the end, then the last
+/// `I mod L` products in order.
+#[inline(always)]
+pub fn matvec_rows<T: Float, const I: usize, const O: usize>(
+    w: &[T],
+    bias: &[T],
+    x: &[T],
+    y: &mut [T],
+) {
+    let w = &w[..O * I];
+    let x = &x[..I];
+    let y = &mut y[..O];
+    let mut o = 0;
+    while o + 8 <= O {
+        let sums = row_dots::<T, I, 8>(&w[o * I..(o + 8) * I], x);
+        for (r, sum) in sums.into_iter().enumerate() {
+            y[o + r] = bias[o + r] + sum;
+        }
+        o += 8;
+    }
+    if o + 4 <= O {
+        let sums = row_dots::<T, I, 4>(&w[o * I..(o + 4) * I], x);
+        for (r, sum) in sums.into_iter().enumerate() {
+            y[o + r] = bias[o + r] + sum;
+        }
+        o += 4;
+    }
+    while o < O {
+        let [sum] = row_dots::<T, I, 1>(&w[o * I..(o + 1) * I], x);
+        y[o] = bias[o] + sum;
+        o += 1;
+    }
+}
+
+/// The dot products of `R` consecutive rows of length `I` with `x`.
+#[inline(always)]
+fn row_dots<T: Float, const I: usize, const R: usize>(rows: &[T], x: &[T]) -> [T; R] {
+    const L: usize = 4;
+    let chunks = I / L;
+    let rows: [&[T]; R] = core::array::from_fn(|r| &rows[r * I..(r + 1) * I]);
+    let mut lanes = [[T::zero(); L]; R];
+    for c in 0..chunks {
+        let xc: &[T; L] = slice_array(&x[c * L..]);
+        for (lane, row) in lanes.iter_mut().zip(&rows) {
+            let wc: &[T; L] = slice_array(&row[c * L..]);
+            for l in 0..L {
+                lane[l] += wc[l] * xc[l];
+            }
+        }
+    }
+    // Written as `from_fn` on purpose: as a plain loop the compiler
+    // re-vectorizes the whole kernel across rows with gathers, 2x slower.
+    core::array::from_fn(|r| {
+        let lane = &lanes[r];
+        let mut sum = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+        for i in chunks * L..I {
+            sum += rows[r][i] * x[i];
+        }
+        sum
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(
+        m: usize,
+        n: usize,
+        k: usize,
+        a: impl Fn(usize, usize) -> f64,
+        b: impl Fn(usize, usize) -> f64,
+    ) -> std::vec::Vec<f64> {
+        let mut c = std::vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                c[i * n + j] = (0..k).map(|t| a(t, i) * b(t, j)).sum();
+            }
+        }
+        c
+    }
+
+    fn check<const M: usize, const N: usize, const K: usize>() {
+        let a: std::vec::Vec<f64> = (0..M * K)
+            .map(|i| ((i * 37 % 17) as f64 - 8.0) / 4.0)
+            .collect();
+        let b: std::vec::Vec<f64> = (0..K * N)
+            .map(|i| ((i * 11 % 13) as f64 - 6.0) / 8.0)
+            .collect();
+        // A(k, m) at a[m * K + k]: each A column stored contiguously.
+        let expected = reference(M, N, K, |k, m| a[m * K + k], |k, n| b[k * N + n]);
+        let mut c = std::vec![0.0; M * N];
+        gemm::<f64, M, N, K>(false, &a, K, 1, &b, N, &mut c, N);
+        assert_eq!(c, expected, "gemm {M}x{N}x{K}");
+        gemm::<f64, M, N, K>(true, &a, K, 1, &b, N, &mut c, N);
+        let doubled: std::vec::Vec<f64> = expected.iter().map(|v| 2.0 * v).collect();
+        assert_eq!(c, doubled, "accumulating gemm {M}x{N}x{K}");
+        let af: std::vec::Vec<f32> = a.iter().map(|&v| v as f32).collect();
+        let bf: std::vec::Vec<f32> = b.iter().map(|&v| v as f32).collect();
+        let mut cf = std::vec![0.0f32; M * N];
+        gemm::<f32, M, N, K>(false, &af, K, 1, &bf, N, &mut cf, N);
+        for (x, y) in cf.iter().zip(&expected) {
+            // Inputs are multiples of 1/8 and 1/4: products and sums are exact in f32 too.
+            assert_eq!(f64::from(*x), *y);
+        }
+    }
+
+    #[test]
+    fn gemm_matches_the_definition_for_every_tile_shape() {
+        check::<1, 1, 1>();
+        check::<4, 8, 3>();
+        check::<5, 9, 2>();
+        check::<3, 4, 7>();
+        check::<8, 16, 5>();
+        check::<10, 32, 6>();
+        check::<7, 3, 1>();
+        check::<3, 30, 5>();
+        check::<2, 12, 3>();
+        check::<5, 28, 4>();
+    }
+
+    #[test]
+    fn matvec_matches_the_definition() {
+        fn run<const I: usize, const O: usize>() {
+            let w: std::vec::Vec<f64> = (0..O * I)
+                .map(|i| ((i * 29 % 23) as f64 - 11.0) / 8.0)
+                .collect();
+            let x: std::vec::Vec<f64> = (0..I).map(|i| ((i * 7 % 5) as f64 - 2.0) / 2.0).collect();
+            let bias: std::vec::Vec<f64> = (0..O).map(|o| o as f64 / 4.0).collect();
+            let mut y = std::vec![0.0; O];
+            matvec_rows::<f64, I, O>(&w, &bias, &x, &mut y);
+            for o in 0..O {
+                let expected: f64 = bias[o] + (0..I).map(|i| w[o * I + i] * x[i]).sum::<f64>();
+                assert_eq!(y[o], expected, "row {o} of {O}x{I}");
+            }
+        }
+        run::<1, 1>();
+        run::<2, 8>();
+        run::<64, 32>();
+        run::<13, 5>();
+        run::<32, 10>();
+    }
+}

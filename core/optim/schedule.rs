@@ -1,0 +1,316 @@
+//! Learning-rate schedules: the rate of each epoch as a closed-form function
+//! of the epoch and the optimizer's base rate, with the semantics of
+//! PyTorch's `torch.optim.lr_scheduler`.
+//!
+//! A [`Schedule`] is applied to any optimizer by [`Scheduled`](super::Scheduled),
+//! which advances it at [`Optimizer::end_epoch`](super::Optimizer::end_epoch).
+//! Epochs count from 0: epoch 0 runs at `schedule(base, 0)`, and after the
+//! `k`-th `end_epoch` the rate is `schedule(base, k)`, exactly as a PyTorch
+//! scheduler constructed on an optimizer and stepped once per epoch.
+//!
+//! | schedule | PyTorch | rate at epoch `t` (`base` = the optimizer's rate when wrapped) |
+//! |---|---|---|
+//! | [`StepLr`] | `StepLR(step_size, gamma)` | `base * gamma^floor(t / step_size)` |
+//! | [`ExponentialLr`] | `ExponentialLR(gamma)` | `base * gamma^t` |
+//! | [`CosineAnnealingLr`] | `CosineAnnealingLR(T_max, eta_min)` | `eta_min + (base - eta_min) (1 + cos(pi t / T_max)) / 2` |
+//! | [`LinearLr`] | `LinearLR(start_factor, end_factor, total_iters)` | `base * (s + (e - s) min(t, total_iters) / total_iters)` |
+//! | [`Sequential`] | `SequentialLR([first, second], [milestone])` | `first(t)` for `t < milestone`, else `second(t - milestone)` |
+//!
+//! PyTorch's schedulers update the rate recursively (multiplying the current
+//! rate by a factor each step) and also provide these closed forms
+//! (`_get_closed_form_lr`, used when `step(epoch)` is given an epoch). The
+//! two agree, up to the rounding of repeated products, as long as nothing
+//! else changes the rate; the closed form is used here so the rate of an
+//! epoch is a pure function that cannot drift and costs no state.
+//!
+//! Hyper-parameters are checked at construction: every built-in schedule
+//! maps a finite base rate `>= 0` to a finite rate `>= 0` at every epoch.
+
+use crate::error::{Result, check_param};
+use crate::math;
+
+/// A learning-rate schedule: the rate of each epoch from the base rate.
+pub trait Schedule {
+    /// The learning rate of epoch `epoch` (0-based) for an optimizer whose
+    /// rate was `base_lr` when the schedule was attached. A rate that is
+    /// NaN, infinite or negative is not applied by
+    /// [`Scheduled`](super::Scheduled) (the optimizer keeps its current
+    /// rate); the built-in schedules never return one.
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64;
+
+    /// This schedule for the epochs before `milestone`, then `next`
+    /// restarted at its own epoch 0 (PyTorch's `SequentialLR`): the usual way
+    /// to put a warmup in front of a decay.
+    ///
+    /// ```
+    /// use constnet::optim::{CosineAnnealingLr, LinearLr, Schedule};
+    /// let warmup_then_cosine = LinearLr::warmup(0.1, 5)?.then(CosineAnnealingLr::new(95, 0.0)?, 5);
+    /// assert!((warmup_then_cosine.learning_rate(1.0, 0) - 0.1).abs() < 1e-15);
+    /// assert_eq!(warmup_then_cosine.learning_rate(1.0, 5), 1.0);
+    /// # Ok::<(), constnet::Error>(())
+    /// ```
+    #[must_use]
+    fn then<S: Schedule>(self, next: S, milestone: usize) -> Sequential<Self, S>
+    where
+        Self: Sized,
+    {
+        Sequential::new(self, next, milestone)
+    }
+}
+
+/// Checks a multiplicative decay factor: in `[0, 1]`, so the rate stays finite.
+fn check_gamma(gamma: f64) -> Result<()> {
+    check_param(
+        "gamma",
+        gamma,
+        (0.0..=1.0).contains(&gamma),
+        "must be in [0, 1] (a growing rate would overflow)",
+    )
+}
+
+/// Checks a count of epochs that divides: at least 1.
+fn check_epochs(name: &'static str, epochs: usize) -> Result<()> {
+    check_param(name, epochs as f64, epochs >= 1, "must be at least 1")
+}
+
+/// Decays the rate by `gamma` every `step_size` epochs (PyTorch's `StepLR`):
+/// `lr(t) = base * gamma^floor(t / step_size)`.
+///
+/// ```
+/// use constnet::optim::{Schedule, StepLr};
+/// let schedule = StepLr::new(2, 0.5)?;
+/// let rates: Vec<f64> = (0..5).map(|t| schedule.learning_rate(0.1, t)).collect();
+/// assert_eq!(rates, [0.1, 0.1, 0.05, 0.05, 0.025]);
+/// # Ok::<(), constnet::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepLr {
+    step_size: usize,
+    gamma: f64,
+}
+
+impl StepLr {
+    /// Decay by `gamma` (in `[0, 1]`; PyTorch's default 0.1) every
+    /// `step_size` (>= 1) epochs.
+    pub fn new(step_size: usize, gamma: f64) -> Result<Self> {
+        check_epochs("step_size", step_size)?;
+        check_gamma(gamma)?;
+        Ok(Self { step_size, gamma })
+    }
+
+    /// Epochs between decays.
+    #[must_use]
+    pub const fn step_size(&self) -> usize {
+        self.step_size
+    }
+
+    /// The decay factor.
+    #[must_use]
+    pub const fn gamma(&self) -> f64 {
+        self.gamma
+    }
+}
+
+impl Schedule for StepLr {
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
+        let decays = epoch / self.step_size;
+        base_lr * math::pow(self.gamma, decays as f64)
+    }
+}
+
+/// Decays the rate by `gamma` every epoch (PyTorch's `ExponentialLR`):
+/// `lr(t) = base * gamma^t`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExponentialLr {
+    gamma: f64,
+}
+
+impl ExponentialLr {
+    /// Decay by `gamma` (in `[0, 1]`) every epoch.
+    pub fn new(gamma: f64) -> Result<Self> {
+        check_gamma(gamma)?;
+        Ok(Self { gamma })
+    }
+
+    /// The decay factor.
+    #[must_use]
+    pub const fn gamma(&self) -> f64 {
+        self.gamma
+    }
+}
+
+impl Schedule for ExponentialLr {
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
+        base_lr * math::pow(self.gamma, epoch as f64)
+    }
+}
+
+/// Cosine annealing from the base rate to `eta_min` over `t_max` epochs
+/// (PyTorch's `CosineAnnealingLR`, the schedule of SGDR without restarts,
+/// Loshchilov and Hutter, "SGDR: Stochastic gradient descent with warm
+/// restarts", ICLR 2017):
+///
+/// ```text
+/// lr(t) = eta_min + (base - eta_min) * (1 + cos(pi * t / t_max)) / 2
+/// ```
+///
+/// Like PyTorch, the formula is not clamped: after `t_max` epochs the rate
+/// climbs back along the cosine (period `2 t_max`). To end at `eta_min`,
+/// train for `t_max` epochs, or hand over to another schedule at milestone
+/// `t_max` with [`Schedule::then`].
+///
+/// PyTorch's recursive form multiplies the distance to `eta_min` by
+/// `(1 + cos(pi t / t_max)) / (1 + cos(pi (t - 1) / t_max))` each epoch;
+/// unrolled from `lr(0) = base`, that product telescopes to the closed form
+/// above, so the two agree until something else changes the rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CosineAnnealingLr {
+    t_max: usize,
+    eta_min: f64,
+}
+
+impl CosineAnnealingLr {
+    /// Anneal over `t_max` (>= 1) epochs down to `eta_min` (finite, >= 0;
+    /// PyTorch's default 0).
+    pub fn new(t_max: usize, eta_min: f64) -> Result<Self> {
+        check_epochs("t_max", t_max)?;
+        check_param(
+            "eta_min",
+            eta_min,
+            eta_min.is_finite() && eta_min >= 0.0,
+            "must be finite and >= 0",
+        )?;
+        Ok(Self { t_max, eta_min })
+    }
+
+    /// Half period of the cosine, in epochs.
+    #[must_use]
+    pub const fn t_max(&self) -> usize {
+        self.t_max
+    }
+
+    /// The rate reached after `t_max` epochs.
+    #[must_use]
+    pub const fn eta_min(&self) -> f64 {
+        self.eta_min
+    }
+}
+
+impl Schedule for CosineAnnealingLr {
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
+        let phase = core::f64::consts::PI * epoch as f64 / self.t_max as f64;
+        self.eta_min + (base_lr - self.eta_min) * (1.0 + math::cos(phase)) / 2.0
+    }
+}
+
+/// Scales the rate by a factor that moves linearly from `start_factor` to
+/// `end_factor` over `total_iters` epochs, then stays (PyTorch's `LinearLR`):
+///
+/// ```text
+/// lr(t) = base * (start + (end - start) * min(t, total_iters) / total_iters)
+/// ```
+///
+/// PyTorch's defaults: start 1/3, end 1, 5 epochs. [`LinearLr::warmup`] is
+/// the usual linear warmup (end factor 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinearLr {
+    start_factor: f64,
+    end_factor: f64,
+    total_iters: usize,
+}
+
+impl LinearLr {
+    /// A linear ramp of the factor from `start_factor` (in `(0, 1]`) to
+    /// `end_factor` (in `[0, 1]`) over `total_iters` (>= 1) epochs; the
+    /// ranges are PyTorch's.
+    pub fn new(start_factor: f64, end_factor: f64, total_iters: usize) -> Result<Self> {
+        check_param(
+            "start_factor",
+            start_factor,
+            start_factor > 0.0 && start_factor <= 1.0,
+            "must be in (0, 1]",
+        )?;
+        check_param(
+            "end_factor",
+            end_factor,
+            (0.0..=1.0).contains(&end_factor),
+            "must be in [0, 1]",
+        )?;
+        check_epochs("total_iters", total_iters)?;
+        Ok(Self {
+            start_factor,
+            end_factor,
+            total_iters,
+        })
+    }
+
+    /// Linear warmup: the rate grows from `start_factor * base` to `base`
+    /// over `epochs` epochs, then stays at `base`.
+    pub fn warmup(start_factor: f64, epochs: usize) -> Result<Self> {
+        Self::new(start_factor, 1.0, epochs)
+    }
+
+    /// The factor at epoch 0.
+    #[must_use]
+    pub const fn start_factor(&self) -> f64 {
+        self.start_factor
+    }
+
+    /// The factor from epoch `total_iters` on.
+    #[must_use]
+    pub const fn end_factor(&self) -> f64 {
+        self.end_factor
+    }
+
+    /// Length of the ramp, in epochs.
+    #[must_use]
+    pub const fn total_iters(&self) -> usize {
+        self.total_iters
+    }
+}
+
+impl Schedule for LinearLr {
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
+        let progress = epoch.min(self.total_iters) as f64 / self.total_iters as f64;
+        base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
+    }
+}
+
+/// One schedule until a milestone epoch, then another started afresh
+/// (PyTorch's `SequentialLR` with two schedulers and one milestone):
+/// `lr(t) = first(t)` for `t < milestone`, `second(t - milestone)` after.
+/// Nest it (or chain [`Schedule::then`]) for more than two phases.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sequential<A, B> {
+    first: A,
+    second: B,
+    milestone: usize,
+}
+
+impl<A: Schedule, B: Schedule> Sequential<A, B> {
+    /// `first` for epochs `0..milestone`, then `second` from its epoch 0.
+    #[must_use]
+    pub const fn new(first: A, second: B, milestone: usize) -> Self {
+        Self {
+            first,
+            second,
+            milestone,
+        }
+    }
+
+    /// The epoch at which the second schedule takes over.
+    #[must_use]
+    pub const fn milestone(&self) -> usize {
+        self.milestone
+    }
+}
+
+impl<A: Schedule, B: Schedule> Schedule for Sequential<A, B> {
+    fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
+        if epoch < self.milestone {
+            self.first.learning_rate(base_lr, epoch)
+        } else {
+            self.second.learning_rate(base_lr, epoch - self.milestone)
+        }
+    }
+}
