@@ -335,12 +335,21 @@ fn mismatch(
     flow: &Flow,
     suggest: bool,
 ) -> String {
-    let expects = match spec.input {
-        InputWidth::FirstTimesLast => format!(
-            "{} inputs ({} x {})",
-            declared.quoted(),
+    let last = spec.sizes.len() - 1;
+    let expects = match (spec.input, declared) {
+        (InputWidth::FirstTimesLast, Size::Lit(product)) => format!(
+            "{product} inputs ({} x {} = {} x {})",
             spec.sizes[0],
-            spec.sizes[spec.sizes.len() - 1]
+            spec.sizes[last],
+            sizes[0].0.text(),
+            sizes[last].0.text()
+        ),
+        (InputWidth::FirstTimesLast, Size::Expr(_)) => format!(
+            "`{} x {}` inputs ({} x {})",
+            sizes[0].0.text(),
+            sizes[last].0.text(),
+            spec.sizes[0],
+            spec.sizes[last]
         ),
         _ => format!("{} inputs", declared.quoted()),
     };
@@ -348,7 +357,6 @@ fn mismatch(
     let (true, Size::Lit(width)) = (suggest, &flow.width) else {
         return message;
     };
-    let last = spec.sizes.len() - 1;
     let first = match (spec.input, &sizes[last].0) {
         (InputWidth::FirstSize, _) => *width,
         (InputWidth::FirstTimesLast, Size::Lit(steps)) if width % steps == 0 => width / steps,
