@@ -13,6 +13,15 @@
 //! the `N mod B` leftover samples (PyTorch's `drop_last = True`), taking
 //! `floor(N / B)` batches. Because the order is reshuffled each epoch, a
 //! dropped sample is a different one each time.
+//!
+//! Submodules: [`csv`] reads numeric CSV files (`std`), [`standardize`]
+//! scales features with training-set statistics.
+
+#[cfg(feature = "std")]
+pub mod csv;
+pub mod standardize;
+
+pub use standardize::Standardizer;
 
 use nalgebra::SMatrix;
 

@@ -65,7 +65,7 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{
-        Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+        BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::metrics::{accuracy, binary_accuracy};
@@ -92,8 +92,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::init::Init;
     pub use crate::layer::{
-        Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid, Softmax,
-        Tanh, TensorShape, Zeroed,
+        BatchNorm, Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid,
+        Softmax, Tanh, TensorShape, Zeroed,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;

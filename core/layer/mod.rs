@@ -17,10 +17,12 @@
 //! offsets, so bounds checks fold away.
 
 pub mod activation;
+pub mod batch_norm;
 pub mod dense;
 pub mod rnn;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use dense::Dense;
 pub use rnn::{Rnn, RnnCache};
 

@@ -1,10 +1,10 @@
 //! The `network!` macro of constnet.
 //!
-//! The pipeline, one stage per file: [`parse`] turns tokens into the typed
-//! declaration of [`ast`]; [`validate`] infers widths and checks everything
-//! it can, reporting all errors at once on the offending tokens; [`expand`]
+//! The pipeline, one stage per file: `parse` turns tokens into the typed
+//! declaration of `ast`; `validate` infers widths and checks everything
+//! it can, reporting all errors at once on the offending tokens; `expand`
 //! writes the struct and the wiring that calls the library's layers;
-//! [`fallback`] emits the errors plus a stub when validation fails. Use it
+//! `fallback` emits the errors plus a stub when validation fails. Use it
 //! through `constnet::network!`, which documents the syntax.
 
 mod ast;
