@@ -117,7 +117,8 @@ pub struct EpochReport {
     /// Exact evaluation-mode mean loss on the held-out set, if one was given:
     /// an estimate of the expected risk.
     pub validation_loss: Option<f64>,
-    /// The learning rate at the end of the epoch.
+    /// The learning rate of the epoch's last step (a schedule moves it
+    /// after the epoch, so the next epoch may use another).
     pub learning_rate: f64,
 }
 

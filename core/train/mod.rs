@@ -216,6 +216,8 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
         for epoch in 0..config.max_epochs {
             shuffled_order(order, &mut rng);
             let pass = self.run_epoch(net, loss, optimizer, train, order, epoch, &mut scratch)?;
+            // The rate this epoch's steps used, before a schedule moves it.
+            let epoch_learning_rate = optimizer.learning_rate();
             optimizer.end_epoch();
 
             let train_loss = mean_loss(&*net, loss, train);
@@ -243,7 +245,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
                 batch_loss: pass.loss_sum / pass.batches.max(1) as f64,
                 gradient_norm: scratch.mean_gradient_norm(pass.batches),
                 validation_loss,
-                learning_rate: optimizer.learning_rate(),
+                learning_rate: epoch_learning_rate,
             };
             last_epoch = Some(report);
             let observer_stop = match self.observer.after_epoch(&report) {
