@@ -62,11 +62,14 @@ pub enum Error {
     /// Training produced a NaN or infinite loss, gradient or parameter. The
     /// network keeps the parameters it had before the failing step.
     NonFinite {
-        /// What became non-finite: `"loss"`, `"gradient"` or `"parameters"`.
+        /// What became non-finite: `"loss"`, `"gradient"`, `"parameters"`,
+        /// or `"validation loss"` (the held-out loss at the end of an epoch).
         what: &'static str,
-        /// Epoch of the failing step (0-based).
+        /// Epoch of the failing step (0-based); for an end-of-epoch loss,
+        /// the epoch just finished.
         epoch: usize,
-        /// Global optimizer step that failed (0-based, counted over all epochs).
+        /// Global optimizer step that failed (0-based, counted over all
+        /// epochs); for an end-of-epoch loss, the step that would come next.
         step: usize,
         /// The loss of that step, as computed (NaN or infinite if the loss failed).
         loss: f64,
@@ -76,6 +79,17 @@ pub enum Error {
         /// What failed and why.
         reason: &'static str,
     },
+    /// A value does not fit in a fixed-capacity container (no heap).
+    CapacityExceeded {
+        /// What was being stored, e.g. `"symmetry count"`.
+        what: &'static str,
+        /// The container's capacity, in its own units (limbs, records).
+        capacity: usize,
+    },
+    /// A permutation or sign flip of hidden units was refused: the layer is
+    /// not a hidden layer whose units can be exchanged, or the permutation
+    /// is malformed.
+    Symmetry(crate::diagnostics::symmetry::SymmetryError),
     /// A tool asked a layer of a network for something it does not have (no
     /// layer of that name, or no weight of the requested shape).
     UnsuitableLayer {
@@ -129,6 +143,11 @@ impl fmt::Display for Error {
                  the parameters are those before that step"
             ),
             Self::Numerical { reason } => write!(f, "numerical failure: {reason}"),
+            Self::CapacityExceeded { what, capacity } => write!(
+                f,
+                "{what} does not fit in its fixed capacity of {capacity}; raise the capacity"
+            ),
+            Self::Symmetry(error) => write!(f, "{error}"),
             Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
         }
     }

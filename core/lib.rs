@@ -73,6 +73,7 @@ pub use nalgebra;
 /// Everything a typical program needs: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
+    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
     pub use crate::error::{Error, Result};
     pub use crate::hessian::SecondOrder;
     #[cfg(feature = "std")]

@@ -173,7 +173,7 @@ fn main() -> std::result::Result<(), Box<dyn StdError>> {
         <Iris>::PARAMS,
         <Iris>::BUFFERS
     );
-    println!("epoch  train loss  held-out loss  gap (held-out - train)  next lr");
+    println!("epoch  train loss  held-out loss  gap (held-out - train)       lr");
     let outcome = run(SETTINGS, |r| {
         if r.epoch % 10 == 0 || r.epoch + 1 == SETTINGS.epochs {
             println!(

@@ -36,10 +36,10 @@ fn iris_example_reaches_95_percent_test_accuracy() {
         assert!(held_out.is_finite() && r.train_loss.is_finite());
         assert_eq!(r.risk_gap(), Some(held_out - r.train_loss));
     }
-    // The cosine schedule: the rate after epoch t is
-    // base (1 + cos(pi (t + 1) / T)) / 2, down to 0 after the last epoch.
+    // The cosine schedule: the rate during epoch t is
+    // base (1 + cos(pi t / T)) / 2, from the base rate at epoch 0.
     for r in &reports {
-        let t = (r.epoch + 1) as f64 / iris::EPOCHS as f64;
+        let t = r.epoch as f64 / iris::EPOCHS as f64;
         let expected = iris::LEARNING_RATE * (1.0 + (std::f64::consts::PI * t).cos()) / 2.0;
         assert!(
             (r.learning_rate - expected).abs() < 1e-12,

@@ -245,18 +245,18 @@ fn the_training_loop_advances_the_schedule_once_per_epoch() {
         }))
         .fit(&mut net, &Mse, &mut opt, &data, None)
         .unwrap();
-    // The report gives the rate after the epoch's end, i.e. of the next epoch.
-    let expected: Vec<f64> = (1..=6).map(|t| schedule.learning_rate(0.2, t)).collect();
+    // The report gives the rate the epoch's steps used.
+    let expected: Vec<f64> = (0..6).map(|t| schedule.learning_rate(0.2, t)).collect();
     assert_rates(&reported, &expected);
     assert_rates(
         &expected,
         &[
+            0.1,
             0.15,
             0.2,
             0.170_710_678_118_654_76,
             0.1,
             0.029_289_321_881_345_25,
-            0.0,
         ],
     );
     assert_eq!(opt.epoch(), 6);

@@ -17,18 +17,30 @@
 //!
 //! A non-finite loss, gradient or updated parameter stops training with
 //! [`Error::NonFinite`] naming the step; the network keeps the last finite
-//! parameters. The same seed gives the same bits.
+//! parameters (those the failing step started from; updated parameters that
+//! are not finite are undone). A non-finite end-of-epoch training or
+//! held-out loss stops training the same way, naming the step that would
+//! have come next: the network keeps the parameters that loss was computed
+//! at. Nothing non-finite reaches a report or the early-stopping rule. The
+//! same seed gives the same bits.
+//!
+//! Files: [`config`](TrainConfig) (settings and reports), `stopping` (early
+//! stopping and the exact mean loss), [`observer`](Observer) (hooks).
 
+mod config;
 mod observer;
+mod stopping;
 
+pub use config::{EpochReport, StopReason, TrainConfig, TrainReport};
 #[cfg(feature = "std")]
 pub use observer::History;
 pub use observer::{Control, EachEpoch, Observer, StepView};
+pub use stopping::mean_loss;
 
 use nalgebra::SMatrix;
 
-use crate::data::{Dataset, LastBatch, shuffled_order};
-use crate::error::{Error, Result, check_param};
+use crate::data::{Dataset, shuffled_order};
+use crate::error::{Error, Result};
 use crate::layer::Zeroed;
 use crate::loss::Loss;
 use crate::network::Network;
@@ -36,146 +48,7 @@ use crate::optim::Optimizer;
 use crate::rng::Rng;
 use crate::scalar::{Float, all_finite, norm};
 
-/// When to stop, and how to batch. `TrainConfig::default()` runs 100 epochs
-/// with no other criterion.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainConfig {
-    /// Most epochs to run (>= 1). Default: 100.
-    pub max_epochs: usize,
-    /// Stop once the training loss is at or below this. Default: none.
-    pub loss_target: Option<f64>,
-    /// Stop once the norm of the epoch's mean minibatch gradient is at or
-    /// below this. Default: none.
-    pub gradient_tolerance: Option<f64>,
-    /// Early stopping: stop when the held-out loss has not improved for this
-    /// many epochs (needs a validation set). Default: none.
-    pub patience: Option<usize>,
-    /// Smallest decrease of the held-out loss that counts as an improvement.
-    /// Default: 0.
-    pub min_delta: f64,
-    /// With early stopping, restore the network of the best held-out epoch
-    /// before returning. Default: true.
-    pub restore_best: bool,
-    /// Seed of the shuffling. Default: 0.
-    pub seed: u64,
-    /// Handling of the last partial batch. Default: [`LastBatch::Fill`].
-    pub last_batch: LastBatch,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        Self {
-            max_epochs: 100,
-            loss_target: None,
-            gradient_tolerance: None,
-            patience: None,
-            min_delta: 0.0,
-            restore_best: true,
-            seed: 0,
-            last_batch: LastBatch::Fill,
-        }
-    }
-}
-
-impl TrainConfig {
-    /// Checks the settings.
-    pub fn validate(&self) -> Result<()> {
-        check_param(
-            "max_epochs",
-            self.max_epochs as f64,
-            self.max_epochs >= 1,
-            "must be at least 1",
-        )?;
-        if let Some(target) = self.loss_target {
-            check_param("loss_target", target, !target.is_nan(), "must not be NaN")?;
-        }
-        if let Some(tol) = self.gradient_tolerance {
-            check_param("gradient_tolerance", tol, tol >= 0.0, "must be >= 0")?;
-        }
-        if let Some(patience) = self.patience {
-            check_param(
-                "patience",
-                patience as f64,
-                patience >= 1,
-                "must be at least 1",
-            )?;
-        }
-        check_param(
-            "min_delta",
-            self.min_delta,
-            self.min_delta >= 0.0,
-            "must be >= 0",
-        )
-    }
-}
-
-/// Why training stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StopReason {
-    /// The epoch limit was reached.
-    MaxEpochs,
-    /// The training loss reached the target.
-    LossTarget,
-    /// The gradient norm fell to the tolerance.
-    GradientTolerance,
-    /// The held-out loss stopped improving.
-    EarlyStopping {
-        /// The epoch with the best held-out loss (0-based).
-        best_epoch: usize,
-    },
-    /// An observer asked to stop.
-    Observer,
-}
-
-/// The figures of one epoch.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EpochReport {
-    /// The epoch (0-based).
-    pub epoch: usize,
-    /// Optimizer steps taken so far, over all epochs.
-    pub steps: usize,
-    /// Exact evaluation-mode mean loss over the whole training set at the
-    /// end of the epoch: the empirical risk.
-    pub train_loss: f64,
-    /// Mean of the training-mode minibatch losses seen during the epoch.
-    pub batch_loss: f64,
-    /// Norm of the mean minibatch gradient over the epoch.
-    pub gradient_norm: f64,
-    /// Exact evaluation-mode mean loss on the held-out set, if one was given:
-    /// an estimate of the expected risk.
-    pub validation_loss: Option<f64>,
-    /// The learning rate at the end of the epoch.
-    pub learning_rate: f64,
-}
-
-impl EpochReport {
-    /// Held-out loss minus training loss: the generalization gap between
-    /// expected and empirical risk, if a held-out set was given.
-    #[must_use]
-    pub fn risk_gap(&self) -> Option<f64> {
-        self.validation_loss.map(|v| v - self.train_loss)
-    }
-}
-
-/// The outcome of training.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainReport {
-    /// Epochs run.
-    pub epochs: usize,
-    /// Optimizer steps taken.
-    pub steps: usize,
-    /// Why training stopped.
-    pub stop: StopReason,
-    /// The last epoch's figures.
-    pub last_epoch: EpochReport,
-    /// Exact training loss of the network as returned (after restoring the
-    /// best epoch, if that happened).
-    pub final_loss: f64,
-    /// Held-out loss of the network as returned, if a held-out set was given.
-    pub final_validation_loss: Option<f64>,
-    /// The best held-out loss and its epoch, if a held-out set was given.
-    pub best_validation: Option<(usize, f64)>,
-}
+use stopping::EarlyStopping;
 
 /// Applies an observer's request; returns whether it asked to stop.
 fn apply<T: Float, const P: usize>(
@@ -234,76 +107,6 @@ impl<
     fn mean_gradient_norm(&mut self, batches: usize) -> f64 {
         norm(&self.grad_sum) / batches.max(1) as f64
     }
-}
-
-/// Tracks the best held-out loss for early stopping.
-struct EarlyStopping<N> {
-    patience: Option<usize>,
-    min_delta: f64,
-    keep_best: bool,
-    best: Option<(usize, f64)>,
-    best_net: Option<N>,
-}
-
-impl<N: Clone> EarlyStopping<N> {
-    fn new(patience: Option<usize>, min_delta: f64, restore_best: bool) -> Self {
-        Self {
-            patience,
-            min_delta,
-            keep_best: patience.is_some() && restore_best,
-            best: None,
-            best_net: None,
-        }
-    }
-
-    /// Records an epoch's held-out loss; returns the best epoch when training
-    /// should stop.
-    fn update(&mut self, epoch: usize, loss: f64, net: &N) -> Option<usize> {
-        if self
-            .best
-            .is_none_or(|(_, best)| loss < best - self.min_delta)
-        {
-            self.best = Some((epoch, loss));
-            if self.keep_best {
-                self.best_net = Some(net.clone());
-            }
-            return None;
-        }
-        let (best_epoch, _) = self.best?;
-        (epoch - best_epoch >= self.patience?).then_some(best_epoch)
-    }
-
-    fn take_best(&mut self) -> Option<(N, f64)> {
-        Some((self.best_net.take()?, self.best?.1))
-    }
-}
-
-/// Exact evaluation-mode mean loss of `net` over every sample of `data`
-/// (inference forward, in batches of 8 and then single samples), summed in `f64`.
-pub fn mean_loss<T, N, L, const I: usize, const O: usize, const P: usize>(
-    net: &N,
-    loss: &L,
-    data: &Dataset<'_, T, I, L::Target>,
-) -> f64
-where
-    T: Float,
-    N: Network<T, I, O, P>,
-    L: Loss<T, O>,
-{
-    const CHUNK: usize = 8;
-    let n = data.len();
-    let mut sum = 0.0;
-    let full = n / CHUNK;
-    for c in 0..full {
-        let indices: [usize; CHUNK] = core::array::from_fn(|k| c * CHUNK + k);
-        let (x, t) = data.gather(&indices);
-        sum += net.evaluate(loss, &x, &t).to_f64() * CHUNK as f64;
-    }
-    for i in full * CHUNK..n {
-        let (x, t) = data.gather(&[i]);
-        sum += net.evaluate(loss, &x, &t).to_f64();
-    }
-    sum / n as f64
 }
 
 /// Minibatch training with batch size `B` and an [`Observer`].
@@ -413,6 +216,8 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
         for epoch in 0..config.max_epochs {
             shuffled_order(order, &mut rng);
             let pass = self.run_epoch(net, loss, optimizer, train, order, epoch, &mut scratch)?;
+            // The rate this epoch's steps used, before a schedule moves it.
+            let epoch_learning_rate = optimizer.learning_rate();
             optimizer.end_epoch();
 
             let train_loss = mean_loss(&*net, loss, train);
@@ -424,14 +229,23 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
                     loss: train_loss,
                 });
             }
+            let validation_loss = validation.map(|v| mean_loss(&*net, loss, v));
+            if let Some(held_out) = validation_loss.filter(|v| !v.is_finite()) {
+                return Err(Error::NonFinite {
+                    what: "validation loss",
+                    epoch,
+                    step: scratch.step,
+                    loss: held_out,
+                });
+            }
             let report = EpochReport {
                 epoch,
                 steps: scratch.step,
                 train_loss,
                 batch_loss: pass.loss_sum / pass.batches.max(1) as f64,
                 gradient_norm: scratch.mean_gradient_norm(pass.batches),
-                validation_loss: validation.map(|v| mean_loss(&*net, loss, v)),
-                learning_rate: optimizer.learning_rate(),
+                validation_loss,
+                learning_rate: epoch_learning_rate,
             };
             last_epoch = Some(report);
             let observer_stop = match self.observer.after_epoch(&report) {

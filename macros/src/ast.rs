@@ -37,7 +37,10 @@ pub struct LayerDecl {
 
 /// The `<a, b, c>` of a layer.
 pub struct Sizes {
-    pub span: Span,
+    /// The span of `<`.
+    pub open: Span,
+    /// The span of `>`.
+    pub close: Span,
     pub items: Vec<SizeExpr>,
 }
 

@@ -102,12 +102,17 @@ fn parse_sizes(input: ParseStream) -> syn::Result<Sizes> {
         }
     }
     let close = input.parse::<Token![>]>()?;
-    let span = open.span.join(close.span).unwrap_or(open.span);
-    Ok(Sizes { span, items })
+    Ok(Sizes {
+        open: open.span,
+        close: close.span,
+        items,
+    })
 }
 
 fn parse_size(input: ParseStream) -> syn::Result<SizeExpr> {
-    if input.peek(syn::LitInt) {
+    // syn reads `-1` as one negative integer literal; keep it an expression
+    // so the message underlines both tokens.
+    if input.peek(syn::LitInt) && !input.peek(Token![-]) {
         return Ok(SizeExpr::Literal(input.parse()?));
     }
     if input.peek(syn::token::Brace) {

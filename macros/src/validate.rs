@@ -1,151 +1,41 @@
 //! Shape inference and every check the macro can make, each error spanned
-//! on the offending token and all of them reported together.
+//! on the offending token and all of them reported together, in
+//! declaration order.
 //!
 //! Widths flow from layer to layer: `Dense<I, O>` and `Rnn<I, H, S>` fix
 //! them, `BatchNorm<N>` checks them, activations pass them through. Sizes
 //! the macro can read (integer literals) are checked here; sizes given as
 //! constants are checked by the compiler through `const` assertions that
-//! `expand` emits, spanned on the same tokens.
+//! `expand` emits, spanned on the same tokens. The kinds and their sizes
+//! and arguments are in [`kinds`], the checks of sizes in [`sizes`] and of
+//! arguments in [`args`].
 
-use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+mod args;
+mod kinds;
+mod sizes;
+
+pub use args::Setting;
+pub use kinds::{Kind, kind_name};
+pub use sizes::Size;
+
+use proc_macro2::Span;
 use syn::{Attribute, Error, Expr, Ident, Visibility};
 
-use crate::ast::{LayerDecl, LitValue, NetworkDecl, SizeExpr, lit_value};
-
-/// The layer kinds the DSL knows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Dense,
-    BatchNorm,
-    Rnn,
-    ReLU,
-    LeakyReLU,
-    Tanh,
-    Sigmoid,
-    Identity,
-    Softmax,
-}
-
-/// What the DSL accepts for one kind.
-struct Spec {
-    kind: Kind,
-    name: &'static str,
-    /// Names of the sizes, for messages; empty for width-preserving layers.
-    sizes: &'static [&'static str],
-    /// Accepted argument keys; the first is also the positional one.
-    keys: &'static [&'static str],
-}
-
-const SPECS: &[Spec] = &[
-    Spec {
-        kind: Kind::Dense,
-        name: "Dense",
-        sizes: &["IN", "OUT"],
-        keys: &["weight_init", "bias_init"],
-    },
-    Spec {
-        kind: Kind::BatchNorm,
-        name: "BatchNorm",
-        sizes: &["N"],
-        keys: &["eps", "momentum"],
-    },
-    Spec {
-        kind: Kind::Rnn,
-        name: "Rnn",
-        sizes: &["IN", "HIDDEN", "STEPS"],
-        keys: &["sequence", "weight_init", "bias_init"],
-    },
-    Spec {
-        kind: Kind::ReLU,
-        name: "ReLU",
-        sizes: &[],
-        keys: &[],
-    },
-    Spec {
-        kind: Kind::LeakyReLU,
-        name: "LeakyReLU",
-        sizes: &[],
-        keys: &["negative_slope"],
-    },
-    Spec {
-        kind: Kind::Tanh,
-        name: "Tanh",
-        sizes: &[],
-        keys: &[],
-    },
-    Spec {
-        kind: Kind::Sigmoid,
-        name: "Sigmoid",
-        sizes: &[],
-        keys: &[],
-    },
-    Spec {
-        kind: Kind::Identity,
-        name: "Identity",
-        sizes: &[],
-        keys: &[],
-    },
-    Spec {
-        kind: Kind::Softmax,
-        name: "Softmax",
-        sizes: &[],
-        keys: &[],
-    },
-];
-
-/// Names users bring from other frameworks, with what to write instead.
-const ALIASES: &[(&str, &str)] = &[
-    ("Linear", "Dense"),
-    ("Relu", "ReLU"),
-    ("LeakyRelu", "LeakyReLU"),
-    ("BatchNorm1d", "BatchNorm"),
-    ("RNN", "Rnn"),
-    ("TanH", "Tanh"),
-    ("SoftMax", "Softmax"),
-];
-
-/// A width or size: a literal the macro knows, or an expression the compiler evaluates.
-#[derive(Clone)]
-pub enum Size {
-    Lit(u64),
-    Expr(TokenStream),
-}
-
-impl Size {
-    pub fn tokens(&self) -> TokenStream {
-        match self {
-            Self::Lit(v) => {
-                let lit = proc_macro2::Literal::usize_unsuffixed(*v as usize);
-                quote!(#lit)
-            }
-            Self::Expr(tokens) => quote!((#tokens)),
-        }
-    }
-
-    fn product(&self, other: &Self) -> Self {
-        if let (Self::Lit(a), Self::Lit(b)) = (self, other) {
-            Self::Lit(a * b)
-        } else {
-            let (a, b) = (self.tokens(), other.tokens());
-            Self::Expr(quote!(#a * #b))
-        }
-    }
-}
-
-/// A layer argument after validation: a builder call on the layer's
-/// configuration (`.weight_init(expr)`), with the span of its key.
-pub struct Setting {
-    pub method: Ident,
-    pub value: Option<Expr>,
-}
+use crate::ast::{LayerDecl, LitValue, NetworkDecl, lit_value};
+use kinds::{InputWidth, SPECS, Spec, unknown_kind, width_fixing_kinds};
 
 /// A checked layer.
 pub struct PlannedLayer {
     pub name: Ident,
     pub kind: Kind,
     pub kind_ident: Ident,
+    /// The sizes used in the generated types. They are the written sizes,
+    /// except that an input size left to a compiler check is replaced by
+    /// the width it must equal: the wiring then type-checks either way, and
+    /// a mismatch is reported once, by the assertion, on the written token.
     pub sizes: Vec<(Size, Span)>,
+    /// The layer as written, for messages and documentation: `Dense<2, N>`.
+    pub shown: String,
     pub settings: Vec<Setting>,
     pub docs: Vec<Attribute>,
     pub input: Size,
@@ -155,10 +45,17 @@ pub struct PlannedLayer {
     pub sequence: bool,
 }
 
-/// A width equality the compiler must check (sizes given as constants).
-pub struct WidthCheck {
-    pub expected: Size,
-    pub actual: Size,
+/// What the compiler must check about sizes given as constants.
+pub enum Condition {
+    /// Two widths are equal.
+    Equal(Size, Size),
+    /// A size is at least 1.
+    Positive(Size),
+}
+
+/// A `const` assertion for the generated code, spanned on the size it is about.
+pub struct CompileCheck {
+    pub condition: Condition,
     pub span: Span,
     pub message: String,
 }
@@ -169,14 +66,31 @@ pub struct Plan {
     pub vis: Visibility,
     pub name: Ident,
     pub layers: Vec<PlannedLayer>,
-    pub checks: Vec<WidthCheck>,
+    pub checks: Vec<CompileCheck>,
 }
 
-pub fn kind_name(kind: Kind) -> &'static str {
-    SPECS
-        .iter()
-        .find(|s| s.kind == kind)
-        .map_or("?", |s| s.name)
+/// The width flowing out of the layers planned so far.
+struct Flow {
+    width: Size,
+    /// The last layer, described: "`act` (Tanh)".
+    last: String,
+    /// The layer that set the width, when activations passed it on since.
+    source: Option<String>,
+}
+
+impl Flow {
+    /// "the previous layer `hidden` (Dense<2, 8>) outputs 8", or "the
+    /// previous layer `act` (Tanh) passes on the 8 outputs of `hidden` (...)".
+    fn describe(&self) -> String {
+        let width = self.width.quoted();
+        match &self.source {
+            None => format!("the previous layer {} outputs {width}", self.last),
+            Some(source) => format!(
+                "the previous layer {} passes on the {width} outputs of {source}",
+                self.last
+            ),
+        }
+    }
 }
 
 /// Checks a declaration; on failure returns every error found, combined.
@@ -200,27 +114,36 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
             ),
         ));
     }
-    check_names(&decl.layers, &mut errors);
+    let name_errors: Vec<Vec<Error>> = (0..decl.layers.len())
+        .map(|index| check_name(&decl.layers, index))
+        .collect();
 
     let mut layers = Vec::new();
     let mut checks = Vec::new();
-    let mut previous: Option<(Size, String)> = None;
+    let mut flow: Option<Flow> = None;
     let mut chain_broken = false;
-    for layer in decl.layers {
-        let Some(planned) = plan_layer(
-            layer,
-            previous.as_ref(),
-            chain_broken,
-            &mut checks,
-            &mut errors,
-        ) else {
+    for (layer, name_errors) in decl.layers.into_iter().zip(name_errors) {
+        errors.extend(name_errors);
+        let Some(planned) =
+            plan_layer(layer, flow.as_ref(), chain_broken, &mut checks, &mut errors)
+        else {
             // The width after a rejected layer is unknown: stop checking the
             // chain so one mistake does not cascade into width errors.
-            previous = None;
+            flow = None;
             chain_broken = true;
             continue;
         };
-        previous = Some((planned.output.clone(), describe(&planned)));
+        let passes_through = SPECS
+            .iter()
+            .any(|s| s.kind == planned.kind && s.input == InputWidth::Previous);
+        flow = Some(Flow {
+            width: planned.output.clone(),
+            last: describe(&planned),
+            source: match flow {
+                Some(previous) if passes_through => previous.source.or(Some(previous.last)),
+                _ => None,
+            },
+        });
         layers.push(planned);
     }
     match errors.into_iter().reduce(|mut a, b| {
@@ -239,66 +162,64 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
 }
 
 fn describe(layer: &PlannedLayer) -> String {
-    let mode = if layer.sequence {
-        "(sequence = true)"
-    } else {
-        ""
-    };
-    let sizes: Vec<String> = layer
-        .sizes
-        .iter()
-        .map(|(s, _)| match s {
-            Size::Lit(v) => v.to_string(),
-            Size::Expr(t) => t.to_string(),
-        })
-        .collect();
+    format!("`{}` ({})", layer.name, layer.shown)
+}
+
+/// `Dense<2, HIDDEN>`, `Rnn<2, 8, 4>(sequence = true)`, or `Tanh`.
+fn shown(spec: &Spec, sizes: &[(Size, Span)], sequence: bool) -> String {
+    let mode = if sequence { "(sequence = true)" } else { "" };
     if sizes.is_empty() {
-        format!("`{}` ({})", layer.name, kind_name(layer.kind))
+        spec.name.to_owned()
     } else {
-        format!(
-            "`{}` ({}<{}>{mode})",
-            layer.name,
-            kind_name(layer.kind),
-            sizes.join(", ")
-        )
+        let sizes: Vec<String> = sizes.iter().map(|(s, _)| s.text()).collect();
+        format!("{}<{}>{mode}", spec.name, sizes.join(", "))
     }
 }
 
-fn check_names(layers: &[LayerDecl], errors: &mut Vec<Error>) {
-    for (i, layer) in layers.iter().enumerate() {
-        if !matches!(layer.vis, Visibility::Inherited) {
-            errors.push(Error::new_spanned(&layer.vis, "layers are not fields: remove the visibility; the network's parameters are reached through `parameters()`"));
-        }
-        let name = layer.name.to_string();
-        if let Some(first) = layers[..i].iter().find(|l| l.name == layer.name) {
-            let mut error = Error::new(
-                layer.name.span(),
-                format!("duplicate layer name `{name}`: every layer needs its own name"),
-            );
-            error.combine(Error::new(
-                first.name.span(),
-                format!("`{name}` is first declared here"),
-            ));
-            errors.push(error);
-        }
-        if name == "input" {
-            errors.push(Error::new(layer.name.span(), "`input` is reserved for the network's input in its training cache; choose another layer name"));
-        }
-        if let Some(base) = name.strip_suffix("_cache")
-            && layers.iter().any(|l| l.name == base)
-        {
-            {
-                errors.push(Error::new(layer.name.span(), format!("`{name}` clashes with the cache field of layer `{base}`; choose another name")));
-            }
-        }
+/// The name checks of layer `index`: visibility, duplicates, reserved names.
+fn check_name(layers: &[LayerDecl], index: usize) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let layer = &layers[index];
+    if !matches!(layer.vis, Visibility::Inherited) {
+        errors.push(Error::new_spanned(
+            &layer.vis,
+            "layers are not fields: remove the visibility; the network's parameters are reached through `parameters()`",
+        ));
     }
+    let name = layer.name.to_string();
+    if let Some(first) = layers[..index].iter().find(|l| l.name == layer.name) {
+        let mut error = Error::new(
+            layer.name.span(),
+            format!("duplicate layer name `{name}`: every layer needs its own name"),
+        );
+        error.combine(Error::new(
+            first.name.span(),
+            format!("`{name}` is first declared here"),
+        ));
+        errors.push(error);
+    }
+    if name == "input" {
+        errors.push(Error::new(
+            layer.name.span(),
+            "`input` is reserved for the network's input in its training cache; choose another layer name",
+        ));
+    }
+    if let Some(base) = name.strip_suffix("_cache")
+        && layers.iter().any(|l| l.name == base)
+    {
+        errors.push(Error::new(
+            layer.name.span(),
+            format!("`{name}` clashes with the cache field of layer `{base}`; choose another name"),
+        ));
+    }
+    errors
 }
 
 fn plan_layer(
     layer: LayerDecl,
-    previous: Option<&(Size, String)>,
+    flow: Option<&Flow>,
     chain_broken: bool,
-    checks: &mut Vec<WidthCheck>,
+    checks: &mut Vec<CompileCheck>,
     errors: &mut Vec<Error>,
 ) -> Option<PlannedLayer> {
     let kind_str = layer.kind.to_string();
@@ -306,67 +227,83 @@ fn plan_layer(
         errors.push(unknown_kind(&layer.kind));
         return None;
     };
-    let sizes = check_sizes(&layer, spec, errors)?;
-    let mut settings = check_args(&layer, spec, errors);
+    let sizes = sizes::check_sizes(&layer, spec, errors);
+    let mut settings = args::check_args(&layer, spec, errors);
+    let mut sizes = sizes?;
     let sequence = settings
         .iter()
         .any(|s| s.method == "sequence" && s.value.as_ref().is_some_and(is_true));
     // `sequence` picks the type (its output width), not a builder call.
     settings.retain(|s| s.method != "sequence");
-    let (input, output) = match spec.kind {
-        Kind::Dense => (Some(sizes[0].0.clone()), sizes[1].0.clone()),
-        Kind::BatchNorm => (Some(sizes[0].0.clone()), sizes[0].0.clone()),
-        Kind::Rnn => {
-            let hidden = &sizes[1].0;
-            let steps = &sizes[2].0;
-            (
-                Some(sizes[0].0.product(steps)),
-                if sequence {
-                    hidden.product(steps)
-                } else {
-                    hidden.clone()
-                },
-            )
+    let shown = shown(spec, &sizes, sequence);
+    for ((size, span), what) in sizes.iter().zip(spec.sizes) {
+        if let Size::Expr(_) = size {
+            checks.push(CompileCheck {
+                condition: Condition::Positive(size.clone()),
+                span: *span,
+                message: format!(
+                    "layer `{}`: a layer size must be at least 1, but `{}` (`{what}` of `{}`) is 0",
+                    layer.name,
+                    size.text(),
+                    spec.name
+                ),
+            });
         }
-        _ => match previous {
-            Some((width, _)) => (None, width.clone()),
-            None if chain_broken => return None,
-            None => {
+    }
+    let declared = match spec.input {
+        InputWidth::FirstSize => Some(sizes[0].0.clone()),
+        InputWidth::FirstTimesLast => Some(sizes[0].0.product(&sizes[sizes.len() - 1].0)),
+        InputWidth::Previous => None,
+    };
+    let input = match (declared, flow) {
+        (None, Some(flow)) => flow.width.clone(),
+        (None, None) => {
+            if !chain_broken {
                 errors.push(Error::new(
                     layer.kind.span(),
-                    format!("`{kind_str}` cannot be the first layer: its width follows the previous layer; start with a layer that fixes the input width (Dense, BatchNorm or Rnn)"),
+                    format!(
+                        "`{kind_str}` cannot be the first layer: its width follows the previous layer; start with a layer that fixes the input width: {}",
+                        width_fixing_kinds()
+                    ),
                 ));
-                return None;
             }
-        },
-    };
-    let span = sizes.first().map_or(layer.kind.span(), |s| s.1);
-    let input = match (input, previous) {
-        (Some(declared), Some((width, from))) => {
-            let what = if spec.kind == Kind::Rnn {
-                "inputs (IN x STEPS)"
-            } else {
-                "inputs"
-            };
-            match (&declared, width) {
-                (Size::Lit(a), Size::Lit(b)) if a != b => {
-                    errors.push(Error::new(
-                        span,
-                        format!("layer `{}` expects {a} {what}, but the previous layer {from} outputs {b}", layer.name),
-                    ));
-                }
-                (Size::Lit(_), Size::Lit(_)) => {}
-                _ => checks.push(WidthCheck {
-                    expected: declared.clone(),
-                    actual: width.clone(),
-                    span,
-                    message: format!("layer `{}`: its input width must equal the output width of the previous layer {from}", layer.name),
-                }),
-            }
-            declared
+            return None;
         }
         (Some(declared), None) => declared,
-        (None, _) => output.clone(),
+        (Some(declared), Some(flow)) => {
+            let span = sizes[0].1;
+            if let (Size::Lit(expects), Size::Lit(width)) = (&declared, &flow.width) {
+                if expects != width {
+                    errors.push(Error::new(
+                        span,
+                        mismatch(&layer.name, spec, &sizes, &declared, flow, true),
+                    ));
+                }
+                declared
+            } else {
+                checks.push(CompileCheck {
+                    message: format!(
+                        "{}; they must be equal",
+                        mismatch(&layer.name, spec, &sizes, &declared, flow, false)
+                    ),
+                    condition: Condition::Equal(declared.clone(), flow.width.clone()),
+                    span,
+                });
+                // The wiring takes the width it receives. A `Dense` or
+                // `BatchNorm` type takes it too; an `Rnn` is generic over
+                // its input width and checks it itself.
+                if spec.input == InputWidth::FirstSize {
+                    sizes[0].0 = flow.width.clone();
+                }
+                flow.width.clone()
+            }
+        }
+    };
+    let output = match spec.kind {
+        Kind::Rnn if sequence => sizes[1].0.product(&sizes[2].0),
+        Kind::Dense | Kind::Rnn => sizes[1].0.clone(),
+        Kind::BatchNorm => sizes[0].0.clone(),
+        _ => input.clone(),
     };
     let docs = layer
         .attrs
@@ -378,6 +315,7 @@ fn plan_layer(
         kind: spec.kind,
         kind_ident: layer.kind,
         sizes,
+        shown,
         settings,
         docs,
         input,
@@ -386,190 +324,59 @@ fn plan_layer(
     })
 }
 
-fn is_true(expr: &Expr) -> bool {
-    matches!(lit_value(expr), LitValue::Bool(true))
-}
-
-fn unknown_kind(kind: &Ident) -> Error {
-    let name = kind.to_string();
-    let known: Vec<&str> = SPECS.iter().map(|s| s.name).collect();
-    let hint = ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == name)
-        .map(|(_, ours)| *ours)
-        .or_else(|| {
-            known
-                .iter()
-                .copied()
-                .find(|k| k.eq_ignore_ascii_case(&name))
-        })
-        .map_or_else(String::new, |ours| format!("; did you mean `{ours}`?"));
-    Error::new(
-        kind.span(),
-        format!(
-            "unknown layer kind `{name}`{hint} (known: {})",
-            known.join(", ")
+/// "layer `out` expects 16 inputs, but the previous layer `hidden`
+/// (Dense<2, 8>) outputs 8; write `Dense<8, 1>`": both widths, where the
+/// width comes from, and, with `suggest`, what to write instead.
+fn mismatch(
+    name: &Ident,
+    spec: &Spec,
+    sizes: &[(Size, Span)],
+    declared: &Size,
+    flow: &Flow,
+    suggest: bool,
+) -> String {
+    let last = spec.sizes.len() - 1;
+    let expects = match (spec.input, declared) {
+        (InputWidth::FirstTimesLast, Size::Lit(product)) => format!(
+            "{product} inputs ({} x {} = {} x {})",
+            spec.sizes[0],
+            spec.sizes[last],
+            sizes[0].0.text(),
+            sizes[last].0.text()
         ),
+        (InputWidth::FirstTimesLast, Size::Expr(_)) => format!(
+            "`{} x {}` inputs ({} x {})",
+            sizes[0].0.text(),
+            sizes[last].0.text(),
+            spec.sizes[0],
+            spec.sizes[last]
+        ),
+        _ => format!("{} inputs", declared.quoted()),
+    };
+    let message = format!("layer `{name}` expects {expects}, but {}", flow.describe());
+    let (true, Size::Lit(width)) = (suggest, &flow.width) else {
+        return message;
+    };
+    let first = match (spec.input, &sizes[last].0) {
+        (InputWidth::FirstSize, _) => *width,
+        (InputWidth::FirstTimesLast, Size::Lit(steps)) if width % steps == 0 => width / steps,
+        (InputWidth::FirstTimesLast, Size::Lit(steps)) => {
+            return format!(
+                "{message}, which is not a multiple of {} = {steps}",
+                spec.sizes[last]
+            );
+        }
+        _ => return message,
+    };
+    let written =
+        core::iter::once(first.to_string()).chain(sizes[1..].iter().map(|(s, _)| s.text()));
+    format!(
+        "{message}; write `{}<{}>`",
+        spec.name,
+        written.collect::<Vec<_>>().join(", ")
     )
 }
 
-fn check_sizes(
-    layer: &LayerDecl,
-    spec: &Spec,
-    errors: &mut Vec<Error>,
-) -> Option<Vec<(Size, Span)>> {
-    let given = layer.sizes.as_ref().map_or(0, |s| s.items.len());
-    if given != spec.sizes.len() {
-        let span = layer.sizes.as_ref().map_or(layer.kind.span(), |s| s.span);
-        let message = if spec.sizes.is_empty() {
-            format!(
-                "`{}` takes no sizes: its width follows the previous layer",
-                spec.name
-            )
-        } else {
-            format!(
-                "`{0}` takes {1} size{2}: `{0}<{3}>`, found {given}",
-                spec.name,
-                spec.sizes.len(),
-                if spec.sizes.len() == 1 { "" } else { "s" },
-                spec.sizes.join(", ")
-            )
-        };
-        errors.push(Error::new(span, message));
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut ok = true;
-    for item in layer.sizes.iter().flat_map(|s| &s.items) {
-        let span = item.span();
-        match item {
-            SizeExpr::Literal(lit) => match lit.base10_parse::<u64>() {
-                Ok(0) => {
-                    errors.push(Error::new(span, "a layer size must be at least 1, found 0"));
-                    ok = false;
-                }
-                Ok(v) => out.push((Size::Lit(v), span)),
-                Err(_) => {
-                    errors.push(Error::new(span, "expected a positive integer size"));
-                    ok = false;
-                }
-            },
-            SizeExpr::Path(path) => out.push((Size::Expr(path.to_token_stream()), span)),
-            SizeExpr::Block(expr) => out.push((Size::Expr(expr.to_token_stream()), span)),
-            SizeExpr::Invalid(expr) => {
-                errors.push(Error::new_spanned(
-                    expr,
-                    "expected a size: a positive integer, a `const` name, or a `{ expression }`",
-                ));
-                ok = false;
-            }
-        }
-    }
-    ok.then_some(out)
-}
-
-fn check_args(layer: &LayerDecl, spec: &Spec, errors: &mut Vec<Error>) -> Vec<Setting> {
-    let Some(args) = &layer.args else {
-        return Vec::new();
-    };
-    if spec.keys.is_empty() {
-        errors.push(Error::new(
-            args.span,
-            format!("`{}` takes no arguments", spec.name),
-        ));
-        return Vec::new();
-    }
-    let mut settings: Vec<Setting> = Vec::new();
-    for (position, arg) in args.items.iter().enumerate() {
-        let key = match &arg.key {
-            Some(key) => {
-                if !spec.keys.iter().any(|k| key == k) {
-                    errors.push(Error::new(
-                        key.span(),
-                        format!(
-                            "`{}` has no argument `{key}`; it accepts: {}",
-                            spec.name,
-                            spec.keys.join(", ")
-                        ),
-                    ));
-                    continue;
-                }
-                key.clone()
-            }
-            None if position == 0 => Ident::new(spec.keys[0], arg.value_span()),
-            None => {
-                errors.push(Error::new(
-                    arg.value_span(),
-                    format!("only the first argument of `{}` may be positional; name the others (`{} = ...`)", spec.name, spec.keys.join(" = ..., ")),
-                ));
-                continue;
-            }
-        };
-        if settings.iter().any(|s| s.method == key) {
-            errors.push(Error::new(
-                key.span(),
-                format!("argument `{key}` is given twice"),
-            ));
-            continue;
-        }
-        match check_value(spec.kind, &key.to_string(), &arg.value) {
-            Ok(setting) => settings.push(Setting {
-                method: Ident::new(setting, key.span()),
-                value: keep_value(setting, &arg.value),
-            }),
-            Err(message) => errors.push(Error::new_spanned(&arg.value, message)),
-        }
-    }
-    settings
-}
-
-/// The builder method a checked argument maps to, or why the value is wrong.
-fn check_value(kind: Kind, key: &str, value: &Expr) -> Result<&'static str, String> {
-    let lit = lit_value(value);
-    let number = |what: &str| match &lit {
-        LitValue::Number(v) if !v.is_finite() => Err(format!("`{key}` must be finite")),
-        LitValue::Number(v) => Ok(Some(*v)),
-        LitValue::Expression => Ok(None),
-        LitValue::Bool(_) => Err(format!("`{key}` must be {what}, found a boolean")),
-        LitValue::NoneValue => Err(format!("`{key}` must be {what}, found `None`")),
-        LitValue::Other(found) => Err(format!("`{key}` must be {what}, found a {found}")),
-    };
-    match (kind, key) {
-        (Kind::LeakyReLU, "negative_slope") => number("a number (the slope for negative inputs)").map(|_| "negative_slope"),
-        (Kind::BatchNorm, "eps") => match number("a positive number")? {
-            Some(v) if v <= 0.0 => Err(format!("`eps` must be positive, found {v}")),
-            _ => Ok("eps"),
-        },
-        (Kind::BatchNorm, "momentum") => {
-            if matches!(lit, LitValue::NoneValue) {
-                return Ok("cumulative_average");
-            }
-            match number("a number in [0, 1], or `None` for a cumulative average")? {
-                Some(v) if !(0.0..=1.0).contains(&v) => Err(format!("`momentum` must be in [0, 1], found {v}")),
-                _ => Ok("momentum"),
-            }
-        }
-        (Kind::Rnn, "sequence") => match lit {
-            LitValue::Bool(_) => Ok("sequence"),
-            _ => Err("`sequence` must be `true` (output every hidden state) or `false` (only the last); it changes the output width, so it must be a literal".into()),
-        },
-        (_, "weight_init") => Ok("weight_init"),
-        (_, "bias_init") => Ok("bias_init"),
-        _ => Err(format!("`{key}` is not supported here")),
-    }
-}
-
-fn keep_value(method: &str, value: &Expr) -> Option<Expr> {
-    (method != "cumulative_average").then(|| value.clone())
-}
-
-trait ValueSpan {
-    fn value_span(&self) -> Span;
-}
-
-impl ValueSpan for crate::ast::Arg {
-    fn value_span(&self) -> Span {
-        use syn::spanned::Spanned;
-        self.value.span()
-    }
+fn is_true(expr: &Expr) -> bool {
+    matches!(lit_value(expr), LitValue::Bool(true))
 }

@@ -43,7 +43,7 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
             quote!(::constnet::__private::Some(&mut output_grads.#prev))
         };
         quote! {
-            #layer::backward::<B>(
+            #layer::backward::<{ B }>(
                 &#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c,
                 &output_grads.#y, #dx, &mut grad[#p],
             );
@@ -56,9 +56,9 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
         #[inline]
         fn backward_keep<const B: ::constnet::__private::usize>(
             &self,
-            cache: &mut #cache<T, B>,
+            cache: &mut #cache<T, { B }>,
             d_output: &#y_ty,
-            output_grads: &mut #cache<T, B>,
+            output_grads: &mut #cache<T, { B }>,
             grad: &mut [T; #params],
         ) {
             let p = &self.parameters;
@@ -69,7 +69,7 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
         #[inline]
         fn r_forward_block<const B: ::constnet::__private::usize>(
             &self,
-            cache: &#cache<T, B>,
+            cache: &#cache<T, { B }>,
             pass: &mut ::constnet::__private::BlockPass<'_, T>,
         ) {
             let p = &self.parameters;
@@ -79,9 +79,9 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
         #[inline]
         fn r_backward_block<const B: ::constnet::__private::usize>(
             &self,
-            forward_cache: &#cache<T, B>,
-            cache: &#cache<T, B>,
-            output_grads: &#cache<T, B>,
+            forward_cache: &#cache<T, { B }>,
+            cache: &#cache<T, { B }>,
+            output_grads: &#cache<T, { B }>,
             pass: &mut ::constnet::__private::BlockPass<'_, T>,
         ) {
             let p = &self.parameters;

@@ -5,14 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Network;
-use crate::validate::{Size, kind_name};
-
-fn size_text(size: &Size) -> String {
-    match size {
-        Size::Lit(v) => v.to_string(),
-        Size::Expr(tokens) => format!("`{tokens}`"),
-    }
-}
 
 pub fn layer_table(net: &Network<'_>) -> TokenStream {
     let mut lines = vec![
@@ -23,25 +15,12 @@ pub fn layer_table(net: &Network<'_>) -> TokenStream {
         "|---|---|---|---|---|---|".to_owned(),
     ];
     for (planned, tokens) in net.plan.layers.iter().zip(&net.layers) {
-        let sizes: Vec<String> = planned
-            .sizes
-            .iter()
-            .map(|(s, _)| size_text(s).replace('`', ""))
-            .collect();
-        let mut kind = if sizes.is_empty() {
-            kind_name(planned.kind).to_owned()
-        } else {
-            format!("{}<{}>", kind_name(planned.kind), sizes.join(", "))
-        };
-        if planned.sequence {
-            kind.push_str("(sequence = true)");
-        }
         lines.push(format!(
             "| `{}` | `{}` | {} | {} | {} | {} |",
             planned.name,
-            kind,
-            size_text(&planned.input),
-            size_text(&planned.output),
+            planned.shown,
+            planned.input.quoted(),
+            planned.output.quoted(),
             tokens.params.describe(),
             first_doc_line(&planned.docs).replace('|', "\\|")
         ));

@@ -13,7 +13,7 @@ mod sizes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::validate::{Kind, Plan, kind_name};
+use crate::validate::{Condition, Kind, Plan, kind_name};
 use sizes::{Count, Hoister, LayerTokens, literal_counts};
 
 /// Everything computed once for a network and shared by the generators.
@@ -116,23 +116,15 @@ impl<'a> Network<'a> {
         let input = layers.first().map(|l| l.input.clone()).unwrap_or_default();
         let output = layers.last().map(|l| l.output.clone()).unwrap_or_default();
 
-        let width_checks = plan.checks.iter().map(|check| {
-            let expected = hoister_size_tokens(&mut hoister, &check.expected);
-            let actual = hoister_size_tokens(&mut hoister, &check.actual);
-            let message = &check.message;
-            quote_spanned! {check.span=>
-                ::core::assert!(#expected == #actual, #message);
-            }
-        });
-        let width_checks: Vec<TokenStream> = width_checks.collect();
+        let compile_checks = compile_checks(plan, &mut hoister);
         let hoisted_consts = hoister.items();
         let checks = quote! {
             #(#config_items)*
             #[doc(hidden)]
             const _: () = {
                 #(#count_checks)*
-                #(#width_checks)*
             };
+            #(#compile_checks)*
         };
         Self {
             plan,
@@ -241,8 +233,31 @@ impl<'a> Network<'a> {
     }
 }
 
-fn hoister_size_tokens(hoister: &mut Hoister, size: &crate::validate::Size) -> TokenStream {
-    hoister.size(size)
+/// The `const` assertions of the checks left to the compiler, one item per
+/// check so that every failing check is reported, each spanned on its size.
+fn compile_checks(plan: &Plan, hoister: &mut Hoister) -> Vec<TokenStream> {
+    plan.checks
+        .iter()
+        .map(|check| {
+            let condition = match &check.condition {
+                Condition::Equal(expected, actual) => {
+                    let (expected, actual) = (hoister.size(expected), hoister.size(actual));
+                    quote!(#expected == #actual)
+                }
+                Condition::Positive(size) => {
+                    let size = hoister.size(size);
+                    quote!(#size >= 1)
+                }
+            };
+            // The message is a format string: keep braces of sizes such as
+            // `{ 2 * N }` literal.
+            let message = check.message.replace('{', "{{").replace('}', "}}");
+            quote_spanned! {check.span=>
+                #[doc(hidden)]
+                const _: () = ::core::assert!(#condition, #message);
+            }
+        })
+        .collect()
 }
 
 /// `const PREFIX_Lk: Dense<2, 8> = <Dense<2, 8>>::new().weight_init(...);`

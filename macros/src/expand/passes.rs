@@ -15,9 +15,13 @@ use super::sizes::LayerTokens;
 
 const MATRIX: &str = "::constnet::__private::SMatrix";
 
+// The batch size is passed on as `{ B }`, never `B`: a bare `B` in a generic
+// argument is looked up as a type first, so a user's `struct B` in scope
+// would capture it; in braces it is a value, the const parameter.
+
 pub(super) fn matrix(width: &TokenStream) -> TokenStream {
     let path: TokenStream = MATRIX.parse().unwrap_or_default();
-    quote!(#path<T, #width, B>)
+    quote!(#path<T, #width, { B }>)
 }
 
 /// The field of the cache holding the input of layer `k`.
@@ -43,7 +47,7 @@ pub fn cache_struct(net: &Network<'_>) -> TokenStream {
             #[doc = #doc_out]
             pub #field: #ty,
             #[doc = #doc_cache]
-            pub #cache_field: #layer::Cache<B>,
+            pub #cache_field: #layer::Cache<{ B }>,
         }
     });
     let zeroed = net.layers.iter().map(|l| {
@@ -67,7 +71,7 @@ pub fn cache_struct(net: &Network<'_>) -> TokenStream {
         }
 
         #[allow(clippy::all, clippy::pedantic)]
-        impl<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> ::constnet::__private::Zeroed for #cache<T, B> {
+        impl<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> ::constnet::__private::Zeroed for #cache<T, { B }> {
             #[inline]
             fn zeroed() -> Self {
                 Self {
@@ -90,11 +94,11 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
     let forward_train = net.layers.iter().enumerate().map(|(k, l)| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        quote!(#layer::forward_train::<B>(&#config, &p[#p], &s[#b], &cache.#x, &mut cache.#y, &mut cache.#c);)
+        quote!(#layer::forward_train::<{ B }>(&#config, &p[#p], &s[#b], &cache.#x, &mut cache.#y, &mut cache.#c);)
     });
     let update = net.layers.iter().map(|l| {
         let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
-        quote!(#layer::update_buffers::<B>(&#config, &mut self.buffers[#b], &cache.#c, tracked);)
+        quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &cache.#c, tracked);)
     });
     let backward = backward_body(net, false);
     let r_backward = backward_body(net, true);
@@ -102,7 +106,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
         let (layer, config, p) = (l.layer(), &l.config, l.param_range());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
         quote! {
-            #layer::r_forward::<B>(
+            #layer::r_forward::<{ B }>(
                 &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
                 &r_cache.#x, &mut r_cache.#y, &mut r_cache.#c,
             );
@@ -116,7 +120,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
         impl<T: ::constnet::__private::Float> ::constnet::__private::Network<T, #input, #output, #params> for #name<T> {
             const BUFFERS: ::constnet::__private::usize = #buffers;
             const LAYERS: &'static [::constnet::__private::LayerInfo] = &[#(#layer_infos),*];
-            type Cache<const B: ::constnet::__private::usize> = #cache<T, B>;
+            type Cache<const B: ::constnet::__private::usize> = #cache<T, { B }>;
 
             #initialized
 
@@ -128,7 +132,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn forward_train<const B: ::constnet::__private::usize>(&self, x: &#x_ty, cache: &mut #cache<T, B>) -> #y_ty {
+            fn forward_train<const B: ::constnet::__private::usize>(&self, x: &#x_ty, cache: &mut #cache<T, { B }>) -> #y_ty {
                 let p = &self.parameters;
                 let s = &self.buffers;
                 cache.input = *x;
@@ -137,7 +141,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn update_buffers<const B: ::constnet::__private::usize>(&mut self, cache: &#cache<T, B>) {
+            fn update_buffers<const B: ::constnet::__private::usize>(&mut self, cache: &#cache<T, { B }>) {
                 let tracked = self.batches_tracked;
                 #(#update)*
                 self.batches_tracked = tracked.saturating_add(1);
@@ -146,7 +150,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             #[inline]
             fn backward<const B: ::constnet::__private::usize>(
                 &self,
-                cache: &mut #cache<T, B>,
+                cache: &mut #cache<T, { B }>,
                 d_output: &#y_ty,
                 grad: &mut [T; #params],
             ) {
@@ -158,8 +162,8 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             fn r_forward<const B: ::constnet::__private::usize>(
                 &self,
                 v: &[T; #params],
-                cache: &#cache<T, B>,
-                r_cache: &mut #cache<T, B>,
+                cache: &#cache<T, { B }>,
+                r_cache: &mut #cache<T, { B }>,
             ) -> #y_ty {
                 let p = &self.parameters;
                 r_cache.input = ::constnet::__private::Zeroed::zeroed();
@@ -171,8 +175,8 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             fn r_backward<const B: ::constnet::__private::usize>(
                 &self,
                 v: &[T; #params],
-                cache: &mut #cache<T, B>,
-                r_cache: &#cache<T, B>,
+                cache: &mut #cache<T, { B }>,
+                r_cache: &#cache<T, { B }>,
                 d_output: &#y_ty,
                 r_d_output: &#y_ty,
                 grad: &mut [T; #params],
@@ -281,7 +285,7 @@ fn forward_body(net: &Network<'_>) -> TokenStream {
         let ty = matrix(&l.output);
         quote! {
             let mut #out = <#ty as ::constnet::__private::Zeroed>::zeroed();
-            #layer::forward::<B>(&#config, &p[#p], &s[#b], #x, &mut #out);
+            #layer::forward::<{ B }>(&#config, &p[#p], &s[#b], #x, &mut #out);
         }
     });
     let last = format_ident!("a{}", net.layers.len().saturating_sub(1));
@@ -322,7 +326,7 @@ fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
         };
         let backward = quote! {
             #dx_decl
-            #layer::backward::<B>(&#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c, #dy, #dx_arg, &mut grad[#p]);
+            #layer::backward::<{ B }>(&#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c, #dy, #dx_arg, &mut grad[#p]);
         };
         if !with_r {
             return backward;
@@ -330,7 +334,7 @@ fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
         quote! {
             #backward
             #rdx_decl
-            #layer::r_backward::<B>(
+            #layer::r_backward::<{ B }>(
                 &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
                 &r_cache.#x, &r_cache.#c, #dy, #rdy, #rdx_arg, &mut r_grad[#p],
             );

@@ -1,0 +1,110 @@
+//! Why a permutation or sign flip of hidden units was refused: the typed
+//! reason carried by [`Error::Symmetry`].
+
+use core::fmt;
+
+use crate::error::Error;
+use crate::layer::LayerKind;
+
+/// Why a permutation or sign flip of hidden units was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SymmetryError {
+    /// No layer has this index.
+    NoSuchLayer {
+        /// The index asked for.
+        index: usize,
+        /// The number of layers.
+        layers: usize,
+    },
+    /// No layer has the name asked for.
+    UnknownName,
+    /// The layer is not a `Dense` layer; hidden units belong to the `Dense`
+    /// layer that computes them (an `Rnn`'s units are not handled).
+    NotDense {
+        /// The layer.
+        layer: &'static str,
+        /// Its kind.
+        kind: LayerKind,
+    },
+    /// The layer's units are the network's outputs: permuting them changes
+    /// the function.
+    OutputLayer {
+        /// The layer.
+        layer: &'static str,
+    },
+    /// A layer between this one and the next `Dense` layer does not commute
+    /// with a permutation of its features (e.g. an `Rnn`).
+    Blocked {
+        /// The layer whose units were to be permuted.
+        layer: &'static str,
+        /// The layer in the way.
+        by: &'static str,
+        /// Its kind.
+        kind: LayerKind,
+    },
+    /// A sign flip was asked for, but a layer between this one and the next
+    /// `Dense` layer is not odd (`ReLU`, `Sigmoid`, ...).
+    NotOdd {
+        /// The layer whose units were to be flipped.
+        layer: &'static str,
+        /// The layer that is not odd.
+        by: &'static str,
+        /// Its kind.
+        kind: LayerKind,
+    },
+    /// The slice given is not a permutation of `0..units`, or the flags do
+    /// not have one entry per unit.
+    BadPermutation {
+        /// The layer.
+        layer: &'static str,
+        /// Its number of units.
+        units: usize,
+        /// The length given.
+        given: usize,
+    },
+}
+
+impl fmt::Display for SymmetryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoSuchLayer { index, layers } => {
+                write!(f, "no layer {index}: the network has {layers} layers")
+            }
+            Self::UnknownName => write!(f, "no layer has the name given"),
+            Self::NotDense { layer, kind } => write!(
+                f,
+                "layer `{layer}` is {}, not Dense: hidden units are permuted at the Dense layer computing them",
+                kind.name()
+            ),
+            Self::OutputLayer { layer } => write!(
+                f,
+                "layer `{layer}` computes the network's outputs; permuting them changes the function"
+            ),
+            Self::Blocked { layer, by, kind } => write!(
+                f,
+                "the units of `{layer}` cannot be permuted: `{by}` ({}) before the next Dense layer does not commute with a permutation",
+                kind.name()
+            ),
+            Self::NotOdd { layer, by, kind } => write!(
+                f,
+                "the units of `{layer}` cannot be sign-flipped: `{by}` ({}) is not an odd function",
+                kind.name()
+            ),
+            Self::BadPermutation {
+                layer,
+                units,
+                given,
+            } => write!(
+                f,
+                "not a permutation (or one flag per unit) of the {units} units of `{layer}` (length {given})"
+            ),
+        }
+    }
+}
+
+impl From<SymmetryError> for Error {
+    fn from(error: SymmetryError) -> Self {
+        Self::Symmetry(error)
+    }
+}

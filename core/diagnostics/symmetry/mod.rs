@@ -1,0 +1,322 @@
+//! Permutation symmetry (non-identifiability) of a declared network: the
+//! hidden units of a layer can be exchanged, with everything attached to
+//! them, without changing the function the network computes (Goodfellow,
+//! Bengio and Courville, *Deep Learning*, 2016, section 8.2.2; Chen, Lu and
+//! Hecht-Nielsen, "On the geometry of feedforward neural network error
+//! surfaces", Neural Computation 5(6), 1993, for the sign flips).
+//!
+//! A *hidden layer* is a `Dense` layer whose outputs reach the next `Dense`
+//! layer through layers that commute with a permutation of features
+//! (elementwise activations, `Softmax`, `BatchNorm`). Permuting its units
+//! moves, for each unit, its row of the incoming weight and its bias, its
+//! `BatchNorm` gamma, beta, running mean and running variance, and its column
+//! of the next layer's weight. When every layer in between is odd (`Tanh`,
+//! `Identity`, `BatchNorm`), negating a unit (its incoming row and bias, the
+//! `BatchNorm` beta and running mean, and its outgoing column) is a symmetry
+//! too. The structure is read from [`Network::LAYERS`], so every tool here
+//! works on any declared network.
+//!
+//! Both maps are signed permutations of the flat parameter vector, `S`, with
+//! `L(S theta) = L(theta)`; hence the gradient maps to `S g` and the Hessian
+//! to `S H S^T`. Submodules: [`count`] (how many equivalent
+//! parameterizations), [`canonical`] (a canonical representative and a
+//! distance modulo symmetry).
+
+pub mod canonical;
+pub mod count;
+mod error;
+mod units;
+
+pub use canonical::{canonicalize, canonicalize_parameters, distance_modulo_symmetry};
+pub use count::{equivalent_parameterizations, log10_equivalent_parameterizations};
+pub use error::SymmetryError;
+
+use crate::error::{Error, Result};
+use crate::layer::LayerKind;
+use crate::network::{LayerInfo, Network};
+use crate::scalar::Float;
+
+/// Which symmetries to account for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Symmetry {
+    /// Permutations of hidden units only: `n!` per hidden layer of `n` units.
+    #[default]
+    Permutations,
+    /// Permutations and, for hidden layers followed only by odd layers
+    /// (`Tanh`, `Identity`, `BatchNorm`), sign flips of units: `n! 2^n` for
+    /// those layers, `n!` for the others.
+    PermutationsAndSignFlips,
+}
+
+/// `true` for layer kinds `f` with `f(-x) = -f(x)` per feature, once their
+/// own per-feature state is negated where needed (`BatchNorm`: beta and the
+/// running mean).
+const fn is_odd(kind: LayerKind) -> bool {
+    matches!(
+        kind,
+        LayerKind::Tanh | LayerKind::Identity | LayerKind::BatchNorm
+    )
+}
+
+/// A hidden layer of a network: a `Dense` layer, the permutation-equivariant
+/// layers after it, and the `Dense` layer that reads its units.
+///
+/// ```
+/// use constnet::diagnostics::symmetry::HiddenLayer;
+/// use constnet::prelude::*;
+/// network! {
+///     /// XOR.
+///     pub struct Xor { hidden: Dense<2, 8>, act: Tanh, out: Dense<8, 1> }
+/// }
+/// let layers = <Xor as Network<f32, 2, 1, 33>>::LAYERS;
+/// let hidden = HiddenLayer::named(layers, "hidden")?;
+/// assert_eq!((hidden.units(), hidden.is_odd(), hidden.next().name), (8, true, "out"));
+/// assert!(HiddenLayer::named(layers, "out").is_err()); // the output layer
+/// # Ok::<(), constnet::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HiddenLayer {
+    layers: &'static [LayerInfo],
+    dense: usize,
+    next: usize,
+}
+
+impl HiddenLayer {
+    /// The hidden layer computed by layer `index` of `layers`.
+    pub fn at(layers: &'static [LayerInfo], index: usize) -> Result<Self> {
+        let info = layers.get(index).ok_or(SymmetryError::NoSuchLayer {
+            index,
+            layers: layers.len(),
+        })?;
+        if info.kind != LayerKind::Dense {
+            return Err(SymmetryError::NotDense {
+                layer: info.name,
+                kind: info.kind,
+            }
+            .into());
+        }
+        for (next, later) in layers.iter().enumerate().skip(index + 1) {
+            if later.kind == LayerKind::Dense {
+                return Ok(Self {
+                    layers,
+                    dense: index,
+                    next,
+                });
+            }
+            let per_unit = |t: &crate::layer::TensorShape| t.is_vector && t.len() == info.outputs;
+            let fits = later.tensors.iter().all(per_unit)
+                && later.buffer_tensors.iter().all(per_unit)
+                && later.inputs == info.outputs
+                && later.outputs == info.outputs;
+            if !(later.kind.is_permutation_equivariant() && fits) {
+                return Err(SymmetryError::Blocked {
+                    layer: info.name,
+                    by: later.name,
+                    kind: later.kind,
+                }
+                .into());
+            }
+        }
+        Err(SymmetryError::OutputLayer { layer: info.name }.into())
+    }
+
+    /// The hidden layer computed by the layer named `name`.
+    pub fn named(layers: &'static [LayerInfo], name: &str) -> Result<Self> {
+        let index = layers
+            .iter()
+            .position(|l| l.name == name)
+            .ok_or(SymmetryError::UnknownName)?;
+        Self::at(layers, index)
+    }
+
+    /// Every hidden layer of `layers`, in declaration order (layers that are
+    /// not hidden layers are skipped).
+    pub fn all(layers: &'static [LayerInfo]) -> impl Iterator<Item = Self> {
+        (0..layers.len()).filter_map(move |k| Self::at(layers, k).ok())
+    }
+
+    /// The `Dense` layer computing the units.
+    #[must_use]
+    pub fn info(&self) -> &'static LayerInfo {
+        &self.layers[self.dense]
+    }
+
+    /// Its name in the declaration.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.info().name
+    }
+
+    /// Its index in the layer table.
+    #[must_use]
+    pub const fn index(&self) -> usize {
+        self.dense
+    }
+
+    /// The number of units `n`.
+    #[must_use]
+    pub fn units(&self) -> usize {
+        self.info().outputs
+    }
+
+    /// The `Dense` layer reading the units.
+    #[must_use]
+    pub fn next(&self) -> &'static LayerInfo {
+        &self.layers[self.next]
+    }
+
+    /// The layers in between (activations, batch normalization).
+    #[must_use]
+    pub fn between(&self) -> &'static [LayerInfo] {
+        &self.layers[self.dense + 1..self.next]
+    }
+
+    /// `true` when every layer in between is odd, so negating a unit is a
+    /// symmetry as well.
+    #[must_use]
+    pub fn is_odd(&self) -> bool {
+        self.between()
+            .iter()
+            .all(|l| is_odd(l.kind) && units::flips_known(l))
+    }
+
+    /// Whether `symmetry` includes sign flips of this layer's units.
+    #[must_use]
+    pub fn flips_under(&self, symmetry: Symmetry) -> bool {
+        symmetry == Symmetry::PermutationsAndSignFlips && self.is_odd()
+    }
+
+    /// Applies the permutation to a flat parameter vector (or a gradient, or
+    /// any vector in parameter space): afterwards unit `i` is the former
+    /// unit `perm[i]`.
+    pub fn permute_parameters<T: Float>(&self, params: &mut [T], perm: &[usize]) -> Result<()> {
+        self.check_permutation(perm)?;
+        self.check_len(params.len(), false)?;
+        units::for_each_swap(perm, |i, j| self.swap_parameters(params, i, j));
+        Ok(())
+    }
+
+    /// Applies the permutation to a flat buffer vector (batch-norm running
+    /// statistics).
+    pub fn permute_buffers<T: Float>(&self, buffers: &mut [T], perm: &[usize]) -> Result<()> {
+        self.check_permutation(perm)?;
+        self.check_len(buffers.len(), true)?;
+        units::for_each_swap(perm, |i, j| self.swap_buffers(buffers, i, j));
+        Ok(())
+    }
+
+    /// Negates the units `i` with `flips[i]` in a flat parameter vector (or
+    /// any vector in parameter space). Needs [`HiddenLayer::is_odd`].
+    pub fn flip_parameters<T: Float>(&self, params: &mut [T], flips: &[bool]) -> Result<()> {
+        self.check_flips(flips)?;
+        self.check_len(params.len(), false)?;
+        for (i, _) in flips.iter().enumerate().filter(|(_, f)| **f) {
+            self.flip_parameter_unit(params, i);
+        }
+        Ok(())
+    }
+
+    /// Negates the units `i` with `flips[i]` in a flat buffer vector.
+    pub fn flip_buffers<T: Float>(&self, buffers: &mut [T], flips: &[bool]) -> Result<()> {
+        self.check_flips(flips)?;
+        self.check_len(buffers.len(), true)?;
+        for (i, _) in flips.iter().enumerate().filter(|(_, f)| **f) {
+            self.flip_buffer_unit(buffers, i);
+        }
+        Ok(())
+    }
+
+    fn check_permutation(&self, perm: &[usize]) -> Result<()> {
+        if units::is_permutation(perm, self.units()) {
+            Ok(())
+        } else {
+            Err(self.bad_length(perm.len()))
+        }
+    }
+
+    fn check_flips(&self, flips: &[bool]) -> Result<()> {
+        if flips.len() != self.units() {
+            return Err(self.bad_length(flips.len()));
+        }
+        match self
+            .between()
+            .iter()
+            .find(|l| !(is_odd(l.kind) && units::flips_known(l)))
+        {
+            Some(l) => Err(SymmetryError::NotOdd {
+                layer: self.name(),
+                by: l.name,
+                kind: l.kind,
+            }
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    fn check_len(&self, given: usize, buffers: bool) -> Result<()> {
+        let last = self.layers.last();
+        let required = if buffers {
+            last.map_or(0, |l| l.buffer_offset + l.buffers)
+        } else {
+            last.map_or(0, |l| l.param_offset + l.params)
+        };
+        if given == required {
+            Ok(())
+        } else {
+            Err(Error::BufferLength {
+                what: if buffers {
+                    "buffer vector"
+                } else {
+                    "parameter vector"
+                },
+                given,
+                required,
+            })
+        }
+    }
+
+    fn bad_length(&self, given: usize) -> Error {
+        SymmetryError::BadPermutation {
+            layer: self.name(),
+            units: self.units(),
+            given,
+        }
+        .into()
+    }
+}
+
+/// Permutes the units of the hidden layer named `layer` of `net`
+/// (parameters and buffers): afterwards unit `i` is the former unit
+/// `perm[i]`. The network computes the same function.
+pub fn permute_units<T, N, const I: usize, const O: usize, const P: usize>(
+    net: &mut N,
+    layer: &str,
+    perm: &[usize],
+) -> Result<()>
+where
+    T: Float,
+    N: Network<T, I, O, P>,
+{
+    let hidden = HiddenLayer::named(N::LAYERS, layer)?;
+    hidden.check_permutation(perm)?;
+    hidden.permute_parameters(net.parameters_mut(), perm)?;
+    hidden.permute_buffers(net.buffers_mut(), perm)
+}
+
+/// Negates the units `i` with `flips[i]` of the hidden layer named `layer`
+/// of `net` (parameters and buffers). Refused unless every layer between it
+/// and the next `Dense` layer is odd.
+pub fn flip_units<T, N, const I: usize, const O: usize, const P: usize>(
+    net: &mut N,
+    layer: &str,
+    flips: &[bool],
+) -> Result<()>
+where
+    T: Float,
+    N: Network<T, I, O, P>,
+{
+    let hidden = HiddenLayer::named(N::LAYERS, layer)?;
+    hidden.check_flips(flips)?;
+    hidden.flip_parameters(net.parameters_mut(), flips)?;
+    hidden.flip_buffers(net.buffers_mut(), flips)
+}

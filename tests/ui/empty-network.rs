@@ -1,0 +1,8 @@
+//! A network without layers.
+use constnet::prelude::*;
+
+network! {
+    pub struct Net {}
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+//! A layer with a size of zero.
+use constnet::prelude::*;
+
+network! {
+    pub struct Net {
+        hidden: Dense<2, 0>,
+    }
+}
+
+fn main() {}
