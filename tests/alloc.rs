@@ -219,10 +219,9 @@ fn check_stack_hessian<N, L, const I: usize, const O: usize, const P: usize, con
     let (x, targets) = train.gather(&indices);
     let mut grad = [0.0; P];
     let mut hessian = vec![0.0; P * P];
-    let value = m.measure(
-        &format!("{model}: hessian_into (f64), B = {B}"),
-        || net.hessian_into(loss, black_box(&x), &targets, &mut grad, &mut hessian),
-    );
+    let value = m.measure(&format!("{model}: hessian_into (f64), B = {B}"), || {
+        net.hessian_into(loss, black_box(&x), &targets, &mut grad, &mut hessian)
+    });
     assert!(value.is_ok_and(f64::is_finite));
     assert!(hessian.iter().any(|h| *h != 0.0), "{model}: a curvature");
 }

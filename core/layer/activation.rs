@@ -19,7 +19,7 @@
 
 use nalgebra::SMatrix;
 
-use super::{BlockContext, Directions, GradRows, Layer, LayerKind, LayerShape, TensorShape};
+use super::{Layer, LayerKind, LayerShape, TensorShape};
 use crate::math;
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -360,39 +360,7 @@ macro_rules! elementwise_layer {
                 }
             }
 
-            #[inline]
-            fn r_forward_block<const B: usize>(
-                &self,
-                _params: &[T],
-                _directions: Directions<'_, T>,
-                x: &SMatrix<T, N, B>,
-                y: &SMatrix<T, N, B>,
-                _cache: &(),
-                rx: Option<&[T]>,
-                ry: &mut [T],
-                _context: &mut BlockContext<'_, T>,
-            ) {
-                super::activation_block::r_forward_block(self, x, y, rx, ry);
-            }
-
-            #[inline]
-            fn r_backward_block<const B: usize>(
-                &self,
-                _params: &[T],
-                _directions: Directions<'_, T>,
-                x: &SMatrix<T, N, B>,
-                y: &SMatrix<T, N, B>,
-                _forward_cache: &(),
-                _cache: &(),
-                rx: Option<&[T]>,
-                dy: &SMatrix<T, N, B>,
-                rdy: &[T],
-                rdx: Option<&mut [T]>,
-                _rows: &mut GradRows<'_, T>,
-                _context: &mut BlockContext<'_, T>,
-            ) {
-                super::activation_block::r_backward_block(self, x, y, rx, dy, rdy, rdx);
-            }
+            super::activation_block::elementwise_block_methods!();
         }
     };
 }

@@ -74,3 +74,44 @@ pub(super) fn r_backward_block<F: Elementwise, T: Float, const N: usize, const B
         }
     }
 }
+
+/// The block methods of an elementwise activation's `Layer`
+/// implementation, expanded inside it (in `activation.rs`).
+macro_rules! elementwise_block_methods {
+    () => {
+        #[inline]
+        fn r_forward_block<const B: usize>(
+            &self,
+            _params: &[T],
+            _directions: $crate::layer::Directions<'_, T>,
+            x: &SMatrix<T, N, B>,
+            y: &SMatrix<T, N, B>,
+            _cache: &(),
+            rx: Option<&[T]>,
+            ry: &mut [T],
+            _context: &mut $crate::layer::BlockContext<'_, T>,
+        ) {
+            $crate::layer::activation_block::r_forward_block(self, x, y, rx, ry);
+        }
+
+        #[inline]
+        fn r_backward_block<const B: usize>(
+            &self,
+            _params: &[T],
+            _directions: $crate::layer::Directions<'_, T>,
+            x: &SMatrix<T, N, B>,
+            y: &SMatrix<T, N, B>,
+            _forward_cache: &(),
+            _cache: &(),
+            rx: Option<&[T]>,
+            dy: &SMatrix<T, N, B>,
+            rdy: &[T],
+            rdx: Option<&mut [T]>,
+            _rows: &mut $crate::layer::GradRows<'_, T>,
+            _context: &mut $crate::layer::BlockContext<'_, T>,
+        ) {
+            $crate::layer::activation_block::r_backward_block(self, x, y, rx, dy, rdy, rdx);
+        }
+    };
+}
+pub(super) use elementwise_block_methods;
