@@ -298,6 +298,27 @@ fn f32_hessian_is_close_to_f64() {
     assert_all_close(&h32, &h64, 1e-5, "f32 against f64");
 }
 
+/// f32 on the heap: large products go through matrixmultiply's `sgemm`.
+#[test]
+fn f32_heap_hessian_is_close_to_f64() {
+    let net64 = Sine::<f64>::seeded(8);
+    let net32 = Sine::<f32>::from_parameters(net64.parameters().map(|p| p as f32));
+    let mut rng = Rng::seed_from(80);
+    let x64: SMatrix<f64, 1, 32> = random_matrix(&mut rng, 3.0);
+    let x32 = x64.map(|v| v as f32);
+    let t64: [[f64; 1]; 32] = core::array::from_fn(|b| [x64[b].sin()]);
+    let t32 = t64.map(|t| [t[0] as f32]);
+    let h64 = net64.hessian(&Mse, &x64, &t64).unwrap();
+    let h32 = net32.hessian(&Mse, &x32, &t32).unwrap();
+    let scale = h64.matrix.amax();
+    let gap = h64
+        .matrix
+        .iter()
+        .zip(h32.matrix.iter())
+        .fold(0.0_f64, |m, (a, b)| m.max((a - f64::from(*b)).abs()));
+    assert!(gap <= 1e-5 * scale, "f32 heap Hessian off by {gap:e} (scale {scale})");
+}
+
 #[test]
 fn bad_buffers_and_points_are_errors() {
     let net = Xor::<f64>::seeded(0);
