@@ -316,7 +316,10 @@ fn f32_heap_hessian_is_close_to_f64() {
         .iter()
         .zip(h32.matrix.iter())
         .fold(0.0_f64, |m, (a, b)| m.max((a - f64::from(*b)).abs()));
-    assert!(gap <= 1e-5 * scale, "f32 heap Hessian off by {gap:e} (scale {scale})");
+    assert!(
+        gap <= 1e-5 * scale,
+        "f32 heap Hessian off by {gap:e} (scale {scale})"
+    );
 }
 
 #[test]

@@ -1,19 +1,18 @@
 //! The full Hessian on the heap (`std`): any size, the optimized
 //! matrix-multiply kernel, and an optional multi-threaded path.
 //!
-//! Two ways to fill the matrix, chosen by size and threads:
+//! Two ways to fill the matrix, chosen by its size:
 //!
 //! - Mirrored (a Hessian of at most [`MIRROR_BYTES`], on the calling
 //!   thread whatever `threads` says: spawning would cost more than such a
 //!   Hessian takes, 100 us against 8 us for XOR): the stack algorithm of
-//!   `full.rs` with its tangents in a `Vec`. Each block
-//!   computes its rows from the diagonal on and mirrors them into the
-//!   columns below while they are in cache: the least arithmetic, and the
-//!   result is exactly symmetric.
-//! - Whole rows (a larger Hessian): the Hessian is split into
-//!   the row chunks of the blocks, and each block computes its rows whole
-//!   (its R-backward runs down to the first layer) straight into its own
-//!   chunk. `std::thread::scope` workers take blocks from a queue; nothing
+//!   `full.rs` with its tangents in a `Vec`. Each block computes its rows
+//!   from the diagonal on and mirrors them into the columns below while
+//!   they are in cache: the least arithmetic, and the result is exactly
+//!   symmetric.
+//! - Whole rows (a larger Hessian): the Hessian is split into the row
+//!   chunks of the blocks, and each block computes its rows whole (its
+//!   R-backward runs down to the first layer) straight into its own chunk. `std::thread::scope` workers take blocks from a queue; nothing
 //!   else is shared and no entry is written twice. For a Hessian larger
 //!   than the caches this is also the faster way on one thread: a mirror
 //!   rewrites part of every row once per block, and that traffic costs
