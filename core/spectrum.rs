@@ -15,7 +15,11 @@
 //!
 //! [`Curvature`] is computed from any list of eigenvalues, without heap;
 //! [`Spectrum`] (`std`) decomposes a Hessian with nalgebra's
-//! `SymmetricEigen` (Householder tridiagonalization and implicit QR).
+//! `SymmetricEigen` (Householder tridiagonalization and implicit QR), in
+//! `O(P^3)`: 14 ms for SINE's 321 x 321 Hessian, 9 s for DIGITS'
+//! 2410 x 2410 on the benchmark machine. Beyond that, the extreme
+//! eigenvalues, the trace and the density come from
+//! [`crate::matrix_free`] without forming the matrix.
 //!
 //! Zero is decided with a tolerance: `tol = n * eps * max |lambda|`, with
 //! `n` the matrix size and `eps` the scalar's machine epsilon (the
