@@ -112,8 +112,9 @@ pub(crate) fn widths(layers: &[LayerInfo]) -> (usize, usize) {
     (sum, max)
 }
 
-/// Splits a flat buffer into the forward and backward tangents of a pass
-/// of `span = B * count` columns, plus the rest.
+/// The forward and backward tangents of a pass of `span = B * count`
+/// columns, cut from the front of a flat buffer (which must hold
+/// `(sum + 2 max) * span` values: [`super::pass::block_width`] per column).
 pub(crate) fn split_workspace<T>(
     flat: &mut [T],
     (sum, max): (usize, usize),
@@ -217,6 +218,8 @@ where
     let mut scratch = [T::zero(); P];
     let sizes = widths(N::LAYERS);
     for (first, count) in blocks_last_first(N::LAYERS, K) {
+        // The generated storage holds `block_width` values per column for
+        // `B * K` columns, and `count <= K`.
         let (forward, back) = split_workspace(storage.flat_mut(), sizes, B * count);
         let workspace = Workspace {
             forward,
