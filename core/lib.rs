@@ -30,7 +30,12 @@
 //! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
 //! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
-//! [`diagnostics`] (what goes wrong in optimization, measured).
+//! [`diagnostics`] (what goes wrong in optimization, measured). Second
+//! order: [`hessian`] (Hessian-vector products and full Hessians),
+//! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
+//! power iteration, Hutchinson, spectral density), `newton` (Newton and
+//! saddle-free Newton, `std`), with [`matmul`] (the matrix-multiply kernel
+//! of the blocked passes) underneath.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -43,16 +48,22 @@ extern crate self as constnet;
 pub mod data;
 pub mod diagnostics;
 pub mod error;
+pub mod hessian;
 pub mod init;
 pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
+pub mod matmul;
+pub mod matrix_free;
 pub mod metrics;
 pub mod network;
+#[cfg(feature = "std")]
+pub mod newton;
 pub mod optim;
 pub mod rng;
 pub mod scalar;
+pub mod spectrum;
 pub mod train;
 
 pub use constnet_macros::network;
@@ -64,6 +75,9 @@ pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
     pub use crate::error::{Error, Result};
+    pub use crate::hessian::SecondOrder;
+    #[cfg(feature = "std")]
+    pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{
         BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
@@ -78,6 +92,9 @@ pub mod prelude {
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]
+    pub use crate::spectrum::Spectrum;
+    pub use crate::spectrum::{Curvature, PointKind};
+    #[cfg(feature = "std")]
     pub use crate::train::History;
     pub use crate::train::{
         Control, EachEpoch, EpochReport, Observer, StopReason, TrainConfig, TrainReport, Trainer,
@@ -91,6 +108,7 @@ pub mod prelude {
 /// Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hessian::pass::{BlockPass, block_width};
     pub use crate::init::Init;
     pub use crate::layer::{
         BatchNorm, Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid,

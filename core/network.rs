@@ -13,6 +13,8 @@ use core::fmt;
 
 use nalgebra::SMatrix;
 
+use crate::hessian::pass::BlockPass;
+use crate::layer::block::FlatStorage;
 use crate::layer::{LayerKind, TensorShape, Zeroed};
 use crate::loss::Loss;
 use crate::rng::Rng;
@@ -122,6 +124,11 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// its cache. Lives on the stack; create it with [`Zeroed::zeroed`].
     type Cache<const B: usize>: Zeroed + Clone + fmt::Debug;
 
+    /// Stack storage for the tangents of a blocked R-operator pass of `K`
+    /// directions on a batch of `B` (a flat array sized from the layer
+    /// widths; see [`crate::hessian::pass::block_width`]).
+    type BlockStorage<const B: usize, const K: usize>: FlatStorage<T>;
+
     /// A network initialized by each layer's declared initializer, drawing
     /// from `rng` in declaration order.
     fn initialized(rng: &mut Rng) -> Self;
@@ -188,6 +195,35 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         r_d_output: &SMatrix<T, O, B>,
         grad: &mut [T; P],
         r_grad: &mut [T; P],
+    );
+
+    /// [`Network::backward`] that also keeps `dL/dy` of every layer: written
+    /// into `output_grads`, in the field where `cache` keeps that layer's
+    /// output (the blocked R-backward reads them).
+    fn backward_keep<const B: usize>(
+        &self,
+        cache: &mut Self::Cache<B>,
+        d_output: &SMatrix<T, O, B>,
+        output_grads: &mut Self::Cache<B>,
+        grad: &mut [T; P],
+    );
+
+    /// The blocked R-operator forward: every layer's
+    /// [`Layer::r_forward_block`](crate::layer::Layer::r_forward_block) in
+    /// order, on the training forward's `cache`, through `pass`.
+    fn r_forward_block<const B: usize>(&self, cache: &Self::Cache<B>, pass: &mut BlockPass<'_, T>);
+
+    /// The blocked R-operator backward: every layer's
+    /// [`Layer::r_backward_block`](crate::layer::Layer::r_backward_block)
+    /// from the last to the first, with the cache before (`forward_cache`)
+    /// and after (`cache`) [`Network::backward_keep`], and the output
+    /// gradients it kept.
+    fn r_backward_block<const B: usize>(
+        &self,
+        forward_cache: &Self::Cache<B>,
+        cache: &Self::Cache<B>,
+        output_grads: &Self::Cache<B>,
+        pass: &mut BlockPass<'_, T>,
     );
 
     /// Training-mode loss of a batch and its gradient, in one forward and one

@@ -3,7 +3,9 @@
 //! benchmark suite (XOR, SINE, DIGITS) at their batch sizes and at batch
 //! size 1: inference `forward`, `forward_train`, `backward`,
 //! `loss_and_gradient`, an `Sgd` step, a whole `Trainer::fit_with_order`
-//! run (f32), and the exact `hessian_vector_product` (f64).
+//! run (f32), the exact `hessian_vector_product` (f64), and the full
+//! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
+//! is meant for).
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -202,6 +204,28 @@ fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
     assert!(hv.iter().any(|h| *h != 0.0), "{model}: a curvature");
 }
 
+/// The full exact Hessian of one model on the stack, f64, batch size `B`.
+fn check_stack_hessian<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    m: &mut Measurements,
+    model: &str,
+    loss: &L,
+    train: &Dataset<'_, f64, I, L::Target>,
+) where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    let net = N::initialized(&mut Rng::seed_from(2));
+    let indices: [usize; B] = std::array::from_fn(|k| k % train.len());
+    let (x, targets) = train.gather(&indices);
+    let mut grad = [0.0; P];
+    let mut hessian = vec![0.0; P * P];
+    let value = m.measure(&format!("{model}: hessian_into (f64), B = {B}"), || {
+        net.hessian_into(loss, black_box(&x), &targets, &mut grad, &mut hessian)
+    });
+    assert!(value.is_ok_and(f64::is_finite));
+    assert!(hessian.iter().any(|h| *h != 0.0), "{model}: a curvature");
+}
+
 fn xor_data<T: Float>() -> ([[T; 2]; 4], [[T; 1]; 4]) {
     let inputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]].map(|r| r.map(T::of_f64));
     let targets = [[0.0], [1.0], [1.0], [0.0]].map(|r| r.map(T::of_f64));
@@ -261,6 +285,8 @@ fn main() {
     let (inputs, targets) = digits_data::<f64>(22);
     let digits = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Digits<f64>, _, 64, 10, 2410, 32>(&mut m, "DIGITS", &CrossEntropy, &digits);
+    check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
+    check_stack_hessian::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
 
     let failed: Vec<&(String, Stats)> = m
         .rows
@@ -288,5 +314,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 3 * 7 + 3, "every case was measured");
+    assert_eq!(m.rows.len(), 3 * 7 + 3 + 2, "every case was measured");
 }

@@ -7,6 +7,9 @@
 //! Backward is `dx = f'(x) dy`; the R-operator adds
 //! `R{dx} = f''(x) R{x} dy + f'(x) R{dy}`.
 //!
+//! The same formulas for a block of directions at once are in
+//! `activation_block.rs`; `Softmax` uses the trait's per-direction default.
+//!
 //! Kinks: ReLU and LeakyReLU are not differentiable at 0. As in PyTorch,
 //! the derivative at exactly 0 is taken from the left (0 for ReLU, the slope
 //! for LeakyReLU), and their second derivative is 0 everywhere: the exact
@@ -356,6 +359,8 @@ macro_rules! elementwise_layer {
                     );
                 }
             }
+
+            super::activation_block::elementwise_block_methods!();
         }
     };
 }

@@ -11,7 +11,9 @@
 //! | R-forward | `R{y} = V x + W R{x} + v_b` |
 //! | R-backward | `R{dx} = V^T dy + W^T R{dy}`, `R{dW} = R{dy} x^T + dy R{x}^T`, `R{db} = sum_batch R{dy}` |
 //!
-//! where `(V, v_b)` is the direction's share of the weight and bias.
+//! where `(V, v_b)` is the direction's share of the weight and bias. The
+//! same formulas for a block of directions at once, as matrix products,
+//! are in `dense_block.rs`.
 //!
 //! Kernels: every product goes through [`crate::kernel::gemm`] in register
 //! tiles (the forward first copies `W` transposed, `O x I` values, so its
@@ -20,7 +22,7 @@
 
 use nalgebra::{SMatrix, SMatrixView};
 
-use super::{Layer, LayerKind, LayerShape, TensorShape};
+use super::{BlockContext, Directions, GradRows, Layer, LayerKind, LayerShape, TensorShape};
 use crate::init::{Fans, Init};
 use crate::kernel::{gemm, matvec_rows};
 use crate::rng::Rng;
@@ -278,5 +280,41 @@ impl<T: Float, const I: usize, const O: usize> Layer<T, I, O> for Dense<I, O> {
             input_product::<T, I, O, B>(false, &v[..O * I], dy, rdx);
             input_product::<T, I, O, B>(true, &params[..O * I], rdy, rdx);
         }
+    }
+
+    #[inline]
+    fn r_forward_block<const B: usize>(
+        &self,
+        params: &[T],
+        directions: Directions<'_, T>,
+        x: &SMatrix<T, I, B>,
+        _y: &SMatrix<T, O, B>,
+        _cache: &(),
+        rx: Option<&[T]>,
+        ry: &mut [T],
+        context: &mut BlockContext<'_, T>,
+    ) {
+        super::dense_block::r_forward_block::<T, I, O, B>(params, directions, x, rx, ry, context);
+    }
+
+    #[inline]
+    fn r_backward_block<const B: usize>(
+        &self,
+        params: &[T],
+        directions: Directions<'_, T>,
+        x: &SMatrix<T, I, B>,
+        _y: &SMatrix<T, O, B>,
+        _forward_cache: &(),
+        _cache: &(),
+        rx: Option<&[T]>,
+        dy: &SMatrix<T, O, B>,
+        rdy: &[T],
+        rdx: Option<&mut [T]>,
+        rows: &mut GradRows<'_, T>,
+        context: &mut BlockContext<'_, T>,
+    ) {
+        super::dense_block::r_backward_block(
+            params, directions, x, rx, dy, rdy, rdx, rows, context,
+        );
     }
 }

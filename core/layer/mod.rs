@@ -17,12 +17,16 @@
 //! offsets, so bounds checks fold away.
 
 pub mod activation;
+mod activation_block;
 pub mod batch_norm;
+pub mod block;
 pub mod dense;
+mod dense_block;
 pub mod rnn;
 
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
+pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use rnn::{Rnn, RnnCache};
 
@@ -302,4 +306,65 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I, O> {
         rdx: Option<&mut SMatrix<T, I, B>>,
         r_grad: &mut [T],
     );
+
+    /// [`Layer::r_forward`] for a block of directions at once (see
+    /// [`block`]): `rx` holds `count` input tangents (`None`: all zero, the
+    /// block starts at this layer) and `ry` receives `count` output
+    /// tangents, `count = ry.len() / (O * B)`. The cache tangents are not
+    /// kept. Default: [`Layer::r_forward`] once per direction, exact for
+    /// every layer; override it with matrix products for speed.
+    #[inline]
+    fn r_forward_block<const B: usize>(
+        &self,
+        params: &[T],
+        directions: Directions<'_, T>,
+        x: &SMatrix<T, I, B>,
+        y: &SMatrix<T, O, B>,
+        cache: &Self::Cache<B>,
+        rx: Option<&[T]>,
+        ry: &mut [T],
+        context: &mut BlockContext<'_, T>,
+    ) {
+        block::r_forward_each(self, params, directions, x, y, cache, rx, ry, context);
+    }
+
+    /// [`Layer::r_backward`] for a block of directions at once: from the
+    /// upstream tangents `rdy` (`count` of them), writes each direction's
+    /// `R{dL/dparams}` into `rows` and, when given, the input tangents
+    /// `R{dx}` into `rdx`. `forward_cache` is the cache as the training
+    /// forward left it, `cache` as [`Layer::backward`] left it. Default:
+    /// [`Layer::r_forward`] (to rebuild the cache tangent) and
+    /// [`Layer::r_backward`] once per direction, exact for every layer.
+    #[inline]
+    fn r_backward_block<const B: usize>(
+        &self,
+        params: &[T],
+        directions: Directions<'_, T>,
+        x: &SMatrix<T, I, B>,
+        y: &SMatrix<T, O, B>,
+        forward_cache: &Self::Cache<B>,
+        cache: &Self::Cache<B>,
+        rx: Option<&[T]>,
+        dy: &SMatrix<T, O, B>,
+        rdy: &[T],
+        rdx: Option<&mut [T]>,
+        rows: &mut GradRows<'_, T>,
+        context: &mut BlockContext<'_, T>,
+    ) {
+        block::r_backward_each(
+            self,
+            params,
+            directions,
+            x,
+            y,
+            forward_cache,
+            cache,
+            rx,
+            dy,
+            rdy,
+            rdx,
+            rows,
+            context,
+        );
+    }
 }

@@ -107,13 +107,34 @@ impl<T: Float, const O: usize> Loss<T, O> for Bce {
             .zip(product.as_mut_slice().chunks_exact_mut(O))
         {
             for (((&p, &d), &t), out) in p.iter().zip(d).zip(t).zip(out) {
-                let q = T::one() - p;
-                let h = t / floored(p * p, DENOMINATOR_FLOOR)
-                    + (T::one() - t) / floored(q * q, DENOMINATOR_FLOOR);
-                *out = h * d / n;
+                *out = bce_curvature(p, t) * d / n;
             }
         }
     }
+
+    fn hessian_product_block<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[[T; O]; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        let n = T::of_usize(B * O);
+        let mut weights = SMatrix::<T, O, B>::zeros();
+        for (b, target) in targets.iter().enumerate() {
+            for (o, &t) in target.iter().enumerate() {
+                weights[(o, b)] = bce_curvature(output[(o, b)], t) / n;
+            }
+        }
+        super::diagonal_block(weights.as_slice(), directions, products);
+    }
+}
+
+/// `t / p^2 + (1 - t) / (1 - p)^2`, each denominator floored as PyTorch does.
+#[inline]
+fn bce_curvature<T: Float>(p: T, t: T) -> T {
+    let q = T::one() - p;
+    t / floored(p * p, DENOMINATOR_FLOOR) + (T::one() - t) / floored(q * q, DENOMINATOR_FLOOR)
 }
 
 impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
@@ -170,5 +191,20 @@ impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
             let s = math::sigmoid(z);
             *out = s * (T::one() - s) * d / n;
         }
+    }
+
+    fn hessian_product_block<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        _targets: &[[T; O]; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        let n = T::of_usize(B * O);
+        let weights = output.map(|z| {
+            let s = math::sigmoid(z);
+            s * (T::one() - s) / n
+        });
+        super::diagonal_block(weights.as_slice(), directions, products);
     }
 }

@@ -110,6 +110,52 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropy {
     ) {
         softmax_hessian_product(output, direction, product, |_| T::one());
     }
+
+    fn hessian_product_block<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        _targets: &[usize; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        softmax_hessian_block(output, directions, products, |_| T::one());
+    }
+}
+
+/// [`softmax_hessian_product`] for a block of directions: the softmax of
+/// each sample is computed once for all of them.
+fn softmax_hessian_block<T: Float, const O: usize, const B: usize>(
+    output: &SMatrix<T, O, B>,
+    directions: &[T],
+    products: &mut [T],
+    scale: impl Fn(usize) -> T,
+) {
+    let n = T::of_usize(B);
+    let mut probabilities = SMatrix::<T, O, B>::zeros();
+    let mut scales = [T::zero(); B];
+    let columns = output
+        .as_slice()
+        .chunks_exact(O)
+        .zip(probabilities.as_mut_slice().chunks_exact_mut(O));
+    for (b, (z, p)) in columns.enumerate() {
+        softmax_column(z, p);
+        scales[b] = scale(b) / n;
+    }
+    let blocks = directions
+        .chunks_exact(O * B)
+        .zip(products.chunks_exact_mut(O * B));
+    for (direction, out) in blocks {
+        let columns = direction
+            .chunks_exact(O)
+            .zip(out.chunks_exact_mut(O))
+            .zip(probabilities.as_slice().chunks_exact(O));
+        for (b, ((d, out), p)) in columns.enumerate() {
+            softmax_jvp_column(p, d, out);
+            for v in out.iter_mut() {
+                *v *= scales[b];
+            }
+        }
+    }
 }
 
 /// `scale_b (diag p - p p^T) d / B` for each sample b, with `p = softmax(z)`.
@@ -193,12 +239,25 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropyOneHot {
         direction: &SMatrix<T, O, B>,
         product: &mut SMatrix<T, O, B>,
     ) {
-        softmax_hessian_product(output, direction, product, |b| {
-            let mut mass = T::zero();
-            for &t in &targets[b] {
-                mass += t;
-            }
-            mass
-        });
+        softmax_hessian_product(output, direction, product, |b| target_mass(&targets[b]));
     }
+
+    fn hessian_product_block<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[[T; O]; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        softmax_hessian_block(output, directions, products, |b| target_mass(&targets[b]));
+    }
+}
+
+/// The total mass `sum t` of one sample's target distribution.
+fn target_mass<T: Float, const O: usize>(target: &[T; O]) -> T {
+    let mut mass = T::zero();
+    for &t in target {
+        mass += t;
+    }
+    mass
 }

@@ -57,6 +57,44 @@ pub trait Loss<T: Float, const O: usize> {
         direction: &SMatrix<T, O, B>,
         product: &mut SMatrix<T, O, B>,
     );
+
+    /// [`Loss::hessian_product`] for a block of directions at once (the
+    /// full Hessian's blocked pass): direction `k` is the column-major
+    /// `O x B` matrix at `directions[k * O * B..]`, its product goes to the
+    /// same place in `products` (overwritten). Default: one
+    /// [`Loss::hessian_product`] per direction; losses override it to
+    /// compute what the directions share (softmax, sigmoid) once.
+    fn hessian_product_block<const B: usize>(
+        &self,
+        output: &SMatrix<T, O, B>,
+        targets: &[Self::Target; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        let mut product = SMatrix::<T, O, B>::zeros();
+        let pairs = directions
+            .chunks_exact(O * B)
+            .zip(products.chunks_exact_mut(O * B));
+        for (direction, out) in pairs {
+            let direction = SMatrix::<T, O, B>::from_column_slice(direction);
+            self.hessian_product(output, targets, &direction, &mut product);
+            out.copy_from_slice(product.as_slice());
+        }
+    }
+}
+
+/// `products = weights .* directions`, one block of directions after the
+/// other: the blocked Hessian product of losses whose output Hessian is
+/// diagonal (`weights` holds the diagonal).
+pub(crate) fn diagonal_block<T: Float>(weights: &[T], directions: &[T], products: &mut [T]) {
+    let pairs = directions
+        .chunks_exact(weights.len().max(1))
+        .zip(products.chunks_exact_mut(weights.len().max(1)));
+    for (direction, out) in pairs {
+        for ((p, &d), &w) in out.iter_mut().zip(direction).zip(weights) {
+            *p = w * d;
+        }
+    }
 }
 
 /// Checks that every element of a vector target is finite and in `[low, high]`.

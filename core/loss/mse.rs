@@ -65,4 +65,18 @@ impl<T: Float, const O: usize> Loss<T, O> for Mse {
             *p = scale * d;
         }
     }
+
+    #[inline]
+    fn hessian_product_block<const B: usize>(
+        &self,
+        _output: &SMatrix<T, O, B>,
+        _targets: &[[T; O]; B],
+        directions: &[T],
+        products: &mut [T],
+    ) {
+        let scale = T::of_f64(2.0) / T::of_usize(B * O);
+        for (p, &d) in products.iter_mut().zip(directions) {
+            *p = scale * d;
+        }
+    }
 }

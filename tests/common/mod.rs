@@ -293,3 +293,57 @@ pub fn check_loss<L, const O: usize, const B: usize>(
         "loss Hessian product",
     );
 }
+
+/// The Hessian of the training-mode loss by central differences of the
+/// generated gradient, row-major `P x P` (row `j` is `dg / dtheta_j`).
+pub fn numeric_hessian<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<f64, I, B>,
+    targets: &[L::Target; B],
+) -> Vec<f64>
+where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    let mut h = vec![0.0; P * P];
+    let (mut up, mut down) = ([0.0; P], [0.0; P]);
+    for j in 0..P {
+        let mut e = [0.0; P];
+        e[j] = 1.0;
+        shifted_loss(net, loss, x, targets, &e, FD_STEP, &mut up);
+        shifted_loss(net, loss, x, targets, &e, -FD_STEP, &mut down);
+        for i in 0..P {
+            h[j * P + i] = (up[i] - down[i]) / (2.0 * FD_STEP);
+        }
+    }
+    h
+}
+
+/// Asserts a row-major `n x n` matrix is exactly symmetric.
+pub fn assert_symmetric(h: &[f64], n: usize, what: &str) {
+    for i in 0..n {
+        for j in 0..i {
+            assert_eq!(
+                h[i * n + j],
+                h[j * n + i],
+                "{what}: H[{i}][{j}] != H[{j}][{i}]"
+            );
+        }
+    }
+}
+
+/// Asserts a row-major `n x n` matrix is symmetric to rounding:
+/// `|H_ij - H_ji| <= tol * max(1, max |H|)`.
+pub fn assert_symmetric_to(h: &[f64], n: usize, tol: f64, what: &str) {
+    let scale = h.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
+    for i in 0..n {
+        for j in 0..i {
+            let gap = (h[i * n + j] - h[j * n + i]).abs();
+            assert!(
+                gap <= tol * scale,
+                "{what}: |H[{i}][{j}] - H[{j}][{i}]| = {gap:e}"
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! layer's `Layer` method through `::constnet::__private`, on the layer's
 //! constant-offset slice of the flat parameter vector.
 
+mod blocked;
 mod docs;
 mod passes;
 mod sizes;

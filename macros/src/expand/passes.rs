@@ -1,5 +1,6 @@
 //! The training cache struct and the `Network` implementation: forward,
-//! training forward, buffer update, backward, and the R-operator passes.
+//! training forward, buffer update, backward, and the R-operator passes
+//! (single direction, and blocks of directions for full Hessians).
 //!
 //! Each pass is a straight line of layer calls. Layer `k` reads the output
 //! of layer `k - 1` (the input for the first layer) and writes its own; the
@@ -18,13 +19,13 @@ const MATRIX: &str = "::constnet::__private::SMatrix";
 // argument is looked up as a type first, so a user's `struct B` in scope
 // would capture it; in braces it is a value, the const parameter.
 
-fn matrix(width: &TokenStream) -> TokenStream {
+pub(super) fn matrix(width: &TokenStream) -> TokenStream {
     let path: TokenStream = MATRIX.parse().unwrap_or_default();
     quote!(#path<T, #width, { B }>)
 }
 
 /// The field of the cache holding the input of layer `k`.
-fn input_of(net: &Network<'_>, k: usize) -> TokenStream {
+pub(super) fn input_of(net: &Network<'_>, k: usize) -> TokenStream {
     if k == 0 {
         quote!(input)
     } else {
@@ -113,6 +114,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
     });
     let accessors = accessors(&net.params);
     let initialized = initialized(net);
+    let blocked = super::blocked::blocked(net);
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl<T: ::constnet::__private::Float> ::constnet::__private::Network<T, #input, #output, #params> for #name<T> {
@@ -183,6 +185,8 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
                 let p = &self.parameters;
                 #r_backward
             }
+
+            #blocked
         }
     }
 }

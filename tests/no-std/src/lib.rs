@@ -1,6 +1,7 @@
 //! A firmware-shaped crate: `#![no_std]`, its own panic handler, no
 //! allocator. It declares the XOR network, runs inference, a training
-//! forward, backward and an SGD step. If anything in constnet pulled in
+//! forward, backward and an SGD step, and computes its exact Hessian on the
+//! stack. If anything in constnet pulled in
 //! `std`, linking this staticlib's dependencies would fail with a duplicate
 //! `panic_impl` lang item.
 #![no_std]
@@ -50,6 +51,21 @@ pub fn train(steps: usize) -> f32 {
         loss = train_step(&mut net, &mut sgd);
     }
     loss
+}
+
+/// The exact Hessian of the XOR loss, computed on the stack (no
+/// allocator): its trace.
+#[must_use]
+pub fn hessian_trace() -> f32 {
+    let net = Xor::<f32>::seeded(1);
+    let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
+    let targets = [[0.0], [1.0], [1.0], [0.0]];
+    let mut grad = [0.0; 33];
+    let mut hessian = [0.0; 33 * 33];
+    match net.hessian_into(&BceWithLogits, &x, &targets, &mut grad, &mut hessian) {
+        Ok(_) => (0..33).map(|i| hessian[i * 34]).sum(),
+        Err(_) => f32::NAN,
+    }
 }
 
 #[panic_handler]

@@ -1,0 +1,317 @@
+//! The full `P x P` Hessian by the blocked R-operator, on the stack.
+//!
+//! One training forward and one backward (which keeps every layer's output
+//! gradient) serve every block. Then, per block of unit directions inside
+//! one layer `l`, one blocked R-forward from `l` up, the loss's Hessian
+//! product, and one blocked R-backward from the top down to `l` give the
+//! Hessian rows of those directions for the parameters of `l` and every
+//! later layer. The rest of each row follows from symmetry: blocks run from
+//! the last to the first, and after each block its rows are mirrored into
+//! the columns below them while they are still in cache, so every entry is
+//! written once from the row that owns it and the result is exactly
+//! symmetric.
+
+use nalgebra::SMatrix;
+
+use super::pass::{BlockDirections, BlockPass, Workspace};
+use crate::error::{Error, Result};
+use crate::layer::Zeroed;
+use crate::layer::block::FlatStorage;
+use crate::loss::Loss;
+use crate::matmul::Kernel;
+use crate::network::{LayerInfo, Network};
+use crate::scalar::Float;
+
+/// The number of directions per pass of a stack Hessian, as a type:
+/// `BlockSize::<16>`. The tangents of a pass take
+/// `K * B * (sum + 2 max of the layer widths)` values of stack.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockSize<const K: usize>;
+
+/// Directions per pass of [`SecondOrder::hessian_into`](super::SecondOrder::hessian_into).
+pub const STACK_BLOCK: usize = 16;
+
+/// What every block reads: the training forward's output and caches, and
+/// the backward's output gradients.
+pub(crate) struct Prepared<C, T: Float, const O: usize, const B: usize> {
+    pub(crate) loss: T,
+    pub(crate) output: SMatrix<T, O, B>,
+    pub(crate) forward_cache: C,
+    pub(crate) cache: C,
+    pub(crate) output_grads: C,
+}
+
+/// Training forward, loss and backward (keeping the output gradients);
+/// writes the gradient into `grad`.
+pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    grad: &mut [T; P],
+) -> Prepared<N::Cache<B>, T, O, B>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    let mut cache = N::Cache::<B>::zeroed();
+    let output = net.forward_train(x, &mut cache);
+    let mut d_output = SMatrix::<T, O, B>::zeros();
+    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let forward_cache = cache.clone();
+    let mut output_grads = N::Cache::<B>::zeroed();
+    net.backward_keep(&mut cache, &d_output, &mut output_grads, grad);
+    Prepared {
+        loss: value,
+        output,
+        forward_cache,
+        cache,
+        output_grads,
+    }
+}
+
+/// Runs one block of `count` directions: direction `k`'s Hessian row
+/// (`H v_k`) goes to `rows[k * P..(k + 1) * P]`, whole or (with
+/// `from = Some(j)`) from entry `j` on, the rest holding anything.
+pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    targets: &[L::Target; B],
+    prepared: &Prepared<N::Cache<B>, T, O, B>,
+    directions: BlockDirections<'_, T>,
+    count: usize,
+    workspace: Workspace<'_, T>,
+    rows: &mut [T],
+    from: Option<usize>,
+    kernel: Kernel,
+) where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    let mut pass = BlockPass::new(directions, count, P, workspace, rows, from, kernel);
+    net.r_forward_block(&prepared.forward_cache, &mut pass);
+    let (r_output, seed) = pass.output_and_seed();
+    loss.hessian_product_block(&prepared.output, targets, r_output, seed);
+    net.r_backward_block(
+        &prepared.forward_cache,
+        &prepared.cache,
+        &prepared.output_grads,
+        &mut pass,
+    );
+}
+
+/// The `(sum, max)` of a network's layer output widths.
+pub(crate) fn widths(layers: &[LayerInfo]) -> (usize, usize) {
+    let (mut sum, mut max) = (0, 0);
+    for layer in layers {
+        sum += layer.outputs;
+        max = max.max(layer.outputs);
+    }
+    (sum, max)
+}
+
+/// The forward and backward tangents of a pass of `span = B * count`
+/// columns, cut from the front of a flat buffer (which must hold
+/// `(sum + 2 max) * span` values: [`super::pass::block_width`] per column).
+pub(crate) fn split_workspace<T>(
+    flat: &mut [T],
+    (sum, max): (usize, usize),
+    span: usize,
+) -> (&mut [T], &mut [T]) {
+    let (forward, rest) = flat.split_at_mut(sum * span);
+    (forward, &mut rest[..2 * max * span])
+}
+
+/// The blocks of unit directions, `(first, count)`, from the last layer to
+/// the first and, inside a layer, from its last parameters to its first;
+/// no block crosses a layer.
+pub(crate) fn blocks_last_first(
+    layers: &[LayerInfo],
+    block: usize,
+) -> impl Iterator<Item = (usize, usize)> + '_ {
+    layers.iter().rev().flat_map(move |layer| {
+        let blocks = layer.params.div_ceil(block.max(1));
+        (0..blocks).rev().map(move |b| {
+            let first = layer.param_offset + b * block;
+            (first, block.min(layer.param_offset + layer.params - first))
+        })
+    })
+}
+
+/// Completes the rows `first..first + count` of a `p x p` Hessian by
+/// symmetry: writes `H[c][first + k] = H[first + k][c]` for every row
+/// `c > first + k`, one contiguous run of up to `count` values per row.
+pub(crate) fn mirror_block<T: Copy>(hessian: &mut [T], p: usize, first: usize, count: usize) {
+    for c in first + 1..p {
+        let (above, below) = hessian.split_at_mut(c * p);
+        let row = &mut below[..p];
+        for k in 0..count.min(c - first) {
+            row[first + k] = above[(first + k) * p + c];
+        }
+    }
+}
+
+/// Refuses a point where the loss is NaN or infinite: its Hessian means
+/// nothing.
+pub(crate) fn check_finite<T: Float>(loss: T) -> Result<()> {
+    if loss.finite() {
+        Ok(())
+    } else {
+        Err(Error::Numerical {
+            reason: "the loss is not finite at this point, so it has no Hessian",
+        })
+    }
+}
+
+/// Checks a caller's Hessian buffer.
+pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
+    if hessian.len() == p * p {
+        Ok(())
+    } else {
+        Err(Error::BufferLength {
+            what: "Hessian",
+            given: hessian.len(),
+            required: p * p,
+        })
+    }
+}
+
+/// The exact Hessian of the training-mode mean batch loss, on the stack:
+/// writes it into `hessian` (`P * P` values; symmetric, so row-major and
+/// column-major agree, and an `SMatrix<T, P, P>`'s `as_mut_slice()` fits),
+/// the gradient into `grad`, and returns the loss. `K` directions go
+/// through each pass, with the portable kernel: no heap, `no_std`.
+///
+/// # Errors
+/// [`Error::BufferLength`] when `hessian` does not hold `P * P` values;
+/// [`Error::Numerical`] when the loss is not finite.
+pub fn hessian_into_blocked<
+    const K: usize,
+    N,
+    L,
+    T,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    _block: BlockSize<K>,
+    grad: &mut [T; P],
+    hessian: &mut [T],
+) -> Result<T>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    const { assert!(K > 0, "a block holds at least one direction") };
+    check_len(hessian, P)?;
+    let prepared = prepare(net, loss, x, targets, grad);
+    check_finite(prepared.loss)?;
+    let mut storage = N::BlockStorage::<B, K>::zeroed();
+    let mut scratch = [T::zero(); P];
+    let sizes = widths(N::LAYERS);
+    for (first, count) in blocks_last_first(N::LAYERS, K) {
+        // The generated storage holds `block_width` values per column for
+        // `B * K` columns, and `count <= K`.
+        let (forward, back) = split_workspace(storage.flat_mut(), sizes, B * count);
+        let workspace = Workspace {
+            forward,
+            back,
+            scratch: &mut scratch,
+        };
+        let rows = &mut hessian[first * P..(first + count) * P];
+        run_block(
+            net,
+            loss,
+            targets,
+            &prepared,
+            BlockDirections::Unit { first },
+            count,
+            workspace,
+            rows,
+            Some(first),
+            Kernel::Portable,
+        );
+        mirror_block(hessian, P, first, count);
+    }
+    Ok(prepared.loss)
+}
+
+/// `H v_k` for `count` given directions at once (`directions` holds them
+/// one after the other, `P` values each; `products` likewise), through
+/// blocked passes of `K` directions on the stack with the portable kernel.
+/// Writes the gradient into `grad` and returns the loss.
+///
+/// # Errors
+/// [`Error::BufferLength`] when the buffers are not whole, equal numbers
+/// of `P`-vectors; [`Error::Numerical`] when the loss is not finite.
+pub fn hessian_matrix_product_blocked<
+    const K: usize,
+    N,
+    L,
+    T,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    _block: BlockSize<K>,
+    directions: &[T],
+    grad: &mut [T; P],
+    products: &mut [T],
+) -> Result<T>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    const { assert!(K > 0, "a block holds at least one direction") };
+    if !directions.len().is_multiple_of(P.max(1)) || products.len() != directions.len() {
+        return Err(Error::BufferLength {
+            what: "Hessian-matrix product",
+            given: products.len(),
+            required: directions.len(),
+        });
+    }
+    let prepared = prepare(net, loss, x, targets, grad);
+    check_finite(prepared.loss)?;
+    let mut storage = N::BlockStorage::<B, K>::zeroed();
+    let mut scratch = [T::zero(); P];
+    let sizes = widths(N::LAYERS);
+    let chunks = directions
+        .chunks(K * P.max(1))
+        .zip(products.chunks_mut(K * P.max(1)));
+    for (values, rows) in chunks {
+        let count = values.len() / P.max(1);
+        let (forward, back) = split_workspace(storage.flat_mut(), sizes, B * count);
+        let workspace = Workspace {
+            forward,
+            back,
+            scratch: &mut scratch,
+        };
+        run_block(
+            net,
+            loss,
+            targets,
+            &prepared,
+            BlockDirections::Given(values),
+            count,
+            workspace,
+            rows,
+            None,
+            Kernel::Portable,
+        );
+    }
+    Ok(prepared.loss)
+}
