@@ -4,14 +4,18 @@
 //! matrix with a batch. They run through two kernels:
 //!
 //! - [`gemm`]: `C = A^T B` (or `C += A^T B`), computed in register tiles of
-//!   `MR x NR` accumulators: per step of the shared dimension `k`, one
-//!   contiguous row of `B` is loaded once and multiplied by `MR` broadcast
-//!   scalars of `A`. Every accumulator is an independent sum in a fixed
-//!   order, so the compiler vectorizes along `n` without reordering any
-//!   floating-point sum: results are the same on every target.
+//!   two rows by four-wide vectors: per step of the shared dimension `k`,
+//!   one contiguous row of `B` is loaded once and multiplied by broadcast
+//!   scalars of `A`. Every element of `C` is one sum over `k` in order.
 //! - [`matvec_rows`]: `y = W x` for a row-major `W`, rows taken in groups with
 //!   lane-wise partial sums (a fixed, documented summation order), for
 //!   single-sample inference where there is no batch to vectorize over.
+//!
+//! Both are written with explicit four-wide vectors ([`Lanes`], from the
+//! `wide` crate, which falls back to plain arrays without SIMD), not left to
+//! the auto-vectorizer: with scalar loops the compiler was seen to pick a
+//! different, 2x slower vectorization depending on the caller. Lane-wise
+//! IEEE operations give the same bits with or without SIMD.
 //!
 //! Strides are plain arguments; after inlining they are constants, and
 //! slices are cut to their exact extent first so bounds checks fold away.
@@ -24,12 +28,13 @@ use crate::scalar::Float;
 
 /// Rows of `C` per register tile.
 const GEMM_MR: usize = 2;
-/// Columns of `C` per register tile for `f32`: four 128-bit vectors, so a
-/// tile's eight accumulators, its row of `B` and one broadcast fit the
-/// sixteen vector registers of the baseline x86-64 target.
-const GEMM_NR32: usize = 16;
-/// Columns per register tile for `f64` (the same four vectors).
-const GEMM_NR64: usize = 8;
+/// Four-wide vectors of `C` per tile row for `f32` (16 columns): with two
+/// rows, eight accumulators, a row of `B` and one broadcast fit the sixteen
+/// 128-bit registers of the baseline x86-64 target.
+const GEMM_NV32: usize = 4;
+/// Four-wide vectors per tile row for `f64` (8 columns; an `f64x4` is two
+/// 128-bit registers, so the same register budget).
+const GEMM_NV64: usize = 2;
 
 /// `C = A^T B` (`accumulate = false`) or `C += A^T B` (`accumulate = true`),
 /// with `A` of shape `K x M`, `B` of shape `K x N` and `C` of shape `M x N`,
@@ -53,9 +58,9 @@ pub fn gemm<T: Float, const M: usize, const N: usize, const K: usize>(
     c_m: usize,
 ) {
     if core::mem::size_of::<T>() == 4 {
-        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NR32>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
+        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NV32>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
     } else {
-        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NR64>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
+        gemm_tiled::<T, M, N, K, GEMM_MR, GEMM_NV64>(accumulate, a, a_m, a_k, b, b_k, c, c_m);
     }
 }
 
@@ -66,7 +71,7 @@ fn gemm_tiled<
     const N: usize,
     const K: usize,
     const MR: usize,
-    const NR: usize,
+    const NV: usize,
 >(
     accumulate: bool,
     a: &[T],
@@ -79,7 +84,7 @@ fn gemm_tiled<
 ) {
     let mut m = 0;
     while m + MR <= M {
-        row_block::<T, N, K, MR, NR>(
+        row_block::<T, N, K, MR, NV>(
             accumulate,
             &a[m * a_m..],
             a_m,
@@ -92,7 +97,7 @@ fn gemm_tiled<
         m += MR;
     }
     while m < M {
-        row_block::<T, N, K, 1, NR>(
+        row_block::<T, N, K, 1, NV>(
             accumulate,
             &a[m * a_m..],
             a_m,
@@ -106,11 +111,11 @@ fn gemm_tiled<
     }
 }
 
-/// `R` rows of `C`, across all `N` columns: full tiles of width `NR`, then
-/// the remainder in tiles of half, then quarter width, then single columns,
+/// `R` rows of `C`, across all `N` columns: full tiles of `NV` vectors,
+/// then the remainder in tiles of two and one vector, then single columns,
 /// so narrow outputs (ten classes, one logit) still run vectorized.
 #[inline(always)]
-fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NR: usize>(
+fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NV: usize>(
     accumulate: bool,
     a: &[T],
     a_m: usize,
@@ -121,16 +126,16 @@ fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NR:
     c_m: usize,
 ) {
     let mut n = 0;
-    while n + NR <= N {
-        tile::<T, K, R, NR>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
-        n += NR;
+    while n + 4 * NV <= N {
+        tile::<T, K, R, NV>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+        n += 4 * NV;
     }
-    if NR >= 8 && n + NR / 2 <= N {
-        tile_half::<T, K, R, NR>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
-        n += NR / 2;
+    if NV > 2 && n + 8 <= N {
+        tile::<T, K, R, 2>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+        n += 8;
     }
-    if NR >= 4 && n + 4 <= N {
-        tile::<T, K, R, 4>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
+    if NV > 1 && n + 4 <= N {
+        tile::<T, K, R, 1>(accumulate, a, a_m, a_k, &b[n..], b_k, &mut c[n..], c_m);
         n += 4;
     }
     if n < N {
@@ -149,10 +154,11 @@ fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NR:
     }
 }
 
-/// A tile of width `NR / 2` (16 -> 8, 8 -> 4): const generics cannot halve
-/// a parameter, so the widths are listed.
+/// One `R x 4 NV` register tile of `C`, summed over all `K`, in explicit
+/// four-wide vectors ([`Lanes`]). Operands are cut into fixed-size arrays
+/// once per row, so the inner loop has no bounds checks.
 #[inline(always)]
-fn tile_half<T: Float, const K: usize, const R: usize, const NR: usize>(
+fn tile<T: Float, const K: usize, const R: usize, const NV: usize>(
     accumulate: bool,
     a: &[T],
     a_m: usize,
@@ -162,41 +168,26 @@ fn tile_half<T: Float, const K: usize, const R: usize, const NR: usize>(
     c: &mut [T],
     c_m: usize,
 ) {
-    match NR {
-        16 => tile::<T, K, R, 8>(accumulate, a, a_m, a_k, b, b_k, c, c_m),
-        8 => tile::<T, K, R, 4>(accumulate, a, a_m, a_k, b, b_k, c, c_m),
-        _ => edge::<T, K>(accumulate, R, NR / 2, a, a_m, a_k, b, b_k, c, c_m),
-    }
-}
-
-/// One `R x NR` register tile of `C`, summed over all `K`. Operands are cut
-/// into fixed-size arrays once per row, so the inner loop has no bounds checks.
-#[inline(always)]
-fn tile<T: Float, const K: usize, const R: usize, const NR: usize>(
-    accumulate: bool,
-    a: &[T],
-    a_m: usize,
-    a_k: usize,
-    b: &[T],
-    b_k: usize,
-    c: &mut [T],
-    c_m: usize,
-) {
-    let mut acc = [[T::zero(); NR]; R];
+    let mut acc = [[T::zero4(); NV]; R];
     if accumulate {
         for (r, row) in acc.iter_mut().enumerate() {
-            *row = *slice_array::<T, NR>(&c[r * c_m..]);
+            for (v, vector) in row.iter_mut().enumerate() {
+                *vector = T::load4(slice_array(&c[r * c_m + 4 * v..]));
+            }
         }
     }
+    let b_row = |k: usize| -> [T::X4; NV] {
+        core::array::from_fn(|v| T::load4(slice_array(&b[k * b_k + 4 * v..])))
+    };
     if a_k == 1 {
         // A's scalars for one row of the tile are contiguous along k.
         let a_rows: [&[T; K]; R] = core::array::from_fn(|r| slice_array::<T, K>(&a[r * a_m..]));
         for k in 0..K {
-            let b_row: &[T; NR] = slice_array(&b[k * b_k..]);
+            let b_vectors = b_row(k);
             for (row, a_row) in acc.iter_mut().zip(&a_rows) {
-                let scalar = a_row[k];
-                for (out, &bv) in row.iter_mut().zip(b_row) {
-                    *out += scalar * bv;
+                let scalar = T::splat4(a_row[k]);
+                for (out, &bv) in row.iter_mut().zip(&b_vectors) {
+                    *out = *out + scalar * bv;
                 }
             }
         }
@@ -204,17 +195,20 @@ fn tile<T: Float, const K: usize, const R: usize, const NR: usize>(
         // A's scalars for one step k are contiguous along the tile's rows.
         debug_assert_eq!(a_m, 1);
         for k in 0..K {
-            let b_row: &[T; NR] = slice_array(&b[k * b_k..]);
+            let b_vectors = b_row(k);
             let a_col: &[T; R] = slice_array(&a[k * a_k..]);
             for (row, &scalar) in acc.iter_mut().zip(a_col) {
-                for (out, &bv) in row.iter_mut().zip(b_row) {
-                    *out += scalar * bv;
+                let scalar = T::splat4(scalar);
+                for (out, &bv) in row.iter_mut().zip(&b_vectors) {
+                    *out = *out + scalar * bv;
                 }
             }
         }
     }
     for (r, row) in acc.iter().enumerate() {
-        c[r * c_m..r * c_m + NR].copy_from_slice(row);
+        for (v, &vector) in row.iter().enumerate() {
+            c[r * c_m + 4 * v..r * c_m + 4 * v + 4].copy_from_slice(&T::store4(vector));
+        }
     }
 }
 
@@ -299,31 +293,88 @@ pub fn matvec_rows<T: Float, const I: usize, const O: usize>(
 }
 
 /// The dot products of `R` consecutive rows of length `I` with `x`.
+///
+/// The lanes are explicit four-wide vectors ([`Lanes`]): written with
+/// scalar arrays, the compiler was seen to vectorize across rows instead
+/// (transposing blocks of `W` with shuffles), 2x slower and differently in
+/// different callers.
 #[inline(always)]
 fn row_dots<T: Float, const I: usize, const R: usize>(rows: &[T], x: &[T]) -> [T; R] {
     const L: usize = 4;
     let chunks = I / L;
     let rows: [&[T]; R] = core::array::from_fn(|r| &rows[r * I..(r + 1) * I]);
-    let mut lanes = [[T::zero(); L]; R];
+    let mut lanes = [T::zero4(); R];
     for c in 0..chunks {
-        let xc: &[T; L] = slice_array(&x[c * L..]);
+        let xc = T::load4(slice_array(&x[c * L..]));
         for (lane, row) in lanes.iter_mut().zip(&rows) {
-            let wc: &[T; L] = slice_array(&row[c * L..]);
-            for l in 0..L {
-                lane[l] += wc[l] * xc[l];
-            }
+            *lane = *lane + T::load4(slice_array(&row[c * L..])) * xc;
         }
     }
-    // Written as `from_fn` on purpose: as a plain loop the compiler
-    // re-vectorizes the whole kernel across rows with gathers, 2x slower.
     core::array::from_fn(|r| {
-        let lane = &lanes[r];
+        let lane = T::store4(lanes[r]);
         let mut sum = (lane[0] + lane[1]) + (lane[2] + lane[3]);
         for i in chunks * L..I {
             sum += rows[r][i] * x[i];
         }
         sum
     })
+}
+
+/// Four values of a scalar as one SIMD vector (the `wide` crate's `f32x4`
+/// and `f64x4`; plain arrays on targets without SIMD). Lane-wise addition
+/// and multiplication are the IEEE operations of each lane, so results are
+/// the same bits with and without SIMD.
+pub trait Lanes: Sized + Copy {
+    /// The four-lane vector.
+    type X4: Copy + core::ops::Add<Output = Self::X4> + core::ops::Mul<Output = Self::X4>;
+    /// All lanes zero.
+    fn zero4() -> Self::X4;
+    /// Four consecutive values.
+    fn load4(values: &[Self; 4]) -> Self::X4;
+    /// The lanes as an array.
+    fn store4(vector: Self::X4) -> [Self; 4];
+    /// One value in every lane.
+    fn splat4(value: Self) -> Self::X4;
+}
+
+impl Lanes for f32 {
+    type X4 = wide::f32x4;
+    #[inline(always)]
+    fn zero4() -> Self::X4 {
+        wide::f32x4::ZERO
+    }
+    #[inline(always)]
+    fn load4(values: &[Self; 4]) -> Self::X4 {
+        wide::f32x4::from(*values)
+    }
+    #[inline(always)]
+    fn store4(vector: Self::X4) -> [Self; 4] {
+        vector.to_array()
+    }
+    #[inline(always)]
+    fn splat4(value: Self) -> Self::X4 {
+        wide::f32x4::splat(value)
+    }
+}
+
+impl Lanes for f64 {
+    type X4 = wide::f64x4;
+    #[inline(always)]
+    fn zero4() -> Self::X4 {
+        wide::f64x4::ZERO
+    }
+    #[inline(always)]
+    fn load4(values: &[Self; 4]) -> Self::X4 {
+        wide::f64x4::from(*values)
+    }
+    #[inline(always)]
+    fn store4(vector: Self::X4) -> [Self; 4] {
+        vector.to_array()
+    }
+    #[inline(always)]
+    fn splat4(value: Self) -> Self::X4 {
+        wide::f64x4::splat(value)
+    }
 }
 
 #[cfg(test)]

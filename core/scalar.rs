@@ -8,6 +8,7 @@
 
 use core::fmt::{Debug, Display};
 
+use crate::kernel::Lanes;
 use crate::math::Libm;
 
 mod sealed {
@@ -29,6 +30,7 @@ pub trait Float:
     + Send
     + Sync
     + Libm
+    + Lanes
     + sealed::Sealed
     + 'static
 {
