@@ -41,8 +41,36 @@ const LEARNING_RATE: f64 = 0.05;
 /// Training samples the Hessian is taken over (the mean loss of this batch).
 const PROBE: usize = 256;
 
-fn main() -> Result<(), Box<dyn StdError>> {
-    // 1. Data: 1797 digits, 64 pixel counts in 0..16 then the label.
+type Outcome<T> = Result<T, Box<dyn StdError>>;
+/// Pixel rows and their labels.
+type Split = (Vec<[f32; 64]>, Vec<usize>);
+
+fn main() -> Outcome<()> {
+    let ((train_inputs, train_labels), (test_inputs, test_labels)) = load_digits()?;
+    let train = Dataset::new(&train_inputs, &train_labels)?;
+    let test = Dataset::new(&test_inputs, &test_labels)?;
+    println!(
+        "digits: {} training and {} held-out images; network {} -> 32 -> {}, {} parameters",
+        train.len(),
+        test.len(),
+        <Digits>::INPUT,
+        <Digits>::OUTPUT,
+        <Digits>::PARAMS
+    );
+    let mut monitor = ConditioningMonitor::<Ring<StepRecord, 64>>::with_config(MonitorConfig {
+        every: 25,
+        ..MonitorConfig::default()
+    })?;
+    let net = train_network(&train, &test, &mut monitor)?;
+    report_monitor(&monitor);
+    diagnose(&net, &train)?;
+    Ok(())
+}
+
+/// The 1797 digits, pixels scaled to [0, 1], shuffled with a seed and
+/// split 1437 / 360.
+fn load_digits() -> Outcome<(Split, Split)> {
+    // 64 pixel counts in 0..16, then the label; no header.
     let table = Table::read(DATA, Header::Absent)?;
     let mut samples = table.features_and_classes::<f32, 64>(10)?;
     for row in &mut samples.inputs {
@@ -55,21 +83,22 @@ fn main() -> Result<(), Box<dyn StdError>> {
         &mut samples.targets,
         &mut Rng::seed_from(1),
     )?;
-    let all = samples.dataset()?;
-    let (train, test) = all.split_at(1437)?;
-    println!(
-        "digits: {} training and {} held-out images; network {} -> {} -> {}, {} parameters",
-        train.len(),
-        test.len(),
-        <Digits>::INPUT,
-        32,
-        <Digits>::OUTPUT,
-        <Digits>::PARAMS
-    );
+    let test_inputs = samples.inputs.split_off(1437);
+    let test_labels = samples.targets.split_off(1437);
+    Ok((
+        (samples.inputs, samples.targets),
+        (test_inputs, test_labels),
+    ))
+}
 
-    // 2. Train: momentum SGD with cosine annealing, batches of 32, early
-    //    stopping on the held-out loss, and a curvature monitor that takes an
-    //    exact Hessian-vector product on every 25th step's batch.
+/// Momentum SGD with cosine annealing, batches of 32, early stopping on the
+/// held-out loss, and a curvature monitor that takes an exact
+/// Hessian-vector product on every 25th step's batch.
+fn train_network(
+    train: &Dataset<'_, f32, 64, usize>,
+    test: &Dataset<'_, f32, 64, usize>,
+    monitor: &mut ConditioningMonitor<Ring<StepRecord, 64>>,
+) -> Outcome<Digits<f32>> {
     let mut net = Digits::<f32>::seeded(7);
     let sgd = Sgd::new(SgdConfig {
         lr: LEARNING_RATE,
@@ -77,19 +106,15 @@ fn main() -> Result<(), Box<dyn StdError>> {
         ..SgdConfig::default()
     })?;
     let mut optimizer = Scheduled::new(sgd, CosineAnnealingLr::new(EPOCHS, 0.0)?)?;
-    let mut monitor = ConditioningMonitor::<Ring<StepRecord, 64>>::with_config(MonitorConfig {
-        every: 25,
-        ..MonitorConfig::default()
-    })?;
     let config = TrainConfig {
         max_epochs: EPOCHS,
         patience: Some(6),
         seed: 3,
         ..TrainConfig::default()
     };
-    println!("\nepoch  train loss  held-out loss  gap      lr     |grad|");
+    println!("\nepoch  train loss  held-out loss  gap      lr      |grad|");
     let progress = EachEpoch(|r: &EpochReport| {
-        if r.epoch % 4 == 0 {
+        if r.epoch.is_multiple_of(4) {
             println!(
                 "{:>5}  {:>10.4}  {:>13.4}  {:>7.4}  {:.4}  {:.2e}",
                 r.epoch,
@@ -103,17 +128,19 @@ fn main() -> Result<(), Box<dyn StdError>> {
     });
     let started = Instant::now();
     let report = Trainer::<BATCH>::new(config)?
-        .observer((progress, &mut monitor))
-        .fit(&mut net, &CrossEntropy, &mut optimizer, &train, Some(&test))?;
-    let seconds = started.elapsed().as_secs_f64();
+        .observer((progress, monitor))
+        .fit(&mut net, &CrossEntropy, &mut optimizer, train, Some(test))?;
     println!(
         "stopped after {} epochs ({} steps, {:.2} s): {:?}",
-        report.epochs, report.steps, seconds, report.stop
+        report.epochs,
+        report.steps,
+        started.elapsed().as_secs_f64(),
+        report.stop
     );
     println!(
         "accuracy: training {:.1}%, held-out {:.1}%",
-        100.0 * accuracy(&net, &train),
-        100.0 * accuracy(&net, &test)
+        100.0 * accuracy(&net, train),
+        100.0 * accuracy(&net, test)
     );
     if let (Some(held_out), Some((best_epoch, best))) =
         (report.final_validation_loss, report.best_validation)
@@ -127,8 +154,11 @@ fn main() -> Result<(), Box<dyn StdError>> {
             best_epoch
         );
     }
+    Ok(net)
+}
 
-    // 3. Ill-conditioning, as the monitor saw it during training.
+/// Ill-conditioning, as the monitor saw it during training.
+fn report_monitor(monitor: &ConditioningMonitor<Ring<StepRecord, 64>>) {
     let summary = monitor.summary();
     println!(
         "\nill-conditioning monitor ({} steps measured):",
@@ -157,9 +187,12 @@ fn main() -> Result<(), Box<dyn StdError>> {
     println!(
         "  (with momentum the step taken is not -eps g; the second-order model of the step taken tracks the actual change)"
     );
+}
 
-    // 4. The point training reached, in f64: the exact Hessian of the mean
-    //    loss over 256 training images.
+/// The point training reached, in f64: the exact Hessian of the mean loss
+/// over 256 training images, its extreme eigenvalues, trace and density,
+/// the gradient per layer, and the symmetry count.
+fn diagnose(net: &Digits<f32>, train: &Dataset<'_, f32, 64, usize>) -> Outcome<()> {
     let point = Digits::<f64>::from_parameters(net.parameters().map(f64::from));
     let indices: [usize; PROBE] = core::array::from_fn(|k| k);
     let (x32, labels) = train.gather(&indices);
@@ -169,7 +202,10 @@ fn main() -> Result<(), Box<dyn StdError>> {
         threads: 2,
         ..HessianOptions::default()
     };
-    let mut grad = [0.0; 2410];
+    let mut grad: Box<[f64; 2410]> = vec![0.0; 2410]
+        .into_boxed_slice()
+        .try_into()
+        .map_err(|_| "gradient length")?;
     let mut hessian = vec![0.0; 2410 * 2410];
     let loss = point.hessian_with(
         &CrossEntropy,
@@ -210,8 +246,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
         trace.standard_error.unwrap_or(0.0),
         exact_trace
     );
-    // Lanczos extremes are the exact extremes of a Krylov subspace: a
-    // negative one proves negative curvature.
+    // Lanczos extremes are exact extremes of a Krylov subspace: a negative
+    // one proves negative curvature.
     if lowest < -1e-6 * top[0] {
         println!(
             "negative curvature {:.2e} ({:.1}% of lambda_max): not a minimum yet, a saddle-shaped point with directions that still descend",
@@ -242,7 +278,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
         println!("  {t:>7.3} {d:>9.2e} | {}", "#".repeat(bar));
     }
 
-    // 5. Non-identifiability: the 32 hidden units can be relabelled freely.
+    // Non-identifiability: the 32 hidden units can be relabelled freely.
     let log10 = log10_equivalent_parameterizations(
         <Digits as Network<f32, 64, 10, 2410>>::LAYERS,
         Symmetry::Permutations,
