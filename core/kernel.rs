@@ -26,6 +26,8 @@
 
 use crate::scalar::Float;
 
+pub use crate::lanes::Lanes;
+
 /// Rows of `C` per register tile.
 const GEMM_MR: usize = 2;
 /// Four-wide vectors of `C` per tile row for `f32` (16 columns): with two
@@ -318,63 +320,6 @@ fn row_dots<T: Float, const I: usize, const R: usize>(rows: &[T], x: &[T]) -> [T
         }
         sum
     })
-}
-
-/// Four values of a scalar as one SIMD vector (the `wide` crate's `f32x4`
-/// and `f64x4`; plain arrays on targets without SIMD). Lane-wise addition
-/// and multiplication are the IEEE operations of each lane, so results are
-/// the same bits with and without SIMD.
-pub trait Lanes: Sized + Copy {
-    /// The four-lane vector.
-    type X4: Copy + core::ops::Add<Output = Self::X4> + core::ops::Mul<Output = Self::X4>;
-    /// All lanes zero.
-    fn zero4() -> Self::X4;
-    /// Four consecutive values.
-    fn load4(values: &[Self; 4]) -> Self::X4;
-    /// The lanes as an array.
-    fn store4(vector: Self::X4) -> [Self; 4];
-    /// One value in every lane.
-    fn splat4(value: Self) -> Self::X4;
-}
-
-impl Lanes for f32 {
-    type X4 = wide::f32x4;
-    #[inline(always)]
-    fn zero4() -> Self::X4 {
-        wide::f32x4::ZERO
-    }
-    #[inline(always)]
-    fn load4(values: &[Self; 4]) -> Self::X4 {
-        wide::f32x4::from(*values)
-    }
-    #[inline(always)]
-    fn store4(vector: Self::X4) -> [Self; 4] {
-        vector.to_array()
-    }
-    #[inline(always)]
-    fn splat4(value: Self) -> Self::X4 {
-        wide::f32x4::splat(value)
-    }
-}
-
-impl Lanes for f64 {
-    type X4 = wide::f64x4;
-    #[inline(always)]
-    fn zero4() -> Self::X4 {
-        wide::f64x4::ZERO
-    }
-    #[inline(always)]
-    fn load4(values: &[Self; 4]) -> Self::X4 {
-        wide::f64x4::from(*values)
-    }
-    #[inline(always)]
-    fn store4(vector: Self::X4) -> [Self; 4] {
-        vector.to_array()
-    }
-    #[inline(always)]
-    fn splat4(value: Self) -> Self::X4 {
-        wide::f64x4::splat(value)
-    }
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ pub mod error;
 pub mod hessian;
 pub mod init;
 pub mod kernel;
+pub mod lanes;
 pub mod layer;
 pub mod loss;
 pub mod math;

@@ -23,12 +23,14 @@ pub mod block;
 pub mod dense;
 mod dense_block;
 pub mod rnn;
+pub mod softmax;
 
-pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use rnn::{Rnn, RnnCache};
+pub use softmax::Softmax;
 
 use nalgebra::SMatrix;
 

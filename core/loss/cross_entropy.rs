@@ -12,7 +12,7 @@ use nalgebra::SMatrix;
 
 use super::{Loss, check_vector_target};
 use crate::error::{Error, Result};
-use crate::layer::activation::{softmax_column, softmax_jvp_column};
+use crate::layer::softmax::{softmax_column, softmax_jvp_column};
 use crate::math;
 use crate::scalar::Float;
 
