@@ -6,36 +6,14 @@
 //!
 //! Run: `cargo bench --bench second_order` (filter with e.g. `-- hessian/digits`).
 
+mod models;
+
 use constnet::hessian::HessianOptions;
 use constnet::matmul::Kernel;
 use constnet::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
+use models::{Digits, Sine, Xor};
 use std::hint::black_box;
-
-network! {
-    /// XOR: 2 -> Dense 8 -> tanh -> Dense 1 (logit), BCE with logits, B = 4.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
-    /// SINE: 1 -> Dense 16 -> ReLU -> Dense 16 -> ReLU -> Dense 1, MSE, B = 32.
-    struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
-
-    /// DIGITS: 64 -> Dense 32 -> ReLU -> Dense 10 (logits), cross-entropy, B = 32.
-    struct Digits {
-        fc1: Dense<64, 32>,
-        act: ReLU,
-        out: Dense<32, 10>,
-    }
-}
 
 /// The three models with seeded parameters and inputs.
 struct Models {

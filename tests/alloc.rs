@@ -12,39 +12,17 @@
 //! false` in `Cargo.toml`): nothing else runs while a region is measured. A
 //! control case checks that an allocation is counted, so the check can fail.
 
+mod common;
+
 use std::alloc::System;
 use std::hint::black_box;
 
+use common::models::{Digits, Sine, Xor};
 use constnet::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-network! {
-    /// XOR: 2 -> Dense 8 -> tanh -> Dense 1 (logit); 33 parameters.
-    pub struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
-    /// SINE: 1 -> Dense 16 -> ReLU -> Dense 16 -> ReLU -> Dense 1; 321 parameters.
-    pub struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
-
-    /// DIGITS: 64 -> Dense 32 -> ReLU -> Dense 10 (logits); 2410 parameters.
-    pub struct Digits {
-        hidden: Dense<64, 32>,
-        act: ReLU,
-        out: Dense<32, 10>,
-    }
-}
 
 /// What a measured closure allocated, by name.
 struct Measurements {
@@ -80,6 +58,13 @@ fn dataset<T: Float, Y, const I: usize, const N: usize>(
     (inputs, targets)
 }
 
+/// The first `B` samples of `data`, wrapping around when it has fewer.
+fn first_batch<T: Float, Y: Copy, const I: usize, const B: usize>(
+    data: &Dataset<'_, T, I, Y>,
+) -> (SMatrix<T, I, B>, [Y; B]) {
+    data.gather(&std::array::from_fn(|k| k % data.len()))
+}
+
 /// Every f32 hot path of one model, batch size `B` and batch size 1.
 fn check_f32<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
     m: &mut Measurements,
@@ -92,8 +77,7 @@ fn check_f32<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
     L: Loss<f32, O>,
 {
     let mut net = N::initialized(&mut Rng::seed_from(1));
-    let indices: [usize; B] = std::array::from_fn(|k| k % train.len());
-    let (x, targets) = train.gather(&indices);
+    let (x, targets) = first_batch::<_, _, I, B>(train);
     let (one, _) = train.gather(&[0]);
 
     let y = m.measure(&format!("{model}: forward, B = {B}"), || {
@@ -191,8 +175,7 @@ fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
     L: Loss<f64, O>,
 {
     let net = N::initialized(&mut Rng::seed_from(2));
-    let indices: [usize; B] = std::array::from_fn(|k| k % train.len());
-    let (x, targets) = train.gather(&indices);
+    let (x, targets) = first_batch::<_, _, I, B>(train);
     let mut rng = Rng::seed_from(3);
     let v: [f64; P] = std::array::from_fn(|_| rng.uniform_in(-1.0, 1.0));
     let (mut grad, mut hv) = ([0.0; P], [0.0; P]);
@@ -215,8 +198,7 @@ fn check_stack_hessian<N, L, const I: usize, const O: usize, const P: usize, con
     L: Loss<f64, O>,
 {
     let net = N::initialized(&mut Rng::seed_from(2));
-    let indices: [usize; B] = std::array::from_fn(|k| k % train.len());
-    let (x, targets) = train.gather(&indices);
+    let (x, targets) = first_batch::<_, _, I, B>(train);
     let mut grad = [0.0; P];
     let mut hessian = vec![0.0; P * P];
     let value = m.measure(&format!("{model}: hessian_into (f64), B = {B}"), || {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_all_close, check_gradient, check_hvp, check_layer, random_matrix, random_vec};
+use common::{assert_all_close, check_layer, check_network, random_matrix, random_vec};
 use constnet::layer::{BatchNorm, Layer, LayerKind, RunningAverage, Zeroed};
 use constnet::prelude::*;
 
@@ -102,32 +102,17 @@ fn network_gradients_and_hessian_vector_products_through_batch_norm() {
         let net = perturbed(DenseBnTanh::<f64>::seeded(seed), &mut rng);
         let x: SMatrix<f64, 3, 6> = random_matrix(&mut rng, 2.0);
         let targets: [[f64; 2]; 6] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
-        check_gradient(&net, &Mse, &x, &targets);
-        check_hvp(&net, &Mse, &x, &targets, &random_vec(&mut rng, 1.0));
+        check_network(&net, &Mse, &x, &targets, &mut rng);
 
         let net = perturbed(DenseBnRelu::<f64>::seeded(seed), &mut rng);
         let x: SMatrix<f64, 4, 8> = random_matrix(&mut rng, 2.0);
         let classes: [usize; 8] = core::array::from_fn(|_| rng.below(3));
-        check_gradient(&net, &CrossEntropy, &x, &classes);
-        check_hvp(
-            &net,
-            &CrossEntropy,
-            &x,
-            &classes,
-            &random_vec(&mut rng, 1.0),
-        );
+        check_network(&net, &CrossEntropy, &x, &classes, &mut rng);
 
         let net = perturbed(TwoNorms::<f64>::seeded(seed), &mut rng);
         let x: SMatrix<f64, 2, 3> = random_matrix(&mut rng, 2.0);
         let targets = [[0.0], [1.0], [1.0]];
-        check_gradient(&net, &BceWithLogits, &x, &targets);
-        check_hvp(
-            &net,
-            &BceWithLogits,
-            &x,
-            &targets,
-            &random_vec(&mut rng, 1.0),
-        );
+        check_network(&net, &BceWithLogits, &x, &targets, &mut rng);
     }
 }
 

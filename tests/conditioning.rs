@@ -6,6 +6,9 @@
 //! and a too-large learning rate on the SINE model, flagged before the loss
 //! rises.
 
+mod common;
+
+use common::models::Sine;
 use constnet::diagnostics::{
     AutoLr, ConditioningMonitor, Curvature, CurvatureGrowth, MonitorConfig, Ring, StepRecord,
     quadratic_model_change,
@@ -17,15 +20,6 @@ network! {
     /// `y = w x + b`: with inputs 2, 1, 0, -1 and targets 0 its MSE is
     /// `1/2 theta^T H theta`, `theta = (w, b)`, `H = [[3, 1], [1, 2]]`.
     struct Line { fc: Dense<1, 1> }
-
-    /// The SINE model of BENCHMARKS.md.
-    struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
 }
 
 /// Rounding tolerance for quantities of order one computed in f64.

@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{check_gradient, check_hvp, check_layer, check_loss, random_matrix, random_vec};
+use common::models::{Digits, Mixed, Sine, Xor};
+use common::{
+    check_gradient, check_hvp, check_layer, check_loss, check_network, random_matrix, random_vec,
+};
 use constnet::layer::{Dense, Identity, Layer, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh};
 use constnet::prelude::*;
 
@@ -74,44 +77,6 @@ fn loss_derivatives() {
     }
 }
 
-network! {
-    /// The XOR model of BENCHMARKS.md.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
-    /// The SINE model of BENCHMARKS.md.
-    struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
-
-    /// The DIGITS model of BENCHMARKS.md.
-    struct Digits {
-        fc1: Dense<64, 32>,
-        act: ReLU,
-        out: Dense<32, 10>,
-    }
-
-    /// Every activation in one network, ending in probabilities.
-    struct Mixed {
-        fc1: Dense<3, 6>,
-        a1: LeakyReLU(negative_slope = 0.2),
-        fc2: Dense<6, 5>,
-        a2: Sigmoid,
-        fc3: Dense<5, 4>,
-        a3: Identity,
-        a4: Tanh,
-        fc4: Dense<4, 3>,
-        probs: Softmax,
-    }
-}
-
 #[test]
 fn xor_network_derivatives() {
     for seed in 0..3 {
@@ -134,8 +99,7 @@ fn sine_network_derivatives() {
         let mut rng = Rng::seed_from(seed + 60);
         let x: SMatrix<f64, 1, 8> = random_matrix(&mut rng, 3.0);
         let targets: [[f64; 1]; 8] = core::array::from_fn(|b| [x[b].sin()]);
-        check_gradient(&net, &Mse, &x, &targets);
-        check_hvp(&net, &Mse, &x, &targets, &random_vec(&mut rng, 1.0));
+        check_network(&net, &Mse, &x, &targets, &mut rng);
     }
 }
 
@@ -145,14 +109,7 @@ fn digits_network_derivatives() {
     let mut rng = Rng::seed_from(70);
     let x: SMatrix<f64, 64, 4> = SMatrix::from_fn(|_, _| rng.uniform_in(0.0, 1.0));
     let classes = [3, 0, 9, 5];
-    check_gradient(&net, &CrossEntropy, &x, &classes);
-    check_hvp(
-        &net,
-        &CrossEntropy,
-        &x,
-        &classes,
-        &random_vec(&mut rng, 1.0),
-    );
+    check_network(&net, &CrossEntropy, &x, &classes, &mut rng);
 }
 
 #[test]
@@ -162,7 +119,6 @@ fn mixed_network_derivatives() {
         let mut rng = Rng::seed_from(seed + 80);
         let x: SMatrix<f64, 3, 5> = random_matrix(&mut rng, 2.0);
         let targets: [[f64; 3]; 5] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
-        check_gradient(&net, &Mse, &x, &targets);
-        check_hvp(&net, &Mse, &x, &targets, &random_vec(&mut rng, 1.0));
+        check_network(&net, &Mse, &x, &targets, &mut rng);
     }
 }

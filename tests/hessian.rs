@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::models::{Digits, Mixed, Sine, Xor};
 use common::{
     HVP_TOL, assert_all_close, assert_symmetric, assert_symmetric_to, numeric_hessian,
     random_matrix, random_vec,
@@ -15,43 +16,6 @@ use constnet::matmul::Kernel;
 use constnet::prelude::*;
 
 network! {
-    /// The XOR model of BENCHMARKS.md.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
-    /// The SINE model of BENCHMARKS.md.
-    struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
-
-    /// The DIGITS model of BENCHMARKS.md.
-    struct Digits {
-        fc1: Dense<64, 32>,
-        act: ReLU,
-        out: Dense<32, 10>,
-    }
-
-    /// Every activation, ending in a softmax (whose blocked R-operator is
-    /// the trait's per-direction default).
-    struct Mixed {
-        fc1: Dense<3, 6>,
-        a1: LeakyReLU(negative_slope = 0.2),
-        fc2: Dense<6, 5>,
-        a2: Sigmoid,
-        fc3: Dense<5, 4>,
-        a3: Identity,
-        a4: Tanh,
-        fc4: Dense<4, 3>,
-        probs: Softmax,
-    }
-
     /// Batch normalization between dense layers: its blocked R-operator is
     /// the trait's per-direction default, through the batch statistics.
     struct Normalized {

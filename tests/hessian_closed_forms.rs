@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::models::Xor;
 use common::{assert_all_close, random_matrix, random_vec};
 use constnet::prelude::*;
 
@@ -33,13 +34,6 @@ network! {
         act: Tanh,
         out: Dense<2, 1>,
         prob: Sigmoid,
-    }
-
-    /// XOR's benchmark model, for the permutation test.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
     }
 
     /// Two hidden units behind a ReLU, for the kink convention.

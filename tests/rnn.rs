@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    FD_STEP, GRAD_TOL, assert_all_close, central_difference, check_gradient, check_hvp,
-    check_layer, random_matrix, random_vec,
+    FD_STEP, GRAD_TOL, assert_all_close, central_difference, check_layer, check_network,
+    random_matrix, random_vec,
 };
 use constnet::layer::{Layer, LayerKind, LayerShape, Rnn};
 use constnet::prelude::*;
@@ -247,14 +247,7 @@ fn sequence_classifier_derivatives() {
         let mut rng = Rng::seed_from(seed + 40);
         let x: SMatrix<f64, 12, 4> = random_matrix(&mut rng, 2.0);
         let classes = [0, 2, 1, 2];
-        check_gradient(&net, &CrossEntropy, &x, &classes);
-        check_hvp(
-            &net,
-            &CrossEntropy,
-            &x,
-            &classes,
-            &random_vec(&mut rng, 1.0),
-        );
+        check_network(&net, &CrossEntropy, &x, &classes, &mut rng);
     }
 }
 
@@ -265,8 +258,7 @@ fn sequence_regressor_derivatives() {
         let mut rng = Rng::seed_from(seed + 50);
         let x: SMatrix<f64, 6, 3> = random_matrix(&mut rng, 2.0);
         let targets: [[f64; 2]; 3] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
-        check_gradient(&net, &Mse, &x, &targets);
-        check_hvp(&net, &Mse, &x, &targets, &random_vec(&mut rng, 1.0));
+        check_network(&net, &Mse, &x, &targets, &mut rng);
     }
 }
 
@@ -277,8 +269,7 @@ fn stacked_rnn_derivatives() {
         let mut rng = Rng::seed_from(seed + 60);
         let x: SMatrix<f64, 6, 2> = random_matrix(&mut rng, 2.0);
         let targets = [[0.3], [-0.7]];
-        check_gradient(&net, &Mse, &x, &targets);
-        check_hvp(&net, &Mse, &x, &targets, &random_vec(&mut rng, 1.0));
+        check_network(&net, &Mse, &x, &targets, &mut rng);
     }
 }
 

@@ -3,20 +3,15 @@
 //! (`tests/reference/seeded.py`), so any change of the random stream, of the
 //! draw order or of an initializer's arithmetic is caught.
 
+mod common;
 #[path = "reference/seeded_values.rs"]
 mod reference;
 
+use common::models::Xor;
 use constnet::prelude::*;
 use reference::{MIXED_SEED_11, RNG_SEED_7, XOR_SEED_7_F32, XOR_SEED_7_F64};
 
 network! {
-    /// The BENCHMARKS.md XOR model.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
     /// One layer of each drawing method: uniform (Kaiming), none (zeros),
     /// normal (Box-Muller), truncated normal (erfinv).
     struct Mixed {

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::models::{Mixed, Xor};
 use common::{assert_all_close, random_matrix, random_vec};
 use constnet::diagnostics::symmetry::{
     HiddenLayer, Symmetry, SymmetryError, canonicalize, canonicalize_parameters,
@@ -21,27 +22,6 @@ use constnet::network::LayerInfo;
 use constnet::prelude::*;
 
 network! {
-    /// The XOR model of BENCHMARKS.md.
-    struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
-
-    /// Three hidden layers: not odd (LeakyReLU), not odd (Sigmoid), odd
-    /// (Identity then Tanh); the output goes through Softmax.
-    struct Mixed {
-        fc1: Dense<3, 6>,
-        a1: LeakyReLU(negative_slope = 0.2),
-        fc2: Dense<6, 5>,
-        a2: Sigmoid,
-        fc3: Dense<5, 4>,
-        a3: Identity,
-        a4: Tanh,
-        fc4: Dense<4, 3>,
-        probs: Softmax,
-    }
-
     /// Three hidden tanh layers of 8 units: (8!)^3 permutations.
     struct Deep {
         fc1: Dense<2, 8>,

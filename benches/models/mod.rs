@@ -1,35 +1,16 @@
-//! The three benchmark models of BENCHMARKS.md, declared with `network!`,
-//! and their seeded inputs. Shared by every bench.
+//! The three benchmark models of BENCHMARKS.md (declared once, with the
+//! tests, in `tests/common/models.rs`) and their seeded inputs. Shared by
+//! every bench.
 #![allow(dead_code)]
 
 pub mod handwritten;
 
 use constnet::prelude::*;
 
-network! {
-    /// XOR: 2 -> Dense 8 -> tanh -> Dense 1 (logit), BCE with logits, B = 4, P = 33.
-    pub struct Xor {
-        hidden: Dense<2, 8>,
-        act: Tanh,
-        out: Dense<8, 1>,
-    }
+#[path = "../../tests/common/models.rs"]
+mod declared;
 
-    /// SINE: 1 -> Dense 16 -> ReLU -> Dense 16 -> ReLU -> Dense 1, MSE, B = 32, P = 321.
-    pub struct Sine {
-        fc1: Dense<1, 16>,
-        act1: ReLU,
-        fc2: Dense<16, 16>,
-        act2: ReLU,
-        out: Dense<16, 1>,
-    }
-
-    /// DIGITS: 64 -> Dense 32 -> ReLU -> Dense 10 (logits), softmax cross-entropy, B = 32, P = 2410.
-    pub struct Digits {
-        fc1: Dense<64, 32>,
-        act: ReLU,
-        out: Dense<32, 10>,
-    }
-}
+pub use declared::{Digits, Sine, Xor};
 
 /// Seed of every input and initializer in the benches.
 pub const SEED: u64 = 2024;

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: central differences, approximate
-//! equality, and derivative checks of whole networks and single layers.
+//! equality, derivative checks of whole networks and single layers, and the
+//! networks several tests use ([`models`]).
 #![allow(dead_code)]
+
+pub mod models;
 
 use constnet::layer::{Layer, Zeroed};
 use constnet::loss::Loss;
@@ -128,6 +131,23 @@ pub fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: 
         .map(|(a, b)| (a - b) / (2.0 * FD_STEP))
         .collect();
     assert_all_close(&hv, &numeric, HVP_TOL, "Hessian-vector product");
+}
+
+/// Checks a whole network's gradient ([`check_gradient`]) and its
+/// Hessian-vector product ([`check_hvp`]) along a direction drawn from `rng`
+/// (uniform in [-1, 1)).
+pub fn check_network<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<f64, I, B>,
+    targets: &[L::Target; B],
+    rng: &mut Rng,
+) where
+    N: Network<f64, I, O, P>,
+    L: Loss<f64, O>,
+{
+    check_gradient(net, loss, x, targets);
+    check_hvp(net, loss, x, targets, &random_vec(rng, 1.0));
 }
 
 /// Checks one layer's backward (dL/dx and dL/dparams) and R-operator passes
