@@ -12,7 +12,7 @@
 
 use nalgebra::SMatrix;
 
-use super::{Loss, check_vector_target};
+use super::{Loss, check_vector_target, elementwise_sum, elementwise_sum_and_gradient};
 use crate::error::Result;
 use crate::math;
 use crate::scalar::Float;
@@ -49,6 +49,18 @@ fn floored<T: Float>(v: T, floor: f64) -> T {
     if v < floor { floor } else { v }
 }
 
+/// One element's `-(t ln p + (1 - t) ln(1 - p))`, each logarithm clamped.
+#[inline]
+fn bce_term<T: Float>(p: T, t: T) -> T {
+    -(t * clamped_ln(p) + (T::one() - t) * clamped_ln(T::one() - p))
+}
+
+/// One element's `max(z, 0) - z t + ln(1 + e^-|z|)` (`softplus(z) - z t`).
+#[inline]
+fn logit_term<T: Float>(z: T, t: T) -> T {
+    math::softplus(z) - z * t
+}
+
 impl<T: Float, const O: usize> Loss<T, O> for Bce {
     type Target = [T; O];
 
@@ -58,13 +70,7 @@ impl<T: Float, const O: usize> Loss<T, O> for Bce {
 
     #[inline]
     fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[[T; O]; B]) -> T {
-        let mut sum = T::zero();
-        for (p, t) in output.as_slice().chunks_exact(O).zip(targets) {
-            for (&p, &t) in p.iter().zip(t) {
-                sum -= t * clamped_ln(p) + (T::one() - t) * clamped_ln(T::one() - p);
-            }
-        }
-        sum / T::of_usize(B * O)
+        elementwise_sum(output, targets, bce_term) / T::of_usize(B * O)
     }
 
     #[inline]
@@ -75,17 +81,10 @@ impl<T: Float, const O: usize> Loss<T, O> for Bce {
         gradient: &mut SMatrix<T, O, B>,
     ) -> T {
         let n = T::of_usize(B * O);
-        let mut sum = T::zero();
-        let columns = output
-            .as_slice()
-            .chunks_exact(O)
-            .zip(gradient.as_mut_slice().chunks_exact_mut(O));
-        for ((p, g), t) in columns.zip(targets) {
-            for ((&p, g), &t) in p.iter().zip(g).zip(t) {
-                sum -= t * clamped_ln(p) + (T::one() - t) * clamped_ln(T::one() - p);
-                *g = (p - t) / floored(p * (T::one() - p), DENOMINATOR_FLOOR) / n;
-            }
-        }
+        let sum = elementwise_sum_and_gradient(output, targets, gradient, |p, t| {
+            let slope = (p - t) / floored(p * (T::one() - p), DENOMINATOR_FLOOR);
+            (bce_term(p, t), slope / n)
+        });
         sum / n
     }
 
@@ -146,13 +145,7 @@ impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
 
     #[inline]
     fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[[T; O]; B]) -> T {
-        let mut sum = T::zero();
-        for (z, t) in output.as_slice().chunks_exact(O).zip(targets) {
-            for (&z, &t) in z.iter().zip(t) {
-                sum += math::softplus(z) - z * t;
-            }
-        }
-        sum / T::of_usize(B * O)
+        elementwise_sum(output, targets, logit_term) / T::of_usize(B * O)
     }
 
     #[inline]
@@ -163,17 +156,9 @@ impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
         gradient: &mut SMatrix<T, O, B>,
     ) -> T {
         let n = T::of_usize(B * O);
-        let mut sum = T::zero();
-        let columns = output
-            .as_slice()
-            .chunks_exact(O)
-            .zip(gradient.as_mut_slice().chunks_exact_mut(O));
-        for ((z, g), t) in columns.zip(targets) {
-            for ((&z, g), &t) in z.iter().zip(g).zip(t) {
-                sum += math::softplus(z) - z * t;
-                *g = (math::sigmoid(z) - t) / n;
-            }
-        }
+        let sum = elementwise_sum_and_gradient(output, targets, gradient, |z, t| {
+            (logit_term(z, t), (math::sigmoid(z) - t) / n)
+        });
         sum / n
     }
 

@@ -108,7 +108,9 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropy {
         direction: &SMatrix<T, O, B>,
         product: &mut SMatrix<T, O, B>,
     ) {
-        softmax_hessian_product(output, direction, product, |_| T::one());
+        softmax_hessian_block(output, direction.as_slice(), product.as_mut_slice(), |_| {
+            T::one()
+        });
     }
 
     fn hessian_product_block<const B: usize>(
@@ -122,8 +124,9 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropy {
     }
 }
 
-/// [`softmax_hessian_product`] for a block of directions: the softmax of
-/// each sample is computed once for all of them.
+/// `scale_b (diag p - p p^T) d / B` for each sample b, with `p = softmax(z)`,
+/// for a block of directions `d` (one direction is the plain Hessian
+/// product): the softmax of each sample is computed once for all of them.
 fn softmax_hessian_block<T: Float, const O: usize, const B: usize>(
     output: &SMatrix<T, O, B>,
     directions: &[T],
@@ -154,33 +157,6 @@ fn softmax_hessian_block<T: Float, const O: usize, const B: usize>(
             for v in out.iter_mut() {
                 *v *= scales[b];
             }
-        }
-    }
-}
-
-/// `scale_b (diag p - p p^T) d / B` for each sample b, with `p = softmax(z)`.
-#[inline]
-fn softmax_hessian_product<T: Float, const O: usize, const B: usize>(
-    output: &SMatrix<T, O, B>,
-    direction: &SMatrix<T, O, B>,
-    product: &mut SMatrix<T, O, B>,
-    scale: impl Fn(usize) -> T,
-) {
-    let n = T::of_usize(B);
-    let mut p = [T::zero(); O];
-    let columns = output
-        .as_slice()
-        .chunks_exact(O)
-        .zip(direction.as_slice().chunks_exact(O));
-    for (b, ((z, d), out)) in columns
-        .zip(product.as_mut_slice().chunks_exact_mut(O))
-        .enumerate()
-    {
-        softmax_column(z, &mut p);
-        softmax_jvp_column(&p, d, out);
-        let s = scale(b) / n;
-        for v in out.iter_mut() {
-            *v *= s;
         }
     }
 }
@@ -239,7 +215,9 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropyOneHot {
         direction: &SMatrix<T, O, B>,
         product: &mut SMatrix<T, O, B>,
     ) {
-        softmax_hessian_product(output, direction, product, |b| target_mass(&targets[b]));
+        softmax_hessian_block(output, direction.as_slice(), product.as_mut_slice(), |b| {
+            target_mass(&targets[b])
+        });
     }
 
     fn hessian_product_block<const B: usize>(

@@ -83,6 +83,41 @@ pub trait Loss<T: Float, const O: usize> {
     }
 }
 
+/// The sum of `term(y, t)` over every output element `y` and its target
+/// `t`: the numerator of the losses averaged over all `B * O` elements.
+#[inline]
+pub(crate) fn elementwise_sum<T: Float, const O: usize, const B: usize>(
+    output: &SMatrix<T, O, B>,
+    targets: &[[T; O]; B],
+    term: impl Fn(T, T) -> T,
+) -> T {
+    let mut sum = T::zero();
+    for (&y, &t) in output.as_slice().iter().zip(targets.as_flattened()) {
+        sum += term(y, t);
+    }
+    sum
+}
+
+/// [`elementwise_sum`] for `term_and_gradient(y, t) = (term, gradient)`,
+/// writing each element's gradient into `gradient` (overwritten): one pass
+/// serves the value and the gradient, in the same order as the value alone.
+#[inline]
+pub(crate) fn elementwise_sum_and_gradient<T: Float, const O: usize, const B: usize>(
+    output: &SMatrix<T, O, B>,
+    targets: &[[T; O]; B],
+    gradient: &mut SMatrix<T, O, B>,
+    term_and_gradient: impl Fn(T, T) -> (T, T),
+) -> T {
+    let mut sum = T::zero();
+    let elements = output.as_slice().iter().zip(targets.as_flattened());
+    for ((&y, &t), g) in elements.zip(gradient.as_mut_slice()) {
+        let (term, slope) = term_and_gradient(y, t);
+        sum += term;
+        *g = slope;
+    }
+    sum
+}
+
 /// `products = weights .* directions`, one block of directions after the
 /// other: the blocked Hessian product of losses whose output Hessian is
 /// diagonal (`weights` holds the diagonal).

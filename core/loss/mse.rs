@@ -3,7 +3,7 @@
 
 use nalgebra::SMatrix;
 
-use super::{Loss, check_vector_target};
+use super::{Loss, check_vector_target, elementwise_sum, elementwise_sum_and_gradient};
 use crate::error::Result;
 use crate::scalar::Float;
 
@@ -20,13 +20,7 @@ impl<T: Float, const O: usize> Loss<T, O> for Mse {
 
     #[inline]
     fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[[T; O]; B]) -> T {
-        let mut sum = T::zero();
-        for (y, t) in output.as_slice().chunks_exact(O).zip(targets) {
-            for (&y, &t) in y.iter().zip(t) {
-                sum += (y - t) * (y - t);
-            }
-        }
-        sum / T::of_usize(B * O)
+        elementwise_sum(output, targets, |y, t| (y - t) * (y - t)) / T::of_usize(B * O)
     }
 
     #[inline]
@@ -37,18 +31,10 @@ impl<T: Float, const O: usize> Loss<T, O> for Mse {
         gradient: &mut SMatrix<T, O, B>,
     ) -> T {
         let scale = T::of_f64(2.0) / T::of_usize(B * O);
-        let mut sum = T::zero();
-        let columns = output
-            .as_slice()
-            .chunks_exact(O)
-            .zip(gradient.as_mut_slice().chunks_exact_mut(O));
-        for ((y, g), t) in columns.zip(targets) {
-            for ((&y, g), &t) in y.iter().zip(g).zip(t) {
-                let r = y - t;
-                sum += r * r;
-                *g = scale * r;
-            }
-        }
+        let sum = elementwise_sum_and_gradient(output, targets, gradient, |y, t| {
+            let r = y - t;
+            (r * r, scale * r)
+        });
         sum / T::of_usize(B * O)
     }
 
