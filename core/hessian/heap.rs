@@ -33,7 +33,7 @@ use super::full::{
     split_workspace, widths,
 };
 use super::pass::{BlockDirections, Workspace, block_width};
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_count};
 use crate::loss::Loss;
 use crate::matmul::Kernel;
 use crate::network::Network;
@@ -77,18 +77,8 @@ impl HessianOptions {
     }
 
     fn check(&self) -> Result<()> {
-        check_param(
-            "block",
-            self.block as f64,
-            self.block >= 1,
-            "must be at least 1",
-        )?;
-        check_param(
-            "threads",
-            self.threads as f64,
-            self.threads >= 1,
-            "must be at least 1",
-        )
+        check_count("block", self.block)?;
+        check_count("threads", self.threads)
     }
 }
 

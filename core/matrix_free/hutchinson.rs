@@ -12,7 +12,7 @@ use std::vec::Vec;
 
 use super::LinearOperator;
 use super::vectors::{check_dim, check_product, dot, rademacher};
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_count};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -41,12 +41,7 @@ pub fn hutchinson_trace<T: Float>(
 ) -> Result<TraceEstimate<T>> {
     let n = op.dim();
     check_dim(n)?;
-    check_param(
-        "samples",
-        samples as f64,
-        samples >= 1,
-        "must be at least 1",
-    )?;
+    check_count("samples", samples)?;
     let mut rng = Rng::seed_from(seed);
     let mut product = vec![T::zero(); n];
     let mut values: Vec<T> = Vec::with_capacity(samples);

@@ -18,7 +18,7 @@ use nalgebra::{DMatrix, SymmetricEigen};
 
 use super::LinearOperator;
 use super::vectors::{axpy, check_dim, check_product, dot, norm, orthogonalize, rademacher};
-use crate::error::{Error, Result, check_param};
+use crate::error::{Error, Result, check_count, check_param};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -62,7 +62,7 @@ impl<T: Float> Lanczos<T> {
     pub fn run(op: &mut impl LinearOperator<T>, start: &[T], steps: usize) -> Result<Self> {
         let n = op.dim();
         check_dim(n)?;
-        check_param("steps", steps as f64, steps >= 1, "must be at least 1")?;
+        check_count("steps", steps)?;
         if start.len() != n {
             return Err(Error::BufferLength {
                 what: "Lanczos start vector",

@@ -14,7 +14,7 @@ use std::vec::Vec;
 
 use super::LinearOperator;
 use super::vectors::{check_dim, check_product, dot, norm, orthogonalize, rademacher};
-use crate::error::{Error, Result, check_param};
+use crate::error::{Error, Result, check_count, check_param};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -70,12 +70,7 @@ pub fn power_iteration<T: Float>(
 ) -> Result<EigenEstimate<T>> {
     let n = op.dim();
     check_dim(n)?;
-    check_param(
-        "max_iterations",
-        options.max_iterations as f64,
-        options.max_iterations >= 1,
-        "must be at least 1",
-    )?;
+    check_count("max_iterations", options.max_iterations)?;
     check_param(
         "tolerance",
         options.tolerance,

@@ -20,7 +20,7 @@ use std::vec::Vec;
 use super::LinearOperator;
 use super::lanczos::Lanczos;
 use super::vectors::{check_dim, rademacher};
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_count};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -122,12 +122,7 @@ pub fn spectral_density<T: Float>(
 ) -> Result<SpectralDensity<T>> {
     let n = op.dim();
     check_dim(n)?;
-    check_param(
-        "runs",
-        options.runs as f64,
-        options.runs >= 1,
-        "must be at least 1",
-    )?;
+    check_count("runs", options.runs)?;
     let mut rng = Rng::seed_from(options.seed);
     let share = T::one() / T::of_usize(options.runs);
     let mut density = SpectralDensity {

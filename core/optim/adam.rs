@@ -18,7 +18,7 @@
 //! decay instead.
 
 use super::{Optimizer, check_learning_rate};
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_fraction, check_non_negative, check_positive};
 use crate::math;
 use crate::scalar::Float;
 
@@ -66,30 +66,10 @@ pub(super) fn check_moment_params(
     weight_decay: f64,
 ) -> Result<()> {
     check_learning_rate(lr)?;
-    check_param(
-        "beta1",
-        betas.0,
-        (0.0..1.0).contains(&betas.0),
-        "must be in [0, 1)",
-    )?;
-    check_param(
-        "beta2",
-        betas.1,
-        (0.0..1.0).contains(&betas.1),
-        "must be in [0, 1)",
-    )?;
-    check_param(
-        "eps",
-        eps,
-        eps.is_finite() && eps > 0.0,
-        "must be finite and > 0",
-    )?;
-    check_param(
-        "weight_decay",
-        weight_decay,
-        weight_decay.is_finite() && weight_decay >= 0.0,
-        "must be finite and >= 0",
-    )
+    check_fraction("beta1", betas.0)?;
+    check_fraction("beta2", betas.1)?;
+    check_positive("eps", eps)?;
+    check_non_negative("weight_decay", weight_decay)
 }
 
 /// `start + weight (end - start)`, evaluated as PyTorch's `lerp` does (from

@@ -30,7 +30,7 @@ pub use schedule::{CosineAnnealingLr, ExponentialLr, LinearLr, Schedule, Sequent
 pub use scheduled::Scheduled;
 pub use sgd::{Sgd, SgdConfig};
 
-use crate::error::Result;
+use crate::error::{Result, check_non_negative};
 use crate::scalar::Float;
 
 /// An update rule for a flat vector of `P` parameters.
@@ -55,10 +55,5 @@ pub trait Optimizer<T: Float, const P: usize> {
 
 /// Checks a learning rate: finite and non-negative.
 pub(crate) fn check_learning_rate(lr: f64) -> Result<()> {
-    crate::error::check_param(
-        "lr",
-        lr,
-        lr.is_finite() && lr >= 0.0,
-        "must be finite and >= 0",
-    )
+    check_non_negative("lr", lr)
 }

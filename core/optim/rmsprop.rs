@@ -26,7 +26,7 @@
 
 use super::adam::lerp;
 use super::{Optimizer, check_learning_rate};
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_fraction, check_non_negative, check_positive};
 use crate::math;
 use crate::scalar::Float;
 
@@ -68,30 +68,10 @@ impl RmsPropConfig {
     /// Checks every hyper-parameter.
     pub fn validate(&self) -> Result<()> {
         check_learning_rate(self.lr)?;
-        check_param(
-            "alpha",
-            self.alpha,
-            (0.0..1.0).contains(&self.alpha),
-            "must be in [0, 1)",
-        )?;
-        check_param(
-            "eps",
-            self.eps,
-            self.eps.is_finite() && self.eps > 0.0,
-            "must be finite and > 0",
-        )?;
-        check_param(
-            "weight_decay",
-            self.weight_decay,
-            self.weight_decay.is_finite() && self.weight_decay >= 0.0,
-            "must be finite and >= 0",
-        )?;
-        check_param(
-            "momentum",
-            self.momentum,
-            (0.0..1.0).contains(&self.momentum),
-            "must be in [0, 1)",
-        )
+        check_fraction("alpha", self.alpha)?;
+        check_positive("eps", self.eps)?;
+        check_non_negative("weight_decay", self.weight_decay)?;
+        check_fraction("momentum", self.momentum)
     }
 }
 

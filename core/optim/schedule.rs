@@ -26,7 +26,7 @@
 //! Hyper-parameters are checked at construction: every built-in schedule
 //! maps a finite base rate `>= 0` to a finite rate `>= 0` at every epoch.
 
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_count, check_non_negative, check_param};
 use crate::math;
 
 /// A learning-rate schedule: the rate of each epoch from the base rate.
@@ -68,11 +68,6 @@ fn check_gamma(gamma: f64) -> Result<()> {
     )
 }
 
-/// Checks a count of epochs that divides: at least 1.
-fn check_epochs(name: &'static str, epochs: usize) -> Result<()> {
-    check_param(name, epochs as f64, epochs >= 1, "must be at least 1")
-}
-
 /// Decays the rate by `gamma` every `step_size` epochs (PyTorch's `StepLR`):
 /// `lr(t) = base * gamma^floor(t / step_size)`.
 ///
@@ -93,7 +88,7 @@ impl StepLr {
     /// Decay by `gamma` (in `[0, 1]`; PyTorch's default 0.1) every
     /// `step_size` (>= 1) epochs.
     pub fn new(step_size: usize, gamma: f64) -> Result<Self> {
-        check_epochs("step_size", step_size)?;
+        check_count("step_size", step_size)?;
         check_gamma(gamma)?;
         Ok(Self { step_size, gamma })
     }
@@ -173,13 +168,8 @@ impl CosineAnnealingLr {
     /// Anneal over `t_max` (>= 1) epochs down to `eta_min` (finite, >= 0;
     /// PyTorch's default 0).
     pub fn new(t_max: usize, eta_min: f64) -> Result<Self> {
-        check_epochs("t_max", t_max)?;
-        check_param(
-            "eta_min",
-            eta_min,
-            eta_min.is_finite() && eta_min >= 0.0,
-            "must be finite and >= 0",
-        )?;
+        check_count("t_max", t_max)?;
+        check_non_negative("eta_min", eta_min)?;
         Ok(Self { t_max, eta_min })
     }
 
@@ -236,7 +226,7 @@ impl LinearLr {
             (0.0..=1.0).contains(&end_factor),
             "must be in [0, 1]",
         )?;
-        check_epochs("total_iters", total_iters)?;
+        check_count("total_iters", total_iters)?;
         Ok(Self {
             start_factor,
             end_factor,

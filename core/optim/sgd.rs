@@ -19,7 +19,7 @@
 //! ball for `lr < 2 (1 + momentum) / lambda`.
 
 use super::{Optimizer, check_learning_rate};
-use crate::error::{Error, Result, check_param};
+use crate::error::{Error, Result, check_fraction, check_non_negative, check_param};
 use crate::scalar::Float;
 
 /// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with
@@ -54,24 +54,14 @@ impl SgdConfig {
     /// Checks every hyper-parameter and their combination.
     pub fn validate(&self) -> Result<()> {
         check_learning_rate(self.lr)?;
-        check_param(
-            "momentum",
-            self.momentum,
-            (0.0..1.0).contains(&self.momentum),
-            "must be in [0, 1)",
-        )?;
+        check_fraction("momentum", self.momentum)?;
         check_param(
             "dampening",
             self.dampening,
             (0.0..=1.0).contains(&self.dampening),
             "must be in [0, 1]",
         )?;
-        check_param(
-            "weight_decay",
-            self.weight_decay,
-            self.weight_decay.is_finite() && self.weight_decay >= 0.0,
-            "must be finite and >= 0",
-        )?;
+        check_non_negative("weight_decay", self.weight_decay)?;
         if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
             return Err(Error::IncompatibleOptions {
                 reason: "nesterov requires momentum > 0 and dampening = 0",

@@ -5,7 +5,7 @@
 //! ([`TrainReport`]).
 
 use crate::data::LastBatch;
-use crate::error::{Result, check_param};
+use crate::error::{Result, check_count, check_non_negative, check_param};
 
 /// When to stop, and how to batch. `TrainConfig::default()` runs 100 epochs
 /// with no other criterion.
@@ -53,12 +53,7 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// Checks the settings.
     pub fn validate(&self) -> Result<()> {
-        check_param(
-            "max_epochs",
-            self.max_epochs as f64,
-            self.max_epochs >= 1,
-            "must be at least 1",
-        )?;
+        check_count("max_epochs", self.max_epochs)?;
         if let Some(target) = self.loss_target {
             check_param("loss_target", target, !target.is_nan(), "must not be NaN")?;
         }
@@ -66,19 +61,9 @@ impl TrainConfig {
             check_param("gradient_tolerance", tol, tol >= 0.0, "must be >= 0")?;
         }
         if let Some(patience) = self.patience {
-            check_param(
-                "patience",
-                patience as f64,
-                patience >= 1,
-                "must be at least 1",
-            )?;
+            check_count("patience", patience)?;
         }
-        check_param(
-            "min_delta",
-            self.min_delta,
-            self.min_delta.is_finite() && self.min_delta >= 0.0,
-            "must be finite and >= 0",
-        )
+        check_non_negative("min_delta", self.min_delta)
     }
 }
 
