@@ -233,15 +233,7 @@ impl<T: Float, const P: usize> Optimizer<T, P> for Adam<T, P> {
         );
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_learning_rate(lr)?;
-        self.config.lr = lr;
-        Ok(())
-    }
+    learning_rate_in_config!();
 
     fn reset(&mut self) {
         self.moments = Moments::new();

@@ -13,8 +13,8 @@
 //! weight shrinks by the same factor whatever its gradient history: this is
 //! what distinguishes AdamW from Adam with `weight_decay` (an L2 penalty).
 
+use super::Optimizer;
 use super::adam::{Moments, check_moment_params};
-use super::{Optimizer, check_learning_rate};
 use crate::error::Result;
 use crate::scalar::Float;
 
@@ -131,15 +131,7 @@ impl<T: Float, const P: usize> Optimizer<T, P> for AdamW<T, P> {
             .update(params, grad, c.lr, c.betas, c.eps, 0.0, c.amsgrad);
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_learning_rate(lr)?;
-        self.config.lr = lr;
-        Ok(())
-    }
+    learning_rate_in_config!();
 
     fn reset(&mut self) {
         self.moments = Moments::new();

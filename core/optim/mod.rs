@@ -16,6 +16,23 @@
 //! Learning-rate schedules ([`schedule`]) compose with any optimizer through
 //! [`Scheduled`], which is an optimizer too.
 
+/// The [`Optimizer::learning_rate`] and [`Optimizer::set_learning_rate`] of
+/// an optimizer whose rate is `self.config.lr`: the rate is checked
+/// ([`check_learning_rate`]) before it is set.
+macro_rules! learning_rate_in_config {
+    () => {
+        fn learning_rate(&self) -> f64 {
+            self.config.lr
+        }
+
+        fn set_learning_rate(&mut self, lr: f64) -> $crate::error::Result<()> {
+            $crate::optim::check_learning_rate(lr)?;
+            self.config.lr = lr;
+            Ok(())
+        }
+    };
+}
+
 mod adam;
 mod adamw;
 mod rmsprop;

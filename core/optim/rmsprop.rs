@@ -99,12 +99,17 @@ impl<T: Float, const P: usize> RmsProp<T, P> {
     /// RMSprop with the given hyper-parameters, checked.
     pub fn new(config: RmsPropConfig) -> Result<Self> {
         config.validate()?;
-        Ok(Self {
+        Ok(Self::before_first_step(config))
+    }
+
+    /// The state before the first step: every average and buffer zero.
+    fn before_first_step(config: RmsPropConfig) -> Self {
+        Self {
             config,
             square_avg: [T::zero(); P],
             grad_avg: [T::zero(); P],
             momentum_buffer: [T::zero(); P],
-        })
+        }
     }
 
     /// RMSprop with PyTorch's defaults and learning rate `lr`.
@@ -178,19 +183,9 @@ impl<T: Float, const P: usize> Optimizer<T, P> for RmsProp<T, P> {
         }
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_learning_rate(lr)?;
-        self.config.lr = lr;
-        Ok(())
-    }
+    learning_rate_in_config!();
 
     fn reset(&mut self) {
-        self.square_avg = [T::zero(); P];
-        self.grad_avg = [T::zero(); P];
-        self.momentum_buffer = [T::zero(); P];
+        *self = Self::before_first_step(self.config);
     }
 }

@@ -94,11 +94,16 @@ impl<T: Float, const P: usize> Sgd<T, P> {
     /// SGD with the given hyper-parameters, checked.
     pub fn new(config: SgdConfig) -> Result<Self> {
         config.validate()?;
-        Ok(Self {
+        Ok(Self::before_first_step(config))
+    }
+
+    /// The state before the first step (no momentum buffer yet).
+    fn before_first_step(config: SgdConfig) -> Self {
+        Self {
             config,
             momentum_buffer: [T::zero(); P],
             has_buffer: false,
-        })
+        }
     }
 
     /// Plain SGD with learning rate `lr`.
@@ -152,18 +157,9 @@ impl<T: Float, const P: usize> Optimizer<T, P> for Sgd<T, P> {
         }
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.lr
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_learning_rate(lr)?;
-        self.config.lr = lr;
-        Ok(())
-    }
+    learning_rate_in_config!();
 
     fn reset(&mut self) {
-        self.momentum_buffer = [T::zero(); P];
-        self.has_buffer = false;
+        *self = Self::before_first_step(self.config);
     }
 }
