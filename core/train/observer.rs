@@ -106,69 +106,66 @@ pub trait Observer<T: Float> {
 /// The observer that does nothing.
 impl<T: Float> Observer<T> for () {}
 
+/// The hooks of an observer that forwards to others: each expands to
+/// `$forward!(self, hook, argument)`, with `$forward` the macro that says
+/// where the call goes.
+macro_rules! forward_hooks {
+    ($forward:ident) => {
+        #[inline]
+        fn before_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+            &mut self,
+            step: &StepView<'_, T, N, L, I, O, P, B>,
+        ) -> Control
+        where
+            N: Network<T, I, O, P>,
+            L: Loss<T, O>,
+        {
+            $forward!(self, before_step, step)
+        }
+
+        #[inline]
+        fn after_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+            &mut self,
+            step: &StepView<'_, T, N, L, I, O, P, B>,
+        ) -> Control
+        where
+            N: Network<T, I, O, P>,
+            L: Loss<T, O>,
+        {
+            $forward!(self, after_step, step)
+        }
+
+        #[inline]
+        fn after_epoch(&mut self, report: &EpochReport) -> Control {
+            $forward!(self, after_epoch, report)
+        }
+    };
+}
+
+/// Forwards a hook to the borrowed observer.
+macro_rules! to_borrowed {
+    ($observer:expr, $hook:ident, $argument:expr) => {
+        (**$observer).$hook($argument)
+    };
+}
+
+/// Forwards a hook to both observers of a pair, in order, and combines
+/// what they ask.
+macro_rules! to_both {
+    ($pair:expr, $hook:ident, $argument:expr) => {
+        combine($pair.0.$hook($argument), $pair.1.$hook($argument))
+    };
+}
+
 /// An observer borrowed, so the caller keeps it (and what it recorded).
 impl<T: Float, X: Observer<T>> Observer<T> for &mut X {
-    #[inline]
-    fn before_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
-        &mut self,
-        step: &StepView<'_, T, N, L, I, O, P, B>,
-    ) -> Control
-    where
-        N: Network<T, I, O, P>,
-        L: Loss<T, O>,
-    {
-        (**self).before_step(step)
-    }
-
-    #[inline]
-    fn after_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
-        &mut self,
-        step: &StepView<'_, T, N, L, I, O, P, B>,
-    ) -> Control
-    where
-        N: Network<T, I, O, P>,
-        L: Loss<T, O>,
-    {
-        (**self).after_step(step)
-    }
-
-    #[inline]
-    fn after_epoch(&mut self, report: &EpochReport) -> Control {
-        (**self).after_epoch(report)
-    }
+    forward_hooks!(to_borrowed);
 }
 
 /// Two observers, both called in order. `Stop` from either wins; otherwise
 /// the last learning-rate request wins.
 impl<T: Float, X: Observer<T>, Y: Observer<T>> Observer<T> for (X, Y) {
-    #[inline]
-    fn before_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
-        &mut self,
-        step: &StepView<'_, T, N, L, I, O, P, B>,
-    ) -> Control
-    where
-        N: Network<T, I, O, P>,
-        L: Loss<T, O>,
-    {
-        combine(self.0.before_step(step), self.1.before_step(step))
-    }
-
-    #[inline]
-    fn after_step<N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
-        &mut self,
-        step: &StepView<'_, T, N, L, I, O, P, B>,
-    ) -> Control
-    where
-        N: Network<T, I, O, P>,
-        L: Loss<T, O>,
-    {
-        combine(self.0.after_step(step), self.1.after_step(step))
-    }
-
-    #[inline]
-    fn after_epoch(&mut self, report: &EpochReport) -> Control {
-        combine(self.0.after_epoch(report), self.1.after_epoch(report))
-    }
+    forward_hooks!(to_both);
 }
 
 fn combine(a: Control, b: Control) -> Control {
