@@ -42,14 +42,15 @@ pub(crate) struct Prepared<C, T: Float, const O: usize, const B: usize> {
 }
 
 /// Training forward, loss and backward (keeping the output gradients);
-/// writes the gradient into `grad`.
+/// writes the gradient into `grad`. Refuses a point where the loss is NaN
+/// or infinite: its Hessian means nothing.
 pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
     x: &SMatrix<T, I, B>,
     targets: &[L::Target; B],
     grad: &mut [T; P],
-) -> Prepared<N::Cache<B>, T, O, B>
+) -> Result<Prepared<N::Cache<B>, T, O, B>>
 where
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
@@ -62,18 +63,26 @@ where
     let forward_cache = cache.clone();
     let mut output_grads = N::Cache::<B>::zeroed();
     net.backward_keep(&mut cache, &d_output, &mut output_grads, grad);
-    Prepared {
+    if !value.finite() {
+        return Err(Error::Numerical {
+            reason: "the loss is not finite at this point, so it has no Hessian",
+        });
+    }
+    Ok(Prepared {
         loss: value,
         output,
         forward_cache,
         cache,
         output_grads,
-    }
+    })
 }
 
 /// Runs one block of `count` directions: direction `k`'s Hessian row
 /// (`H v_k`) goes to `rows[k * P..(k + 1) * P]`, whole or (with
-/// `from = Some(j)`) from entry `j` on, the rest holding anything.
+/// `from = Some(j)`) from entry `j` on, the rest holding anything. The
+/// pass's tangents are cut from the front of `flat`, which must hold
+/// [`super::pass::block_width`] values per column for `B * count` columns;
+/// `scratch` holds `P` zeros.
 pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -81,7 +90,8 @@ pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize,
     prepared: &Prepared<N::Cache<B>, T, O, B>,
     directions: BlockDirections<'_, T>,
     count: usize,
-    workspace: Workspace<'_, T>,
+    flat: &mut [T],
+    scratch: &mut [T],
     rows: &mut [T],
     from: Option<usize>,
     kernel: Kernel,
@@ -90,6 +100,14 @@ pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize,
     L: Loss<T, O>,
     T: Float,
 {
+    let (sum, max) = widths(N::LAYERS);
+    let span = B * count;
+    let (forward, rest) = flat.split_at_mut(sum * span);
+    let workspace = Workspace {
+        forward,
+        back: &mut rest[..2 * max * span],
+        scratch,
+    };
     let mut pass = BlockPass::new(directions, count, P, workspace, rows, from, kernel);
     net.r_forward_block(&prepared.forward_cache, &mut pass);
     let (r_output, seed) = pass.output_and_seed();
@@ -110,18 +128,6 @@ pub(crate) fn widths(layers: &[LayerInfo]) -> (usize, usize) {
         max = max.max(layer.outputs);
     }
     (sum, max)
-}
-
-/// The forward and backward tangents of a pass of `span = B * count`
-/// columns, cut from the front of a flat buffer (which must hold
-/// `(sum + 2 max) * span` values: [`super::pass::block_width`] per column).
-pub(crate) fn split_workspace<T>(
-    flat: &mut [T],
-    (sum, max): (usize, usize),
-    span: usize,
-) -> (&mut [T], &mut [T]) {
-    let (forward, rest) = flat.split_at_mut(sum * span);
-    (forward, &mut rest[..2 * max * span])
 }
 
 /// The blocks of unit directions, `(first, count)`, from the last layer to
@@ -153,15 +159,44 @@ pub(crate) fn mirror_block<T: Copy>(hessian: &mut [T], p: usize, first: usize, c
     }
 }
 
-/// Refuses a point where the loss is NaN or infinite: its Hessian means
-/// nothing.
-pub(crate) fn check_finite<T: Float>(loss: T) -> Result<()> {
-    if loss.finite() {
-        Ok(())
-    } else {
-        Err(Error::Numerical {
-            reason: "the loss is not finite at this point, so it has no Hessian",
-        })
+/// The whole `P x P` Hessian from blocks of up to `block` unit directions,
+/// from the last layer to the first: each block computes its rows from the
+/// diagonal on and mirrors them into the columns below while they are in
+/// cache, so every entry is written once and the result is exactly
+/// symmetric. `flat` holds one pass's tangents for `block` directions and
+/// `scratch` `P` zeros (see [`run_block`]).
+pub(crate) fn mirrored<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    targets: &[L::Target; B],
+    prepared: &Prepared<N::Cache<B>, T, O, B>,
+    block: usize,
+    kernel: Kernel,
+    flat: &mut [T],
+    scratch: &mut [T],
+    hessian: &mut [T],
+) where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    for (first, count) in blocks_last_first(N::LAYERS, block) {
+        let rows = &mut hessian[first * P..(first + count) * P];
+        let directions = BlockDirections::Unit { first };
+        run_block(
+            net,
+            loss,
+            targets,
+            prepared,
+            directions,
+            count,
+            flat,
+            scratch,
+            rows,
+            Some(first),
+            kernel,
+        );
+        mirror_block(hessian, P, first, count);
     }
 }
 
@@ -212,35 +247,22 @@ where
 {
     const { assert!(K > 0, "a block holds at least one direction") };
     check_len(hessian, P)?;
-    let prepared = prepare(net, loss, x, targets, grad);
-    check_finite(prepared.loss)?;
+    let prepared = prepare(net, loss, x, targets, grad)?;
+    // The generated storage holds `block_width` values per column for
+    // `B * K` columns.
     let mut storage = N::BlockStorage::<B, K>::zeroed();
     let mut scratch = [T::zero(); P];
-    let sizes = widths(N::LAYERS);
-    for (first, count) in blocks_last_first(N::LAYERS, K) {
-        // The generated storage holds `block_width` values per column for
-        // `B * K` columns, and `count <= K`.
-        let (forward, back) = split_workspace(storage.flat_mut(), sizes, B * count);
-        let workspace = Workspace {
-            forward,
-            back,
-            scratch: &mut scratch,
-        };
-        let rows = &mut hessian[first * P..(first + count) * P];
-        run_block(
-            net,
-            loss,
-            targets,
-            &prepared,
-            BlockDirections::Unit { first },
-            count,
-            workspace,
-            rows,
-            Some(first),
-            Kernel::Portable,
-        );
-        mirror_block(hessian, P, first, count);
-    }
+    mirrored(
+        net,
+        loss,
+        targets,
+        &prepared,
+        K,
+        Kernel::Portable,
+        storage.flat_mut(),
+        &mut scratch,
+        hessian,
+    );
     Ok(prepared.loss)
 }
 
@@ -284,22 +306,14 @@ where
             required: directions.len(),
         });
     }
-    let prepared = prepare(net, loss, x, targets, grad);
-    check_finite(prepared.loss)?;
+    let prepared = prepare(net, loss, x, targets, grad)?;
     let mut storage = N::BlockStorage::<B, K>::zeroed();
     let mut scratch = [T::zero(); P];
-    let sizes = widths(N::LAYERS);
     let chunks = directions
         .chunks(K * P.max(1))
         .zip(products.chunks_mut(K * P.max(1)));
     for (values, rows) in chunks {
         let count = values.len() / P.max(1);
-        let (forward, back) = split_workspace(storage.flat_mut(), sizes, B * count);
-        let workspace = Workspace {
-            forward,
-            back,
-            scratch: &mut scratch,
-        };
         run_block(
             net,
             loss,
@@ -307,7 +321,8 @@ where
             &prepared,
             BlockDirections::Given(values),
             count,
-            workspace,
+            storage.flat_mut(),
+            &mut scratch,
             rows,
             None,
             Kernel::Portable,

@@ -28,11 +28,8 @@ use std::vec::Vec;
 
 use nalgebra::{DMatrix, SMatrix};
 
-use super::full::{
-    Prepared, blocks_last_first, check_finite, check_len, mirror_block, prepare, run_block,
-    split_workspace, widths,
-};
-use super::pass::{BlockDirections, Workspace, block_width};
+use super::full::{Prepared, blocks_last_first, check_len, mirrored, prepare, run_block};
+use super::pass::{BlockDirections, block_width};
 use crate::error::{Result, check_count};
 use crate::loss::Loss;
 use crate::matmul::Kernel;
@@ -123,17 +120,20 @@ where
 {
     options.check()?;
     check_len(hessian, P)?;
-    let prepared = prepare(net, loss, x, targets, grad);
-    check_finite(prepared.loss)?;
+    let prepared = prepare(net, loss, x, targets, grad)?;
     let block = options.block.min(P.max(1));
     if P * P * core::mem::size_of::<T>() <= MIRROR_BYTES {
+        let mut flat = vec![T::zero(); workspace_len(N::LAYERS, B, block)];
+        let mut scratch = vec![T::zero(); P];
         mirrored(
             net,
             loss,
             targets,
             &prepared,
-            options.kernel,
             block,
+            options.kernel,
+            &mut flat,
+            &mut scratch,
             hessian,
         );
     } else {
@@ -151,48 +151,6 @@ fn workspace_len(layers: &[crate::network::LayerInfo], batch: usize, block: usiz
 /// Largest Hessian, in bytes, filled by mirroring on the calling thread
 /// (see the module documentation): 4 MiB, a cache's worth.
 pub const MIRROR_BYTES: usize = 4 << 20;
-
-/// One thread, blocks last to first, each mirrored below the diagonal.
-fn mirrored<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
-    net: &N,
-    loss: &L,
-    targets: &[L::Target; B],
-    prepared: &Prepared<N::Cache<B>, T, O, B>,
-    kernel: Kernel,
-    block: usize,
-    hessian: &mut [T],
-) where
-    N: Network<T, I, O, P>,
-    L: Loss<T, O>,
-    T: Float,
-{
-    let sizes = widths(N::LAYERS);
-    let mut flat = vec![T::zero(); workspace_len(N::LAYERS, B, block)];
-    let mut scratch = vec![T::zero(); P];
-    for (first, count) in blocks_last_first(N::LAYERS, block) {
-        let (forward, back) = split_workspace(&mut flat, sizes, B * count);
-        let workspace = Workspace {
-            forward,
-            back,
-            scratch: &mut scratch,
-        };
-        let rows = &mut hessian[first * P..(first + count) * P];
-        let directions = BlockDirections::Unit { first };
-        run_block(
-            net,
-            loss,
-            targets,
-            prepared,
-            directions,
-            count,
-            workspace,
-            rows,
-            Some(first),
-            kernel,
-        );
-        mirror_block(hessian, P, first, count);
-    }
-}
 
 /// Whole rows, each block into its own chunk, on `options.threads`
 /// workers (the calling thread when there is one).
@@ -225,7 +183,6 @@ fn whole_rows<N, L, T, const I: usize, const O: usize, const P: usize, const B: 
     }
     let workers = options.threads.min(chunks.len());
     let queue = Mutex::new(chunks.into_iter());
-    let sizes = widths(N::LAYERS);
     let work = || {
         let mut flat = vec![T::zero(); workspace_len(N::LAYERS, B, block)];
         let mut scratch = vec![T::zero(); P];
@@ -236,12 +193,6 @@ fn whole_rows<N, L, T, const I: usize, const O: usize, const P: usize, const B: 
             let Some((first, count, rows)) = next else {
                 break;
             };
-            let (forward, back) = split_workspace(&mut flat, sizes, B * count);
-            let workspace = Workspace {
-                forward,
-                back,
-                scratch: &mut scratch,
-            };
             let directions = BlockDirections::Unit { first };
             run_block(
                 net,
@@ -250,7 +201,8 @@ fn whole_rows<N, L, T, const I: usize, const O: usize, const P: usize, const B: 
                 prepared,
                 directions,
                 count,
-                workspace,
+                &mut flat,
+                &mut scratch,
                 rows,
                 None,
                 options.kernel,
