@@ -184,32 +184,36 @@ fn tile<T: Float, const K: usize, const R: usize, const NV: usize>(
     if a_k == 1 {
         // A's scalars for one row of the tile are contiguous along k.
         let a_rows: [&[T; K]; R] = core::array::from_fn(|r| slice_array::<T, K>(&a[r * a_m..]));
+        let a_column = |k: usize| -> [T; R] { core::array::from_fn(|r| a_rows[r][k]) };
         for k in 0..K {
-            let b_vectors = b_row(k);
-            for (row, a_row) in acc.iter_mut().zip(&a_rows) {
-                let scalar = T::splat4(a_row[k]);
-                for (out, &bv) in row.iter_mut().zip(&b_vectors) {
-                    *out = *out + scalar * bv;
-                }
-            }
+            add_outer(&mut acc, a_column(k), &b_row(k));
         }
     } else {
         // A's scalars for one step k are contiguous along the tile's rows.
         debug_assert_eq!(a_m, 1);
         for k in 0..K {
-            let b_vectors = b_row(k);
-            let a_col: &[T; R] = slice_array(&a[k * a_k..]);
-            for (row, &scalar) in acc.iter_mut().zip(a_col) {
-                let scalar = T::splat4(scalar);
-                for (out, &bv) in row.iter_mut().zip(&b_vectors) {
-                    *out = *out + scalar * bv;
-                }
-            }
+            add_outer(&mut acc, *slice_array(&a[k * a_k..]), &b_row(k));
         }
     }
     for (r, row) in acc.iter().enumerate() {
         for (v, &vector) in row.iter().enumerate() {
             c[r * c_m + 4 * v..r * c_m + 4 * v + 4].copy_from_slice(&T::store4(vector));
+        }
+    }
+}
+
+/// One step of the shared dimension in a register tile: `acc[r] += a[r] b`
+/// for each of its rows, `b` one row of `B` in four-wide vectors.
+#[inline(always)]
+fn add_outer<T: Float, const R: usize, const NV: usize>(
+    acc: &mut [[T::X4; NV]; R],
+    a: [T; R],
+    b: &[T::X4; NV],
+) {
+    for (row, &scalar) in acc.iter_mut().zip(&a) {
+        let scalar = T::splat4(scalar);
+        for (out, &bv) in row.iter_mut().zip(b) {
+            *out = *out + scalar * bv;
         }
     }
 }
@@ -274,23 +278,32 @@ pub fn matvec_rows<T: Float, const I: usize, const O: usize>(
     let y = &mut y[..O];
     let mut o = 0;
     while o + 8 <= O {
-        let sums = row_dots::<T, I, 8>(&w[o * I..(o + 8) * I], x);
-        for (r, sum) in sums.into_iter().enumerate() {
-            y[o + r] = bias[o + r] + sum;
-        }
+        biased_rows::<T, I, 8>(w, bias, x, y, o);
         o += 8;
     }
     if o + 4 <= O {
-        let sums = row_dots::<T, I, 4>(&w[o * I..(o + 4) * I], x);
-        for (r, sum) in sums.into_iter().enumerate() {
-            y[o + r] = bias[o + r] + sum;
-        }
+        biased_rows::<T, I, 4>(w, bias, x, y, o);
         o += 4;
     }
     while o < O {
-        let [sum] = row_dots::<T, I, 1>(&w[o * I..(o + 1) * I], x);
-        y[o] = bias[o] + sum;
+        biased_rows::<T, I, 1>(w, bias, x, y, o);
         o += 1;
+    }
+}
+
+/// `y[o..o + R] = bias[o..o + R] + W[o..o + R] x`: `R` rows of
+/// [`matvec_rows`] at once.
+#[inline(always)]
+fn biased_rows<T: Float, const I: usize, const R: usize>(
+    w: &[T],
+    bias: &[T],
+    x: &[T],
+    y: &mut [T],
+    o: usize,
+) {
+    let sums = row_dots::<T, I, R>(&w[o * I..(o + R) * I], x);
+    for (r, sum) in sums.into_iter().enumerate() {
+        y[o + r] = bias[o + r] + sum;
     }
 }
 

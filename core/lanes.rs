@@ -28,42 +28,31 @@ pub trait Lanes: Sized + Copy {
     fn splat4(value: Self) -> Self::X4;
 }
 
-impl Lanes for f32 {
-    type X4 = wide::f32x4;
-    #[inline(always)]
-    fn zero4() -> Self::X4 {
-        wide::f32x4::ZERO
-    }
-    #[inline(always)]
-    fn load4(values: &[Self; 4]) -> Self::X4 {
-        wide::f32x4::from(*values)
-    }
-    #[inline(always)]
-    fn store4(vector: Self::X4) -> [Self; 4] {
-        vector.to_array()
-    }
-    #[inline(always)]
-    fn splat4(value: Self) -> Self::X4 {
-        wide::f32x4::splat(value)
-    }
+/// `Lanes` for a scalar and its four-wide `wide` vector: the two impls
+/// differ only in the vector type.
+macro_rules! lanes {
+    ($scalar:ty, $vector:ty) => {
+        impl Lanes for $scalar {
+            type X4 = $vector;
+            #[inline(always)]
+            fn zero4() -> Self::X4 {
+                <$vector>::ZERO
+            }
+            #[inline(always)]
+            fn load4(values: &[Self; 4]) -> Self::X4 {
+                <$vector>::from(*values)
+            }
+            #[inline(always)]
+            fn store4(vector: Self::X4) -> [Self; 4] {
+                vector.to_array()
+            }
+            #[inline(always)]
+            fn splat4(value: Self) -> Self::X4 {
+                <$vector>::splat(value)
+            }
+        }
+    };
 }
 
-impl Lanes for f64 {
-    type X4 = wide::f64x4;
-    #[inline(always)]
-    fn zero4() -> Self::X4 {
-        wide::f64x4::ZERO
-    }
-    #[inline(always)]
-    fn load4(values: &[Self; 4]) -> Self::X4 {
-        wide::f64x4::from(*values)
-    }
-    #[inline(always)]
-    fn store4(vector: Self::X4) -> [Self; 4] {
-        vector.to_array()
-    }
-    #[inline(always)]
-    fn splat4(value: Self) -> Self::X4 {
-        wide::f64x4::splat(value)
-    }
-}
+lanes!(f32, wide::f32x4);
+lanes!(f64, wide::f64x4);
