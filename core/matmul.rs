@@ -340,27 +340,18 @@ mod tests {
     fn zero_depth_clears_or_keeps() {
         let mut c = [1.0_f64; 6];
         let empty: [f64; 0] = [];
-        gemm(
-            Kernel::Portable,
-            2,
-            3,
-            0,
-            MatRef::col_major(&empty, 2),
-            MatRef::col_major(&empty, 0),
-            MatMut::new(&mut c, 2),
-            true,
-        );
-        assert_eq!(c, [1.0; 6]);
-        gemm(
-            Kernel::Portable,
-            2,
-            3,
-            0,
-            MatRef::col_major(&empty, 2),
-            MatRef::col_major(&empty, 0),
-            MatMut::new(&mut c, 2),
-            false,
-        );
-        assert_eq!(c, [0.0; 6]);
+        for (accumulate, expected) in [(true, [1.0; 6]), (false, [0.0; 6])] {
+            gemm(
+                Kernel::Portable,
+                2,
+                3,
+                0,
+                MatRef::col_major(&empty, 2),
+                MatRef::col_major(&empty, 0),
+                MatMut::new(&mut c, 2),
+                accumulate,
+            );
+            assert_eq!(c, expected, "accumulate {accumulate}");
+        }
     }
 }

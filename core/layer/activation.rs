@@ -211,7 +211,8 @@ pub fn elementwise_backward<T: Float, F: Elementwise>(
     }
 }
 
-/// `R{y} = f'(x) R{x}` for every element.
+/// `R{y} = f'(x) R{x}` for every element: the product of backward with
+/// `R{x}` in place of `dy`.
 #[inline]
 pub fn elementwise_r_forward<T: Float, F: Elementwise>(
     f: &F,
@@ -220,9 +221,7 @@ pub fn elementwise_r_forward<T: Float, F: Elementwise>(
     rx: &[T],
     ry: &mut [T],
 ) {
-    for (((ry, &x), &y), &rx) in ry.iter_mut().zip(x).zip(y).zip(rx) {
-        *ry = f.derivative(x, y) * rx;
-    }
+    elementwise_backward(f, x, y, rx, ry);
 }
 
 /// `R{dx} = f''(x) R{x} dy + f'(x) R{dy}` for every element.

@@ -9,6 +9,7 @@
 use nalgebra::SMatrix;
 
 use super::activation::Elementwise;
+use super::block::diagonal_block;
 use crate::scalar::Float;
 
 /// `f'(x)` of every element.
@@ -32,12 +33,7 @@ pub(super) fn r_forward_block<F: Elementwise, T: Float, const N: usize, const B:
         ry.fill(T::zero());
         return;
     };
-    let slope = slopes(f, x, y);
-    for (ry_k, rx_k) in ry.chunks_exact_mut(N * B).zip(rx.chunks_exact(N * B)) {
-        for ((r, &d), &t) in ry_k.iter_mut().zip(slope.as_slice()).zip(rx_k) {
-            *r = d * t;
-        }
-    }
+    diagonal_block(slopes(f, x, y).as_slice(), rx, ry);
 }
 
 /// Block R-backward of an elementwise activation (it has no parameters).
@@ -52,16 +48,10 @@ pub(super) fn r_backward_block<F: Elementwise, T: Float, const N: usize, const B
 ) {
     let Some(rdx) = rdx else { return };
     let slope = slopes(f, x, y);
-    let blocks = rdx.chunks_exact_mut(N * B).zip(rdy.chunks_exact(N * B));
     match rx {
-        None => {
-            for (rdx_k, rdy_k) in blocks {
-                for ((r, &d), &t) in rdx_k.iter_mut().zip(slope.as_slice()).zip(rdy_k) {
-                    *r = d * t;
-                }
-            }
-        }
+        None => diagonal_block(slope.as_slice(), rdy, rdx),
         Some(rx) => {
+            let blocks = rdx.chunks_exact_mut(N * B).zip(rdy.chunks_exact(N * B));
             let curvature = SMatrix::<T, N, B>::from_fn(|i, b| {
                 f.second_derivative(x[(i, b)], y[(i, b)]) * dy[(i, b)]
             });

@@ -237,3 +237,18 @@ impl<T: Float, const W: usize, const B: usize, const K: usize> FlatStorage<T> fo
         self.as_flattened_mut().as_flattened_mut()
     }
 }
+
+/// `products = weights .* directions`, one direction of the block after the
+/// other: a diagonal operator (`weights` holds the diagonal) on a block of
+/// tangents, as an elementwise activation's Jacobian or the output Hessian
+/// of an elementwise loss.
+pub(crate) fn diagonal_block<T: Float>(weights: &[T], directions: &[T], products: &mut [T]) {
+    let pairs = directions
+        .chunks_exact(weights.len().max(1))
+        .zip(products.chunks_exact_mut(weights.len().max(1)));
+    for (direction, out) in pairs {
+        for ((p, &d), &w) in out.iter_mut().zip(direction).zip(weights) {
+            *p = w * d;
+        }
+    }
+}

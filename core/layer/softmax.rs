@@ -65,6 +65,24 @@ pub fn softmax_jvp_column<T: Float>(y: &[T], v: &[T], out: &mut [T]) {
     }
 }
 
+/// [`softmax_jvp_column`] for every sample of a batch: `dx` from `dy` in
+/// backward, `R{y}` from `R{x}` in the R-forward.
+#[inline]
+fn jvp<T: Float, const N: usize, const B: usize>(
+    y: &SMatrix<T, N, B>,
+    v: &SMatrix<T, N, B>,
+    out: &mut SMatrix<T, N, B>,
+) {
+    let columns = y
+        .as_slice()
+        .chunks_exact(N)
+        .zip(v.as_slice().chunks_exact(N))
+        .zip(out.as_mut_slice().chunks_exact_mut(N));
+    for ((y, v), out) in columns {
+        softmax_jvp_column(y, v, out);
+    }
+}
+
 impl<const N: usize> LayerShape<N, N> for Softmax {
     const KIND: LayerKind = LayerKind::Softmax;
     const PARAMS: usize = 0;
@@ -120,14 +138,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Softmax {
         _grad: &mut [T],
     ) {
         if let Some(dx) = dx {
-            let columns = y
-                .as_slice()
-                .chunks_exact(N)
-                .zip(dy.as_slice().chunks_exact(N))
-                .zip(dx.as_mut_slice().chunks_exact_mut(N));
-            for ((yc, dyc), dxc) in columns {
-                softmax_jvp_column(yc, dyc, dxc);
-            }
+            jvp(y, dy, dx);
         }
     }
 
@@ -143,14 +154,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Softmax {
         ry: &mut SMatrix<T, N, B>,
         _r_cache: &mut (),
     ) {
-        let columns = y
-            .as_slice()
-            .chunks_exact(N)
-            .zip(rx.as_slice().chunks_exact(N))
-            .zip(ry.as_mut_slice().chunks_exact_mut(N));
-        for ((yc, rxc), ryc) in columns {
-            softmax_jvp_column(yc, rxc, ryc);
-        }
+        jvp(y, rx, ry);
     }
 
     #[inline]

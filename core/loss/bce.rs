@@ -14,6 +14,7 @@ use nalgebra::SMatrix;
 
 use super::{Loss, check_vector_target, elementwise_sum, elementwise_sum_and_gradient};
 use crate::error::Result;
+use crate::layer::block::diagonal_block;
 use crate::math;
 use crate::scalar::Float;
 
@@ -125,7 +126,7 @@ impl<T: Float, const O: usize> Loss<T, O> for Bce {
                 weights[(o, b)] = bce_curvature(output[(o, b)], t) / n;
             }
         }
-        super::diagonal_block(weights.as_slice(), directions, products);
+        diagonal_block(weights.as_slice(), directions, products);
     }
 }
 
@@ -190,6 +191,6 @@ impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
             let s = math::sigmoid(z);
             s * (T::one() - s) / n
         });
-        super::diagonal_block(weights.as_slice(), directions, products);
+        diagonal_block(weights.as_slice(), directions, products);
     }
 }

@@ -118,20 +118,6 @@ pub(crate) fn elementwise_sum_and_gradient<T: Float, const O: usize, const B: us
     sum
 }
 
-/// `products = weights .* directions`, one block of directions after the
-/// other: the blocked Hessian product of losses whose output Hessian is
-/// diagonal (`weights` holds the diagonal).
-pub(crate) fn diagonal_block<T: Float>(weights: &[T], directions: &[T], products: &mut [T]) {
-    let pairs = directions
-        .chunks_exact(weights.len().max(1))
-        .zip(products.chunks_exact_mut(weights.len().max(1)));
-    for (direction, out) in pairs {
-        for ((p, &d), &w) in out.iter_mut().zip(direction).zip(weights) {
-            *p = w * d;
-        }
-    }
-}
-
 /// Checks that every element of a vector target is finite and in `[low, high]`.
 pub(crate) fn check_vector_target<T: Float, const O: usize>(
     target: &[T; O],

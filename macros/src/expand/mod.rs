@@ -13,8 +13,8 @@ mod sizes;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::validate::{Condition, Kind, Plan, kind_name};
-use sizes::{Count, Hoister, LayerTokens, literal_counts};
+use crate::validate::{Condition, Kind, Plan, Size, kind_name};
+use sizes::{Hoister, LayerTokens, literal_counts};
 
 /// Everything computed once for a network and shared by the generators.
 pub struct Network<'a> {
@@ -27,7 +27,7 @@ pub struct Network<'a> {
     pub cache: proc_macro2::Ident,
     hoisted: TokenStream,
     checks: TokenStream,
-    buffer_total: Count,
+    buffer_total: Size,
 }
 
 pub fn expand(plan: &Plan) -> TokenStream {
@@ -52,8 +52,8 @@ impl<'a> Network<'a> {
         let prefix = format!("__CONSTNET_{}", plan.name.to_string().to_uppercase());
         let mut hoister = Hoister::new(&prefix);
         let mut layers = Vec::new();
-        let mut param_start = Count::Known(0);
-        let mut buffer_start = Count::Known(0);
+        let mut param_start = Size::Lit(0);
+        let mut buffer_start = Size::Lit(0);
         let mut config_items = Vec::new();
         let mut count_checks = Vec::new();
         for (index, layer) in plan.layers.iter().enumerate() {
@@ -79,15 +79,15 @@ impl<'a> Network<'a> {
                 output,
                 config: config.clone(),
                 cache_field: format_ident!("{}_cache", layer.name),
-                params: Count::Known(0),
-                buffers: Count::Known(0),
+                params: Size::Lit(0),
+                buffers: Size::Lit(0),
                 param_start: param_start.clone(),
                 buffer_start: buffer_start.clone(),
             };
             let shape = tokens.shape();
             if let Some((p, b)) = literal_counts(layer) {
-                tokens.params = Count::Known(p);
-                tokens.buffers = Count::Known(b);
+                tokens.params = Size::Lit(p);
+                tokens.buffers = Size::Lit(b);
                 let (pl, bl) = (
                     proc_macro2::Literal::u64_unsuffixed(p),
                     proc_macro2::Literal::u64_unsuffixed(b),
@@ -96,17 +96,17 @@ impl<'a> Network<'a> {
                     ::core::assert!(#shape::PARAMS == #pl && #shape::BUFFERS == #bl, "constnet-macros and constnet disagree on a layer's parameter count: use matching versions");
                 });
             } else {
-                tokens.params = Count::Expr(quote!(#shape::PARAMS));
-                tokens.buffers = Count::Expr(quote!(#shape::BUFFERS));
+                tokens.params = Size::Expr(quote!(#shape::PARAMS));
+                tokens.buffers = Size::Expr(quote!(#shape::BUFFERS));
             }
             param_start = param_start.plus(&tokens.params);
             buffer_start = buffer_start.plus(&tokens.buffers);
             config_items.push(config_item(&config, &ty, layer, span));
             layers.push(tokens);
         }
-        let hoist_total = |hoister: &mut Hoister, name: &str, total: &Count| match total {
-            Count::Known(_) => total.tokens(),
-            Count::Expr(expr) => {
+        let hoist_total = |hoister: &mut Hoister, name: &str, total: &Size| match total {
+            Size::Lit(_) => total.tokens(),
+            Size::Expr(expr) => {
                 let ident = hoister.hoist_usize(format!("__{name}"), expr);
                 quote!({ #ident })
             }
@@ -163,7 +163,7 @@ impl<'a> Network<'a> {
         let (input, output, params, buffers) =
             (&self.input, &self.output, &self.params, &self.buffers);
         let network = quote!(::constnet::__private::Network<T, #input, #output, #params>);
-        let has_buffers = !matches!(self.buffer_total, Count::Known(0));
+        let has_buffers = !matches!(self.buffer_total, Size::Lit(0));
         let from_parameters = if has_buffers {
             let inits = self.layers.iter().map(|l| {
                 let (config, layer, range) = (&l.config, l.layer(), l.buffer_range());

@@ -71,10 +71,10 @@ pub struct LayerTokens {
     /// The hidden `const` holding the layer's configuration.
     pub config: Ident,
     pub cache_field: Ident,
-    pub params: Count,
-    pub buffers: Count,
-    pub param_start: Count,
-    pub buffer_start: Count,
+    pub params: Size,
+    pub buffers: Size,
+    pub param_start: Size,
+    pub buffer_start: Size,
 }
 
 impl LayerTokens {
@@ -101,48 +101,10 @@ impl LayerTokens {
     }
 }
 
-fn range(start: &Count, len: &Count) -> TokenStream {
+fn range(start: &Size, len: &Size) -> TokenStream {
     let end = start.plus(len);
     let (start, end) = (start.tokens(), end.tokens());
     quote!(#start..#end)
-}
-
-/// A count known as a number, or only as an expression.
-#[derive(Clone)]
-pub enum Count {
-    Known(u64),
-    Expr(TokenStream),
-}
-
-impl Count {
-    pub fn tokens(&self) -> TokenStream {
-        match self {
-            Self::Known(v) => {
-                let lit = proc_macro2::Literal::usize_unsuffixed(*v as usize);
-                quote!(#lit)
-            }
-            Self::Expr(t) => quote!((#t)),
-        }
-    }
-
-    pub fn plus(&self, other: &Self) -> Self {
-        match (self, other) {
-            (Self::Known(a), Self::Known(b)) => Self::Known(a + b),
-            (Self::Known(0), x) | (x, Self::Known(0)) => x.clone(),
-            _ => {
-                let (a, b) = (self.tokens(), other.tokens());
-                Self::Expr(quote!(#a + #b))
-            }
-        }
-    }
-
-    /// A rendering for documentation.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Known(v) => v.to_string(),
-            Self::Expr(_) => "(from constants)".to_owned(),
-        }
-    }
 }
 
 /// Parameter and buffer counts of a layer whose sizes are all literals, by

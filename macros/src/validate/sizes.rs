@@ -8,7 +8,8 @@ use syn::Error;
 use super::kinds::Spec;
 use crate::ast::{LayerDecl, SizeExpr};
 
-/// A width or size: a literal the macro knows, or an expression the compiler evaluates.
+/// A width, size or count: a literal the macro knows, or an expression the
+/// compiler evaluates.
 #[derive(Clone)]
 pub enum Size {
     Lit(u64),
@@ -35,6 +36,18 @@ impl Size {
         }
     }
 
+    /// The sum, folded when both are literals (`0 + x` is `x`).
+    pub fn plus(&self, other: &Self) -> Self {
+        match (self, other) {
+            (Self::Lit(a), Self::Lit(b)) => Self::Lit(a + b),
+            (Self::Lit(0), x) | (x, Self::Lit(0)) => x.clone(),
+            _ => {
+                let (a, b) = (self.tokens(), other.tokens());
+                Self::Expr(quote!(#a + #b))
+            }
+        }
+    }
+
     /// The size as the user wrote it: `8`, `HIDDEN`, `{ 2 * N }`.
     pub fn text(&self) -> String {
         match self {
@@ -48,6 +61,16 @@ impl Size {
         match self {
             Self::Lit(v) => v.to_string(),
             Self::Expr(_) => format!("`{}`", self.text()),
+        }
+    }
+
+    /// A parameter count in the generated documentation: the number, or
+    /// "(from constants)" when the library computes it from sizes given as
+    /// constants.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Lit(v) => v.to_string(),
+            Self::Expr(_) => "(from constants)".to_owned(),
         }
     }
 }
