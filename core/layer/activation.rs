@@ -36,6 +36,16 @@ pub trait Elementwise: Copy {
     fn derivative<T: Float>(&self, x: T, y: T) -> T;
     /// f''(x), given x and y = f(x).
     fn second_derivative<T: Float>(&self, x: T, y: T) -> T;
+
+    /// `y = f(x)` for a whole slice, the same bits as [`Elementwise::value`]
+    /// per element. Default: one element at a time; `Tanh` overrides it with
+    /// a four-lane version.
+    #[inline]
+    fn values<T: Float>(&self, x: &[T], y: &mut [T]) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = self.value(x);
+        }
+    }
 }
 
 /// Rectified linear unit, `max(x, 0)`; derivative 0 at x = 0 (PyTorch's convention).
@@ -163,6 +173,10 @@ impl Elementwise for Tanh {
         math::tanh(x)
     }
     #[inline]
+    fn values<T: Float>(&self, x: &[T], y: &mut [T]) {
+        math::tanh_slice(x, y);
+    }
+    #[inline]
     fn derivative<T: Float>(&self, _x: T, y: T) -> T {
         T::one() - y * y
     }
@@ -209,9 +223,7 @@ impl Elementwise for Identity {
 /// `y = f(x)` for every element.
 #[inline]
 pub fn elementwise_forward<T: Float, F: Elementwise>(f: &F, x: &[T], y: &mut [T]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = f.value(x);
-    }
+    f.values(x, y);
 }
 
 /// `dx = f'(x) dy` for every element.
