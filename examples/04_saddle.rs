@@ -68,7 +68,7 @@ fn on_the_quadratic() -> Result<()> {
         point = [point[0] - lr * g[0], point[1] - lr * g[1]];
     }
     println!(
-        "  gradient descent, lr {lr}, 10 steps: ({:.4}, {:.4}), f = {:+.4} (y grows by 1.2 per step)",
+        "  gradient descent, lr {lr}, 10 steps: ({:.4}, {:.4}), f = {:+.4} (y is multiplied by 1 + 2 lr = 1.2 per step)",
         point[0],
         point[1],
         quadratic(point).0
@@ -132,6 +132,16 @@ fn on_the_network() -> Result<()> {
         }
         let final_loss = net.evaluate(&Mse, &x, &t);
         println!("    final loss {final_loss:.6}");
+        if method == Method::Newton {
+            println!(
+                "    Newton converged to a critical point with the saddle's loss 3/7 and its negative curvature: \
+                 another point of the flat family of saddles through the origin (the zero eigenvalues), not a minimum"
+            );
+        } else {
+            println!(
+                "    saddle-free Newton follows the negative curvature away from the saddle and lowers the loss"
+            );
+        }
     }
 
     let mut net = near_saddle();

@@ -385,3 +385,21 @@ fn auto_lr_rescues_the_too_large_rate_on_sine() {
         last.train_loss
     );
 }
+
+#[test]
+fn a_rate_stable_at_first_is_flagged_exactly_at_the_step_that_raises_the_loss() {
+    // lr 0.05 is below the largest stable step 2 g'g / g'Hg of the first
+    // batch, so step 0 lowers the loss unflagged; the next batch's curvature
+    // makes the same rate too large, and that step is flagged before it is
+    // taken and then raises its batch's loss.
+    let (monitor, _, _) = train_sine(0.05, None);
+    let records = monitor.records();
+    assert!(!records[0].flagged && records[0].actual_change < 0.0);
+    assert!(records[0].max_stable_step().is_some_and(|s| s > 0.05));
+    let summary = *monitor.summary();
+    assert_eq!(summary.first_flagged, Some(1));
+    assert_eq!(summary.first_rise, Some(1));
+    let flagged = records[1];
+    assert!(flagged.flagged && flagged.predicted_change > 0.0 && flagged.actual_change > 0.0);
+    assert!(flagged.max_stable_step().is_some_and(|s| s < 0.05));
+}

@@ -105,28 +105,68 @@ fn forward_matches_a_matrix_implementation() {
 
 #[test]
 fn default_init_is_torch_rnn_uniform_in_one_over_sqrt_hidden() {
+    const H: usize = 400;
     // nn.RNN: every tensor from U(-1/sqrt(H), 1/sqrt(H)); with I = 3 and
-    // H = 16 that bound (0.25) differs from nn.Linear's 1/sqrt(3).
+    // H = 16 that bound (0.25) differs from nn.Linear's 1/sqrt(3). Our one
+    // bias is PyTorch's bias_ih + bias_hh: the sum of two such draws, in
+    // (-0.5, 0.5) with variance 2 * 0.25^2 / 3.
     const PARAMS: usize = 16 * 3 + 16 * 16 + 16;
     let layer = Rnn::<3, 16, 4>::new();
     let mut params = [0.0_f64; PARAMS];
     Layer::<f64, 12, 16>::init(&layer, &mut params, &mut [], &mut Rng::seed_from(5));
     let bound = 0.25;
-    for (name, range) in [
-        ("weight_ih_l0", 0..48),
-        ("weight_hh_l0", 48..304),
-        ("bias", 304..320),
+    for (name, range, limit) in [
+        ("weight_ih_l0", 0..48, bound),
+        ("weight_hh_l0", 48..304, bound),
+        ("bias", 304..320, 2.0 * bound),
     ] {
         let values = &params[range];
         let max = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        assert!(max <= bound, "{name}: {max} exceeds {bound}");
-        assert!(max > 0.8 * bound, "{name}: {max} does not fill the range");
+        assert!(max <= limit, "{name}: {max} exceeds {limit}");
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         assert!(mean.abs() < 0.1, "{name}: mean {mean}");
     }
+    let weights = &params[..304];
+    let max = weights.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    assert!(max > 0.8 * bound, "weights: {max} does not fill the range");
+
+    // The distributions on large samples. Weights: U(-k, k), variance k^2/3;
+    // the relative standard error of the mean square over n draws is
+    // sqrt(Var(x^2)) / E(x^2) / sqrt(n) = sqrt(4/45) * 3 / sqrt(n).
+    // Bias: the sum of two such draws, a triangular density on (-2k, 2k) with
+    // variance 2k^2/3 (one uniform would give half of that) and relative
+    // standard error sqrt(28/45) * 3/2 / sqrt(n). Tolerances: 5 of them.
+    let big = Rnn::<1, H, 1>::new();
+    let k = 1.0 / (H as f64).sqrt();
+    let mut params = vec![0.0_f64; H + H * H + H];
+    let (mut weight_sq, mut weights_seen) = (0.0, 0usize);
+    let (mut bias_sq, mut biases_seen) = (0.0, 0usize);
+    for seed in 0..25 {
+        Layer::<f64, 1, H>::init(&big, &mut params, &mut [], &mut Rng::seed_from(seed));
+        let (weights, bias) = params.split_at(H + H * H);
+        weight_sq += weights.iter().map(|x| x * x).sum::<f64>();
+        weights_seen += weights.len();
+        bias_sq += bias.iter().map(|x| x * x).sum::<f64>();
+        biases_seen += bias.len();
+        assert!(bias.iter().all(|b| b.abs() < 2.0 * k));
+    }
+    let weight_ratio = weight_sq / weights_seen as f64 / (k * k / 3.0);
+    let bias_ratio = bias_sq / biases_seen as f64 / (2.0 * k * k / 3.0);
+    let weight_tolerance = 5.0 * (4.0_f64 / 45.0).sqrt() * 3.0 / (weights_seen as f64).sqrt();
+    let bias_tolerance = 5.0 * (28.0_f64 / 45.0).sqrt() * 1.5 / (biases_seen as f64).sqrt();
+    assert!(
+        (weight_ratio - 1.0).abs() < weight_tolerance,
+        "weight variance ratio {weight_ratio}"
+    );
+    assert!(
+        (bias_ratio - 1.0).abs() < bias_tolerance,
+        "bias variance ratio {bias_ratio}"
+    );
+
     let constant = Rnn::<3, 16, 4>::new()
         .weight_init(Init::Constant(0.5))
         .bias_init(Init::Zeros);
+    let mut params = [0.0_f64; PARAMS];
     Layer::<f64, 12, 16>::init(&constant, &mut params, &mut [], &mut Rng::seed_from(5));
     assert!(params[..304].iter().all(|&w| w == 0.5));
     assert!(params[304..].iter().all(|&b| b == 0.0));

@@ -204,7 +204,11 @@ fn layers_that_cannot_be_permuted_are_refused_with_a_reason() {
     );
     assert_eq!(
         err(HiddenLayer::named(xor, "nope")),
-        SymmetryError::UnknownName
+        SymmetryError::UnknownName { layers: xor }
+    );
+    assert_eq!(
+        err(HiddenLayer::named(xor, "nope")).to_string(),
+        "no layer has the name given; the layers are: `hidden`, `act`, `out`"
     );
     assert_eq!(
         err(HiddenLayer::at(xor, 3)),

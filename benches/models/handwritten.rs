@@ -104,7 +104,7 @@ impl HandXor {
     pub fn infer(&self, x: SMatrix<f32, 2, 1>) -> f32 {
         let mut z = SMatrix::<f32, 8, 1>::zeros();
         self.l1.forward(&x, &mut z);
-        let h = z.map(math::tanh);
+        let h = z.map(libm::tanhf);
         let mut y = SMatrix::<f32, 1, 1>::zeros();
         self.l2.forward(&h, &mut y);
         y[0]
@@ -114,7 +114,7 @@ impl HandXor {
     pub fn train_step(&mut self, x: &SMatrix<f32, 2, 4>, t: &[f32; 4], lr: f32) -> f32 {
         let mut z = SMatrix::<f32, 8, 4>::zeros();
         self.l1.forward(x, &mut z);
-        let h = z.map(math::tanh);
+        let h = z.map(libm::tanhf);
         let mut y = SMatrix::<f32, 1, 4>::zeros();
         self.l2.forward(&h, &mut y);
         let mut loss = 0.0;

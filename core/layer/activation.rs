@@ -36,6 +36,16 @@ pub trait Elementwise: Copy {
     fn derivative<T: Float>(&self, x: T, y: T) -> T;
     /// f''(x), given x and y = f(x).
     fn second_derivative<T: Float>(&self, x: T, y: T) -> T;
+
+    /// `y = f(x)` for a whole slice, the same bits as [`Elementwise::value`]
+    /// per element. Default: one element at a time; `Tanh` overrides it with
+    /// a four-lane version.
+    #[inline]
+    fn values<T: Float>(&self, x: &[T], y: &mut [T]) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y = self.value(x);
+        }
+    }
 }
 
 /// Rectified linear unit, `max(x, 0)`; derivative 0 at x = 0 (PyTorch's convention).
@@ -71,25 +81,41 @@ impl LeakyReLU {
     pub const DEFAULT: Self = Self::new(Self::DEFAULT_SLOPE);
 
     /// A leaky ReLU with the given slope for negative inputs.
+    ///
+    /// # Panics
+    /// When the slope is not finite: in a `const` (as a declaration evaluates
+    /// it) that is a compile error; at run time use [`LeakyReLU::try_new`].
     #[must_use]
     pub const fn new(negative_slope: f64) -> Self {
+        assert!(
+            negative_slope.is_finite(),
+            "LeakyReLU: negative_slope must be finite"
+        );
         Self { negative_slope }
+    }
+
+    /// A leaky ReLU with the given slope, or
+    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// when the slope is not finite.
+    pub fn try_new(negative_slope: f64) -> crate::Result<Self> {
+        crate::error::check_param(
+            "negative_slope",
+            negative_slope,
+            negative_slope.is_finite(),
+            "must be finite",
+        )?;
+        Ok(Self { negative_slope })
     }
 
     /// The same layer with another slope (used by `LeakyReLU(negative_slope = ...)`
     /// in a declaration).
     ///
     /// # Panics
-    /// In a `const` (as a declaration evaluates it: a compile error) when the
-    /// slope is not finite.
+    /// As [`LeakyReLU::new`], when the slope is not finite.
     #[must_use]
     pub const fn negative_slope(self, negative_slope: f64) -> Self {
-        assert!(
-            negative_slope.is_finite(),
-            "LeakyReLU: negative_slope must be finite"
-        );
         let _ = self;
-        Self { negative_slope }
+        Self::new(negative_slope)
     }
 }
 
@@ -103,7 +129,8 @@ impl Elementwise for ReLU {
     const KIND: LayerKind = LayerKind::ReLU;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
-        if x > T::zero() { x } else { T::zero() }
+        // Written so that NaN passes through (as in PyTorch), never hidden as 0.
+        if x <= T::zero() { T::zero() } else { x }
     }
     #[inline]
     fn derivative<T: Float>(&self, x: T, _y: T) -> T {
@@ -144,6 +171,10 @@ impl Elementwise for Tanh {
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         math::tanh(x)
+    }
+    #[inline]
+    fn values<T: Float>(&self, x: &[T], y: &mut [T]) {
+        math::tanh_slice(x, y);
     }
     #[inline]
     fn derivative<T: Float>(&self, _x: T, y: T) -> T {
@@ -192,9 +223,7 @@ impl Elementwise for Identity {
 /// `y = f(x)` for every element.
 #[inline]
 pub fn elementwise_forward<T: Float, F: Elementwise>(f: &F, x: &[T], y: &mut [T]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = f.value(x);
-    }
+    f.values(x, y);
 }
 
 /// `dx = f'(x) dy` for every element.
@@ -361,3 +390,35 @@ elementwise_layer!(LeakyReLU);
 elementwise_layer!(Tanh);
 elementwise_layer!(Sigmoid);
 elementwise_layer!(Identity);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activations_propagate_nan_as_pytorch_does() {
+        let nan = f64::NAN;
+        assert!(ReLU.value(nan).is_nan());
+        assert!(LeakyReLU::DEFAULT.value(nan).is_nan());
+        assert!(Tanh.value(nan).is_nan());
+        assert!(Sigmoid.value(nan).is_nan());
+        assert!(Identity.value(nan).is_nan());
+        assert_eq!(ReLU.value(-0.0_f64), 0.0);
+        assert_eq!(ReLU.value(-3.0_f64), 0.0);
+        assert_eq!(ReLU.value(2.5_f64), 2.5);
+    }
+
+    #[test]
+    fn a_non_finite_slope_is_refused_with_an_error() {
+        assert_eq!(LeakyReLU::try_new(0.2), Ok(LeakyReLU::new(0.2)));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(matches!(
+                LeakyReLU::try_new(bad),
+                Err(crate::Error::InvalidHyperParameter {
+                    name: "negative_slope",
+                    ..
+                })
+            ));
+        }
+    }
+}

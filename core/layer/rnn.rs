@@ -57,8 +57,9 @@ use kernels::{
 /// summed; `bias` is their sum (import: add them; export: put `bias` in one
 /// and zeros in the other).
 ///
-/// Default initialization: PyTorch's `nn.RNN`, every weight and the bias
-/// uniform in `[-1/sqrt(H), 1/sqrt(H)]`.
+/// Default initialization: PyTorch's `nn.RNN`: every weight uniform in
+/// `[-1/sqrt(H), 1/sqrt(H)]`, and the bias distributed as PyTorch's
+/// `bias_ih_l0 + bias_hh_l0`, the sum of two such uniform draws.
 ///
 /// A width that does not match the declaration does not compile:
 ///
@@ -99,8 +100,9 @@ pub struct Rnn<const I: usize, const H: usize, const S: usize, const SEQUENCE: b
     /// uniform `[-1/sqrt(H), 1/sqrt(H)]`; other initializers see the fans of
     /// each matrix (`I -> H` and `H -> H`).
     pub weight_init: Init,
-    /// How `bias` is initialized. Default: [`Init::TorchDefault`] (uniform
-    /// `[-1/sqrt(H), 1/sqrt(H)]`).
+    /// How `bias` is initialized. Default: [`Init::TorchDefault`] (the sum
+    /// of two draws uniform in `[-1/sqrt(H), 1/sqrt(H)]`, as PyTorch's
+    /// `bias_ih_l0 + bias_hh_l0`).
     pub bias_init: Init,
 }
 
@@ -238,7 +240,16 @@ impl<
         let weight_init = resolve(self.weight_init);
         weight_init.fill_weight(w_ih, H, I, Fans::new(I, H), rng);
         weight_init.fill_weight(w_hh, H, H, Fans::new(H, H), rng);
-        resolve(self.bias_init).fill_bias(bias, Fans::new(H, H), rng);
+        if self.bias_init == Init::TorchDefault {
+            // Our one bias is nn.RNN's `bias_ih + bias_hh`: the sum of two
+            // independent U(-1/sqrt(H), 1/sqrt(H)) draws, as PyTorch makes it.
+            torch.fill_bias(bias, Fans::new(H, H), rng);
+            for b in bias.iter_mut() {
+                *b += T::of_f64(rng.uniform_in(-bound, bound));
+            }
+        } else {
+            self.bias_init.fill_bias(bias, Fans::new(H, H), rng);
+        }
     }
 
     fn forward<const B: usize>(

@@ -18,7 +18,10 @@ pub enum SymmetryError {
         layers: usize,
     },
     /// No layer has the name asked for.
-    UnknownName,
+    UnknownName {
+        /// The network's layers, whose names the message lists.
+        layers: &'static [crate::network::LayerInfo],
+    },
     /// The layer is not a `Dense` layer; hidden units belong to the `Dense`
     /// layer that computes them (an `Rnn`'s units are not handled).
     NotDense {
@@ -71,7 +74,13 @@ impl fmt::Display for SymmetryError {
             Self::NoSuchLayer { index, layers } => {
                 write!(f, "no layer {index}: the network has {layers} layers")
             }
-            Self::UnknownName => write!(f, "no layer has the name given"),
+            Self::UnknownName { layers } => {
+                write!(f, "no layer has the name given; the layers are:")?;
+                for (k, layer) in layers.iter().enumerate() {
+                    write!(f, "{} `{}`", if k == 0 { "" } else { "," }, layer.name)?;
+                }
+                Ok(())
+            }
             Self::NotDense { layer, kind } => write!(
                 f,
                 "layer `{layer}` is {}, not Dense: hidden units are permuted at the Dense layer computing them",

@@ -125,7 +125,7 @@ impl HiddenLayer {
         let index = layers
             .iter()
             .position(|l| l.name == name)
-            .ok_or(SymmetryError::UnknownName)?;
+            .ok_or(SymmetryError::UnknownName { layers })?;
         Self::at(layers, index)
     }
 
