@@ -6,12 +6,16 @@
 //! 1. Signs (with [`Symmetry::PermutationsAndSignFlips`], for layers whose
 //!    units may be negated): each unit is negated unless the entry of
 //!    largest magnitude among its incoming weights and bias (the first such
-//!    entry on ties) is positive. A unit whose incoming weights and bias are
-//!    all zero is left as it is.
+//!    entry on ties; for an `Rnn`, `W_ih` and bias, not `W_hh`, whose row
+//!    changes sign with the other units) is positive. A unit whose incoming
+//!    weights and bias are all zero is left as it is.
 //! 2. Order: units are sorted in increasing lexicographic order of their
-//!    incoming description: the row of the incoming weight (input 0 first),
-//!    then the bias, then their per-unit parameters in the layers in between
-//!    (batch-norm gamma, beta), compared with IEEE total order.
+//!    incoming description: the row of the incoming weight (input 0 first;
+//!    for an `Rnn`, the row of `W_ih`, then its self-connection `W_hh[i][i]`,
+//!    the rest of its `W_hh` row depending on the order of the others), then
+//!    the bias, then their per-unit parameters in the layers in between
+//!    (batch-norm gamma, beta; every step's for an `Rnn` emitting every
+//!    state), compared with IEEE total order.
 //!
 //! Going from the input side matters: sorting a layer permutes the columns
 //! of the next layer's weight, which is the next layer's incoming

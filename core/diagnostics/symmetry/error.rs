@@ -22,9 +22,9 @@ pub enum SymmetryError {
         /// The network's layers, whose names the message lists.
         layers: &'static [crate::network::LayerInfo],
     },
-    /// The layer is not a `Dense` layer; hidden units belong to the `Dense`
-    /// layer that computes them (an `Rnn`'s units are not handled).
-    NotDense {
+    /// The layer does not compute hidden units: they belong to the `Dense`
+    /// or `Rnn` layer that computes them.
+    NotComputing {
         /// The layer.
         layer: &'static str,
         /// Its kind.
@@ -36,8 +36,9 @@ pub enum SymmetryError {
         /// The layer.
         layer: &'static str,
     },
-    /// A layer between this one and the next `Dense` layer does not commute
-    /// with a permutation of its features (e.g. an `Rnn`).
+    /// A layer between this one and the layer reading its units does not
+    /// commute with a permutation of its features (e.g. an `Rnn` reading
+    /// features that mix several steps).
     Blocked {
         /// The layer whose units were to be permuted.
         layer: &'static str,
@@ -46,8 +47,8 @@ pub enum SymmetryError {
         /// Its kind.
         kind: LayerKind,
     },
-    /// A sign flip was asked for, but a layer between this one and the next
-    /// `Dense` layer is not odd (`ReLU`, `Sigmoid`, ...).
+    /// A sign flip was asked for, but a layer between this one and the
+    /// layer reading its units is not odd (`ReLU`, `Sigmoid`, ...).
     NotOdd {
         /// The layer whose units were to be flipped.
         layer: &'static str,
@@ -81,9 +82,9 @@ impl fmt::Display for SymmetryError {
                 }
                 Ok(())
             }
-            Self::NotDense { layer, kind } => write!(
+            Self::NotComputing { layer, kind } => write!(
                 f,
-                "layer `{layer}` is {}, not Dense: hidden units are permuted at the Dense layer computing them",
+                "layer `{layer}` is {}: hidden units are permuted at the Dense or Rnn layer computing them",
                 kind.name()
             ),
             Self::OutputLayer { layer } => write!(
@@ -92,7 +93,7 @@ impl fmt::Display for SymmetryError {
             ),
             Self::Blocked { layer, by, kind } => write!(
                 f,
-                "the units of `{layer}` cannot be permuted: `{by}` ({}) before the next Dense layer does not commute with a permutation",
+                "the units of `{layer}` cannot be permuted: `{by}` ({}) does not commute with a permutation of them",
                 kind.name()
             ),
             Self::NotOdd { layer, by, kind } => write!(

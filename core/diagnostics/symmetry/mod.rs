@@ -5,16 +5,24 @@
 //! Hecht-Nielsen, "On the geometry of feedforward neural network error
 //! surfaces", Neural Computation 5(6), 1993, for the sign flips).
 //!
-//! A *hidden layer* is a `Dense` layer whose outputs reach the next `Dense`
-//! layer through layers that commute with a permutation of features
-//! (elementwise activations, `Softmax`, `BatchNorm`). Permuting its units
-//! moves, for each unit, its row of the incoming weight and its bias, its
-//! `BatchNorm` gamma, beta, running mean and running variance, and its column
-//! of the next layer's weight. When every layer in between is odd (`Tanh`,
-//! `Identity`, `BatchNorm`), negating a unit (its incoming row and bias, the
-//! `BatchNorm` beta and running mean, and its outgoing column) is a symmetry
-//! too. The structure is read from [`Network::LAYERS`], so every tool here
-//! works on any declared network.
+//! A *hidden layer* is a `Dense` or `Rnn` layer whose units reach the next
+//! layer that reads them (a `Dense` layer, or an `Rnn` whose step input is
+//! exactly those units) through layers that commute with a permutation of
+//! features (elementwise activations, `Softmax`, `BatchNorm`). Permuting its
+//! units moves, for each unit, its row of every incoming tensor (`Dense`:
+//! weight and bias; `Rnn`: `W_ih`, `W_hh` and bias, and also its column of
+//! `W_hh`, since the recurrent weights read the units too), its `BatchNorm`
+//! gamma, beta, running mean and running variance, and its column of the
+//! reading layer's weight (`Dense`: weight; `Rnn`: `W_ih`). An `Rnn` that
+//! outputs every hidden state (`sequence = true`) has its units at every
+//! step: the same permutation applies to each step's block of features.
+//!
+//! When every layer in between is odd (`Tanh`, `Identity`, `BatchNorm`),
+//! negating a unit (its incoming rows, the `BatchNorm` beta and running
+//! mean, and its outgoing column; for an `Rnn`, whose own activation is
+//! tanh, also its column of `W_hh`, so the self-connection keeps its sign)
+//! is a symmetry too. The structure is read from [`Network::LAYERS`], so
+//! every tool here works on any declared network.
 //!
 //! Both maps are signed permutations of the flat parameter vector, `S`, with
 //! `L(S theta) = L(theta)`; hence the gradient maps to `S g` and the Hessian
@@ -58,8 +66,9 @@ const fn is_odd(kind: LayerKind) -> bool {
     )
 }
 
-/// A hidden layer of a network: a `Dense` layer, the permutation-equivariant
-/// layers after it, and the `Dense` layer that reads its units.
+/// A hidden layer of a network: the `Dense` or `Rnn` layer computing the
+/// units, the permutation-equivariant layers after it, and the layer that
+/// reads its units.
 ///
 /// ```
 /// use constnet::diagnostics::symmetry::HiddenLayer;
@@ -77,8 +86,9 @@ const fn is_odd(kind: LayerKind) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HiddenLayer {
     layers: &'static [LayerInfo],
-    dense: usize,
+    computing: usize,
     next: usize,
+    units: usize,
 }
 
 impl HiddenLayer {
@@ -88,19 +98,32 @@ impl HiddenLayer {
             index,
             layers: layers.len(),
         })?;
-        if info.kind != LayerKind::Dense {
-            return Err(SymmetryError::NotDense {
+        let units = match info.kind {
+            LayerKind::Dense => info.outputs,
+            // The rows of `W_ih`: `H`, also when every state is output.
+            LayerKind::Rnn => info.tensors.first().map_or(0, |t| t.rows),
+            _ => 0,
+        };
+        if units == 0 || info.outputs % units != 0 {
+            return Err(SymmetryError::NotComputing {
                 layer: info.name,
                 kind: info.kind,
             }
             .into());
         }
         for (next, later) in layers.iter().enumerate().skip(index + 1) {
-            if later.kind == LayerKind::Dense {
+            let reads_units = match later.kind {
+                LayerKind::Dense => true,
+                // An `Rnn` reads the units when its step input is them.
+                LayerKind::Rnn => units::step_inputs(later) == Some(units),
+                _ => false,
+            };
+            if reads_units && later.inputs == info.outputs {
                 return Ok(Self {
                     layers,
-                    dense: index,
+                    computing: index,
                     next,
+                    units,
                 });
             }
             let per_unit = |t: &crate::layer::TensorShape| t.is_vector && t.len() == info.outputs;
@@ -135,10 +158,10 @@ impl HiddenLayer {
         (0..layers.len()).filter_map(move |k| Self::at(layers, k).ok())
     }
 
-    /// The `Dense` layer computing the units.
+    /// The `Dense` or `Rnn` layer computing the units.
     #[must_use]
     pub fn info(&self) -> &'static LayerInfo {
-        &self.layers[self.dense]
+        &self.layers[self.computing]
     }
 
     /// Its name in the declaration.
@@ -150,16 +173,25 @@ impl HiddenLayer {
     /// Its index in the layer table.
     #[must_use]
     pub const fn index(&self) -> usize {
-        self.dense
+        self.computing
     }
 
-    /// The number of units `n`.
+    /// The number of units `n` (an `Rnn`'s hidden size).
     #[must_use]
-    pub fn units(&self) -> usize {
-        self.info().outputs
+    pub const fn units(&self) -> usize {
+        self.units
     }
 
-    /// The `Dense` layer reading the units.
+    /// How many times the units appear in the computing layer's output: 1,
+    /// or the number of steps of an `Rnn` that outputs every hidden state
+    /// (unit `i` of step `s` is feature `s * units + i`).
+    #[must_use]
+    pub fn steps(&self) -> usize {
+        self.info().outputs / self.units.max(1)
+    }
+
+    /// The layer reading the units: a `Dense` layer, or an `Rnn` whose step
+    /// input they are.
     #[must_use]
     pub fn next(&self) -> &'static LayerInfo {
         &self.layers[self.next]
@@ -168,11 +200,12 @@ impl HiddenLayer {
     /// The layers in between (activations, batch normalization).
     #[must_use]
     pub fn between(&self) -> &'static [LayerInfo] {
-        &self.layers[self.dense + 1..self.next]
+        &self.layers[self.computing + 1..self.next]
     }
 
     /// `true` when every layer in between is odd, so negating a unit is a
-    /// symmetry as well.
+    /// symmetry as well (an `Rnn` computing the units is odd itself: its
+    /// activation is tanh).
     #[must_use]
     pub fn is_odd(&self) -> bool {
         self.between()
@@ -305,7 +338,7 @@ where
 
 /// Negates the units `i` with `flips[i]` of the hidden layer named `layer`
 /// of `net` (parameters and buffers). Refused unless every layer between it
-/// and the next `Dense` layer is odd.
+/// and the layer reading its units is odd.
 pub fn flip_units<T, N, const I: usize, const O: usize, const P: usize>(
     net: &mut N,
     layer: &str,

@@ -1,13 +1,15 @@
 //! Where one hidden unit lives in the flat vectors, and the in-place moves
 //! on it: exchanging two units, negating one, reading its incoming weights.
 //!
-//! Layout (PyTorch order, [`crate::network`]): the computing `Dense` layer's
-//! tensors are `units x cols`, row `i` belonging to unit `i` (weight row and
-//! bias); a per-feature layer in between has vectors of length `units`
-//! (batch-norm gamma, beta, running mean and variance); the next `Dense`
-//! layer's matrices are `rows x units`, column `i` belonging to unit `i`.
-//! Permutations are applied in place by cycles, so no scratch memory is
-//! needed.
+//! Layout (PyTorch order, [`crate::network`]): the computing layer's
+//! tensors have one row per unit (`Dense`: weight and bias; `Rnn`: `W_ih`,
+//! `W_hh` and bias), row `i` belonging to unit `i`, and an `Rnn`'s `W_hh`
+//! also has one column per unit; a per-feature layer in between has vectors
+//! with one entry per unit and step (batch-norm gamma, beta, running mean
+//! and variance; unit `i` of step `s` at `s * units + i`); the reading
+//! layer's input matrices (`Dense`: weight; `Rnn`: `W_ih`) have one column
+//! per unit and step, at the same places. Permutations are applied in place
+//! by cycles, so no scratch memory is needed.
 
 use crate::layer::{LayerKind, TensorShape};
 use crate::network::LayerInfo;
@@ -23,8 +25,31 @@ const KEPT_PARAMS: &[&str] = &["weight"];
 const NEGATED_BUFFERS: &[&str] = &["running_mean"];
 const KEPT_BUFFERS: &[&str] = &["running_var"];
 
-/// `true` when every tensor of a layer between a hidden layer and the next
-/// `Dense` layer has a known role under a sign flip.
+/// An `Rnn`'s recurrent matrix `W_hh`: its columns belong to the units too.
+fn is_recurrent(layer: &LayerInfo, tensor: &TensorShape) -> bool {
+    layer.kind == LayerKind::Rnn && tensor.name.starts_with("weight_hh")
+}
+
+/// A tensor of the reading layer that multiplies the units: a `Dense`
+/// layer's weight, an `Rnn`'s `W_ih`.
+fn reads_inputs(layer: &LayerInfo, tensor: &TensorShape) -> bool {
+    match layer.kind {
+        LayerKind::Rnn => tensor.name.starts_with("weight_ih"),
+        _ => !tensor.is_vector,
+    }
+}
+
+/// The width of one step's input of an `Rnn` (the columns of `W_ih`).
+pub(super) fn step_inputs(layer: &LayerInfo) -> Option<usize> {
+    layer
+        .tensors
+        .iter()
+        .find(|t| reads_inputs(layer, t))
+        .map(|t| t.cols)
+}
+
+/// `true` when every tensor of a layer between a hidden layer and the layer
+/// reading its units has a known role under a sign flip.
 pub(super) fn flips_known(layer: &LayerInfo) -> bool {
     let known = |list: &[TensorShape], negated: &[&str], kept: &[&str]| {
         list.iter()
@@ -85,95 +110,146 @@ fn placed(layer: &LayerInfo, buffers: bool) -> impl Iterator<Item = (usize, &'st
 }
 
 impl HiddenLayer {
+    /// The flat indices of unit `i`'s row entries in the computing layer,
+    /// with `true` for the recurrent ones (`W_hh`, whose row is keyed and
+    /// signed differently).
+    fn rows(&self, i: usize) -> impl Iterator<Item = (usize, bool)> + 'static {
+        let info = self.info();
+        placed(info, false).flat_map(move |(offset, t)| {
+            let recurrent = is_recurrent(info, t);
+            (0..t.cols).map(move |c| (offset + i * t.cols + c, recurrent))
+        })
+    }
+
+    /// The flat indices of unit `i`'s column entries in the computing
+    /// layer's recurrent matrix (empty for `Dense`).
+    fn recurrent_columns(&self, i: usize) -> impl Iterator<Item = usize> + 'static {
+        let info = self.info();
+        placed(info, false)
+            .filter(move |(_, t)| is_recurrent(info, t))
+            .flat_map(move |(offset, t)| (0..t.rows).map(move |r| offset + r * t.cols + i))
+    }
+
+    /// The flat indices of unit `i`'s entries in the per-feature vectors of
+    /// the layers in between (only those named in `names`, if given), one per
+    /// step.
+    fn between_entries(
+        &self,
+        i: usize,
+        buffers: bool,
+        names: Option<&'static [&'static str]>,
+    ) -> impl Iterator<Item = usize> + 'static {
+        let (units, steps) = (self.units(), self.steps());
+        self.between().iter().flat_map(move |layer| {
+            placed(layer, buffers)
+                .filter(move |(_, t)| names.is_none_or(|names| names.contains(&t.name)))
+                .flat_map(move |(offset, _)| (0..steps).map(move |s| offset + s * units + i))
+        })
+    }
+
+    /// The flat indices of unit `i`'s column entries in the reading layer,
+    /// one per row and step.
+    fn outgoing(&self, i: usize) -> impl Iterator<Item = usize> + 'static {
+        let (next, units) = (self.next(), self.units());
+        placed(next, false)
+            .filter(move |(_, t)| reads_inputs(next, t))
+            .flat_map(move |(offset, t)| {
+                (0..t.rows).flat_map(move |r| {
+                    (0..t.cols / units).map(move |s| offset + r * t.cols + s * units + i)
+                })
+            })
+    }
+
     /// Exchanges units `i` and `j` in a parameter-space vector.
     pub(super) fn swap_parameters<T: Float>(&self, params: &mut [T], i: usize, j: usize) {
-        for (offset, t) in placed(self.info(), false) {
-            for c in 0..t.cols {
-                params.swap(offset + i * t.cols + c, offset + j * t.cols + c);
-            }
+        // Rows first, then the recurrent columns: W_hh[i][i] and W_hh[j][j]
+        // end up exchanged, as P W P^T requires.
+        for ((a, _), (b, _)) in self.rows(i).zip(self.rows(j)) {
+            params.swap(a, b);
         }
-        for layer in self.between() {
-            for (offset, _) in placed(layer, false) {
-                params.swap(offset + i, offset + j);
-            }
+        for (a, b) in self.recurrent_columns(i).zip(self.recurrent_columns(j)) {
+            params.swap(a, b);
         }
-        for (offset, t) in placed(self.next(), false).filter(|(_, t)| !t.is_vector) {
-            for r in 0..t.rows {
-                params.swap(offset + r * t.cols + i, offset + r * t.cols + j);
-            }
+        for (a, b) in self
+            .between_entries(i, false, None)
+            .zip(self.between_entries(j, false, None))
+        {
+            params.swap(a, b);
+        }
+        for (a, b) in self.outgoing(i).zip(self.outgoing(j)) {
+            params.swap(a, b);
         }
     }
 
     /// Exchanges units `i` and `j` in a buffer vector.
     pub(super) fn swap_buffers<T: Float>(&self, buffers: &mut [T], i: usize, j: usize) {
-        for layer in self.between() {
-            for (offset, _) in placed(layer, true) {
-                buffers.swap(offset + i, offset + j);
-            }
+        for (a, b) in self
+            .between_entries(i, true, None)
+            .zip(self.between_entries(j, true, None))
+        {
+            buffers.swap(a, b);
         }
     }
 
     /// Negates unit `i` in a parameter-space vector.
     pub(super) fn flip_parameter_unit<T: Float>(&self, params: &mut [T], i: usize) {
-        for (offset, t) in placed(self.info(), false) {
-            for c in 0..t.cols {
-                let k = offset + i * t.cols + c;
-                params[k] = -params[k];
-            }
-        }
-        for layer in self.between() {
-            for (offset, _) in
-                placed(layer, false).filter(|(_, t)| NEGATED_PARAMS.contains(&t.name))
-            {
-                params[offset + i] = -params[offset + i];
-            }
-        }
-        for (offset, t) in placed(self.next(), false).filter(|(_, t)| !t.is_vector) {
-            for r in 0..t.rows {
-                let k = offset + r * t.cols + i;
-                params[k] = -params[k];
-            }
+        // W_hh[i][i] is in both the row and the column: negated twice, the
+        // self-connection keeps its sign, as it must.
+        let incoming = self
+            .rows(i)
+            .map(|(k, _)| k)
+            .chain(self.recurrent_columns(i));
+        let between = self.between_entries(i, false, Some(NEGATED_PARAMS));
+        for k in incoming.chain(between).chain(self.outgoing(i)) {
+            params[k] = -params[k];
         }
     }
 
     /// Negates unit `i` in a buffer vector.
     pub(super) fn flip_buffer_unit<T: Float>(&self, buffers: &mut [T], i: usize) {
-        for layer in self.between() {
-            for (offset, _) in
-                placed(layer, true).filter(|(_, t)| NEGATED_BUFFERS.contains(&t.name))
-            {
-                buffers[offset + i] = -buffers[offset + i];
-            }
+        for k in self.between_entries(i, true, Some(NEGATED_BUFFERS)) {
+            buffers[k] = -buffers[k];
         }
     }
 
     /// The incoming description of unit `i`, the canonical sort key: its
-    /// rows of the computing layer's tensors (weight row, then bias), then
-    /// its entries of the per-feature parameters in between (batch-norm
-    /// gamma, beta).
+    /// rows of the computing layer's tensors (weight row, then bias; for an
+    /// `Rnn`, of its recurrent row only the self-connection `W_hh[i][i]`,
+    /// since the rest depends on the order of the other units), then its
+    /// entries of the per-feature parameters in between (batch-norm gamma,
+    /// beta).
     pub(super) fn incoming<'p, T: Float>(
         &self,
         params: &'p [T],
         i: usize,
     ) -> impl Iterator<Item = f64> + 'p {
-        let rows = placed(self.info(), false)
-            .flat_map(move |(offset, t)| (0..t.cols).map(move |c| offset + i * t.cols + c));
-        let between = self
-            .between()
-            .iter()
-            .flat_map(move |layer| placed(layer, false).map(move |(offset, _)| offset + i));
-        rows.chain(between).map(move |k| params[k].to_f64())
+        let diagonal = self.self_connection(i);
+        let rows = self
+            .rows(i)
+            .filter(move |&(k, recurrent)| !recurrent || Some(k) == diagonal)
+            .map(|(k, _)| k);
+        rows.chain(self.between_entries(i, false, None))
+            .map(move |k| params[k].to_f64())
     }
 
-    /// The incoming weights and bias of unit `i` alone (the sign key).
+    /// The flat index of `W_hh[i][i]`, for an `Rnn`.
+    fn self_connection(&self, i: usize) -> Option<usize> {
+        let info = self.info();
+        placed(info, false)
+            .find(|(_, t)| is_recurrent(info, t))
+            .map(|(offset, t)| offset + i * t.cols + i)
+    }
+
+    /// The incoming weights and bias of unit `i` alone, without recurrent
+    /// weights (the sign key: unchanged when other units are negated).
     pub(super) fn incoming_affine<'p, T: Float>(
         &self,
         params: &'p [T],
         i: usize,
     ) -> impl Iterator<Item = f64> + 'p {
-        placed(self.info(), false)
-            .flat_map(move |(offset, t)| (0..t.cols).map(move |c| offset + i * t.cols + c))
-            .map(move |k| params[k].to_f64())
+        self.rows(i)
+            .filter(|&(_, recurrent)| !recurrent)
+            .map(move |(k, _)| params[k].to_f64())
     }
 }
 
