@@ -47,6 +47,7 @@ struct Init;
 struct Net;
 struct T;
 struct B;
+struct K;
 mod core {}
 mod std {}
 mod nalgebra {}

@@ -20,15 +20,15 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
     let forward = net.layers.iter().enumerate().map(|(k, l)| {
         let (config, p, start) = (&l.config, l.param_range(), l.param_start.tokens());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        quote!(pass.forward(&#config, &p[#p], #start, &cache.#x, &cache.#y, &cache.#c);)
+        quote!(__cn_pass.forward(&#config, &__cn_p[#p], #start, &__cn_cache.#x, &__cn_cache.#y, &__cn_cache.#c);)
     });
     let backward = net.layers.iter().enumerate().rev().map(|(k, l)| {
         let (config, p, start) = (&l.config, l.param_range(), l.param_start.tokens());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
         quote! {
-            pass.backward(
-                &#config, &p[#p], #start, &cache.#x, &cache.#y,
-                &forward_cache.#c, &cache.#c, &output_grads.#y,
+            __cn_pass.backward(
+                &#config, &__cn_p[#p], #start, &__cn_cache.#x, &__cn_cache.#y,
+                &__cn_forward_cache.#c, &__cn_cache.#c, &__cn_output_grads.#y,
             );
         }
     });
@@ -40,12 +40,12 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
             quote!(::constnet::__private::None::<&mut #x_ty>)
         } else {
             let prev = &net.layers[k - 1].name;
-            quote!(::constnet::__private::Some(&mut output_grads.#prev))
+            quote!(::constnet::__private::Some(&mut __cn_output_grads.#prev))
         };
         quote! {
             #layer::backward::<{ B }>(
-                &#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c,
-                &output_grads.#y, #dx, &mut grad[#p],
+                &#config, &__cn_p[#p], &__cn_cache.#x, &__cn_cache.#y, &mut __cn_cache.#c,
+                &__cn_output_grads.#y, #dx, &mut __cn_grad[#p],
             );
         }
     });
@@ -56,35 +56,35 @@ pub fn blocked(net: &Network<'_>) -> TokenStream {
         #[inline]
         fn backward_keep<const B: ::constnet::__private::usize>(
             &self,
-            cache: &mut #cache<T, { B }>,
-            d_output: &#y_ty,
-            output_grads: &mut #cache<T, { B }>,
-            grad: &mut [T; #params],
+            __cn_cache: &mut #cache<T, { B }>,
+            __cn_d_output: &#y_ty,
+            __cn_output_grads: &mut #cache<T, { B }>,
+            __cn_grad: &mut [T; #params],
         ) {
-            let p = &self.parameters;
-            output_grads.#last = *d_output;
+            let __cn_p = &self.parameters;
+            __cn_output_grads.#last = *__cn_d_output;
             #(#keep)*
         }
 
         #[inline]
         fn r_forward_block<const B: ::constnet::__private::usize>(
             &self,
-            cache: &#cache<T, { B }>,
-            pass: &mut ::constnet::__private::BlockPass<'_, T>,
+            __cn_cache: &#cache<T, { B }>,
+            __cn_pass: &mut ::constnet::__private::BlockPass<'_, T>,
         ) {
-            let p = &self.parameters;
+            let __cn_p = &self.parameters;
             #(#forward)*
         }
 
         #[inline]
         fn r_backward_block<const B: ::constnet::__private::usize>(
             &self,
-            forward_cache: &#cache<T, { B }>,
-            cache: &#cache<T, { B }>,
-            output_grads: &#cache<T, { B }>,
-            pass: &mut ::constnet::__private::BlockPass<'_, T>,
+            __cn_forward_cache: &#cache<T, { B }>,
+            __cn_cache: &#cache<T, { B }>,
+            __cn_output_grads: &#cache<T, { B }>,
+            __cn_pass: &mut ::constnet::__private::BlockPass<'_, T>,
         ) {
-            let p = &self.parameters;
+            let __cn_p = &self.parameters;
             #(#backward)*
         }
     }

@@ -167,16 +167,20 @@ impl<'a> Network<'a> {
         let from_parameters = if has_buffers {
             let inits = self.layers.iter().map(|l| {
                 let (config, layer, range) = (&l.config, l.layer(), l.buffer_range());
-                quote!(#layer::init_buffers(&#config, &mut net.buffers[#range]);)
+                quote!(#layer::init_buffers(&#config, &mut __cn_net.buffers[#range]);)
             });
             quote! {
                 /// A network with the given flat parameters (PyTorch order) and
                 /// freshly initialized buffers (running mean 0, running variance 1).
                 #[must_use]
-                pub fn from_parameters(parameters: [T; #params]) -> Self {
-                    let mut net = Self { parameters, buffers: [T::zero(); #buffers], batches_tracked: 0 };
+                pub fn from_parameters(__cn_parameters: [T; #params]) -> Self {
+                    let mut __cn_net = Self {
+                        parameters: __cn_parameters,
+                        buffers: [T::zero(); #buffers],
+                        batches_tracked: 0,
+                    };
                     #(#inits)*
-                    net
+                    __cn_net
                 }
             }
         } else {
@@ -185,8 +189,8 @@ impl<'a> Network<'a> {
                 /// `parameters()` order. `const`, so weights can live in flash:
                 /// `static NET: Net = Net::from_parameters([...]);`
                 #[must_use]
-                pub const fn from_parameters(parameters: [T; #params]) -> Self {
-                    Self { parameters, buffers: [], batches_tracked: 0 }
+                pub const fn from_parameters(__cn_parameters: [T; #params]) -> Self {
+                    Self { parameters: __cn_parameters, buffers: [], batches_tracked: 0 }
                 }
             }
         };
@@ -203,17 +207,17 @@ impl<'a> Network<'a> {
                 pub const BUFFERS: ::constnet::__private::usize = #buffers;
 
                 /// A network initialized by each layer's declared initializer,
-                /// drawing from `rng` in declaration order.
+                /// drawing from the given generator in declaration order.
                 #[must_use]
-                pub fn new(rng: &mut ::constnet::__private::Rng) -> Self {
-                    <Self as #network>::initialized(rng)
+                pub fn new(__cn_rng: &mut ::constnet::__private::Rng) -> Self {
+                    <Self as #network>::initialized(__cn_rng)
                 }
 
                 /// A network initialized from a seeded generator: the same seed
                 /// gives the same parameters on every platform.
                 #[must_use]
-                pub fn seeded(seed: ::constnet::__private::u64) -> Self {
-                    Self::new(&mut ::constnet::__private::Rng::seed_from(seed))
+                pub fn seeded(__cn_seed: ::constnet::__private::u64) -> Self {
+                    Self::new(&mut ::constnet::__private::Rng::seed_from(__cn_seed))
                 }
 
                 #from_parameters
@@ -222,11 +226,15 @@ impl<'a> Network<'a> {
                 /// tracked batches (all state, as saved). `const`.
                 #[must_use]
                 pub const fn from_parts(
-                    parameters: [T; #params],
-                    buffers: [T; #buffers],
-                    batches_tracked: ::constnet::__private::u64,
+                    __cn_parameters: [T; #params],
+                    __cn_buffers: [T; #buffers],
+                    __cn_batches_tracked: ::constnet::__private::u64,
                 ) -> Self {
-                    Self { parameters, buffers, batches_tracked }
+                    Self {
+                        parameters: __cn_parameters,
+                        buffers: __cn_buffers,
+                        batches_tracked: __cn_batches_tracked,
+                    }
                 }
             }
         }

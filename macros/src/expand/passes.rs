@@ -18,6 +18,16 @@ const MATRIX: &str = "::constnet::__private::SMatrix";
 // The batch size is passed on as `{ B }`, never `B`: a bare `B` in a generic
 // argument is looked up as a type first, so a user's `struct B` in scope
 // would capture it; in braces it is a value, the const parameter.
+//
+// Every local variable and function parameter the generated code binds is
+// named `__cn_*` (`__cn_p` the parameters, `__cn_s` the buffers, `__cn_x`
+// the input, `__cn_a{k}` layer `k`'s output, `__cn_cache`, `__cn_grad`,
+// ...): an identifier in a pattern that names a constant or a unit struct
+// in scope is a pattern against that item, not a new binding (and one that
+// names a static or a tuple struct is an error), so a user's `const x: f32`
+// would otherwise break `let x` or a parameter `x: &...`.
+// `Span::mixed_site()` would not help: under it, constants and unit
+// structs still resolve at the call site and capture the pattern.
 
 pub(super) fn matrix(width: &TokenStream) -> TokenStream {
     let path: TokenStream = MATRIX.parse().unwrap_or_default();
@@ -94,11 +104,11 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
     let forward_train = net.layers.iter().enumerate().map(|(k, l)| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        quote!(#layer::forward_train::<{ B }>(&#config, &p[#p], &s[#b], &cache.#x, &mut cache.#y, &mut cache.#c);)
+        quote!(#layer::forward_train::<{ B }>(&#config, &__cn_p[#p], &__cn_s[#b], &__cn_cache.#x, &mut __cn_cache.#y, &mut __cn_cache.#c);)
     });
     let update = net.layers.iter().map(|l| {
         let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
-        quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &cache.#c, tracked);)
+        quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &__cn_cache.#c, __cn_tracked);)
     });
     let backward = backward_body(net, false);
     let r_backward = backward_body(net, true);
@@ -107,8 +117,8 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
         quote! {
             #layer::r_forward::<{ B }>(
-                &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
-                &r_cache.#x, &mut r_cache.#y, &mut r_cache.#c,
+                &#config, &__cn_p[#p], &__cn_v[#p], &__cn_cache.#x, &__cn_cache.#y, &__cn_cache.#c,
+                &__cn_r_cache.#x, &mut __cn_r_cache.#y, &mut __cn_r_cache.#c,
             );
         }
     });
@@ -127,62 +137,66 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
             #accessors
 
             #[inline]
-            fn forward<const B: ::constnet::__private::usize>(&self, x: &#x_ty) -> #y_ty {
+            fn forward<const B: ::constnet::__private::usize>(&self, __cn_x: &#x_ty) -> #y_ty {
                 #forward
             }
 
             #[inline]
-            fn forward_train<const B: ::constnet::__private::usize>(&self, x: &#x_ty, cache: &mut #cache<T, { B }>) -> #y_ty {
-                let p = &self.parameters;
-                let s = &self.buffers;
-                cache.input = *x;
+            fn forward_train<const B: ::constnet::__private::usize>(
+                &self,
+                __cn_x: &#x_ty,
+                __cn_cache: &mut #cache<T, { B }>,
+            ) -> #y_ty {
+                let __cn_p = &self.parameters;
+                let __cn_s = &self.buffers;
+                __cn_cache.input = *__cn_x;
                 #(#forward_train)*
-                cache.#last
+                __cn_cache.#last
             }
 
             #[inline]
-            fn update_buffers<const B: ::constnet::__private::usize>(&mut self, cache: &#cache<T, { B }>) {
-                let tracked = self.batches_tracked;
+            fn update_buffers<const B: ::constnet::__private::usize>(&mut self, __cn_cache: &#cache<T, { B }>) {
+                let __cn_tracked = self.batches_tracked;
                 #(#update)*
-                self.batches_tracked = tracked.saturating_add(1);
+                self.batches_tracked = __cn_tracked.saturating_add(1);
             }
 
             #[inline]
             fn backward<const B: ::constnet::__private::usize>(
                 &self,
-                cache: &mut #cache<T, { B }>,
-                d_output: &#y_ty,
-                grad: &mut [T; #params],
+                __cn_cache: &mut #cache<T, { B }>,
+                __cn_d_output: &#y_ty,
+                __cn_grad: &mut [T; #params],
             ) {
-                let p = &self.parameters;
+                let __cn_p = &self.parameters;
                 #backward
             }
 
             #[inline]
             fn r_forward<const B: ::constnet::__private::usize>(
                 &self,
-                v: &[T; #params],
-                cache: &#cache<T, { B }>,
-                r_cache: &mut #cache<T, { B }>,
+                __cn_v: &[T; #params],
+                __cn_cache: &#cache<T, { B }>,
+                __cn_r_cache: &mut #cache<T, { B }>,
             ) -> #y_ty {
-                let p = &self.parameters;
-                r_cache.input = ::constnet::__private::Zeroed::zeroed();
+                let __cn_p = &self.parameters;
+                __cn_r_cache.input = ::constnet::__private::Zeroed::zeroed();
                 #(#r_forward)*
-                r_cache.#last
+                __cn_r_cache.#last
             }
 
             #[inline]
             fn r_backward<const B: ::constnet::__private::usize>(
                 &self,
-                v: &[T; #params],
-                cache: &mut #cache<T, { B }>,
-                r_cache: &#cache<T, { B }>,
-                d_output: &#y_ty,
-                r_d_output: &#y_ty,
-                grad: &mut [T; #params],
-                r_grad: &mut [T; #params],
+                __cn_v: &[T; #params],
+                __cn_cache: &mut #cache<T, { B }>,
+                __cn_r_cache: &#cache<T, { B }>,
+                __cn_d_output: &#y_ty,
+                __cn_r_d_output: &#y_ty,
+                __cn_grad: &mut [T; #params],
+                __cn_r_grad: &mut [T; #params],
             ) {
-                let p = &self.parameters;
+                let __cn_p = &self.parameters;
                 #r_backward
             }
 
@@ -196,17 +210,17 @@ fn initialized(net: &Network<'_>) -> TokenStream {
     let (params, buffers) = (&net.params, &net.buffers);
     let inits = net.layers.iter().map(|l| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
-        quote!(#layer::init(&#config, &mut net.parameters[#p], &mut net.buffers[#b], rng);)
+        quote!(#layer::init(&#config, &mut __cn_net.parameters[#p], &mut __cn_net.buffers[#b], __cn_rng);)
     });
     quote! {
-        fn initialized(rng: &mut ::constnet::__private::Rng) -> Self {
-            let mut net = Self {
+        fn initialized(__cn_rng: &mut ::constnet::__private::Rng) -> Self {
+            let mut __cn_net = Self {
                 parameters: [T::zero(); #params],
                 buffers: [T::zero(); #buffers],
                 batches_tracked: 0,
             };
             #(#inits)*
-            net
+            __cn_net
         }
     }
 }
@@ -240,8 +254,8 @@ fn accessors(params: &TokenStream) -> TokenStream {
                 }
 
                 #[inline]
-                fn set_batches_tracked(&mut self, count: ::constnet::__private::u64) {
-                    self.batches_tracked = count;
+                fn set_batches_tracked(&mut self, __cn_count: ::constnet::__private::u64) {
+                    self.batches_tracked = __cn_count;
                 }
     }
 }
@@ -275,37 +289,38 @@ fn layer_info(l: &LayerTokens) -> TokenStream {
 fn forward_body(net: &Network<'_>) -> TokenStream {
     let steps = net.layers.iter().enumerate().map(|(k, l)| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
-        let out = format_ident!("a{}", k);
+        let out = format_ident!("__cn_a{}", k);
         let x = if k == 0 {
-            quote!(x)
+            quote!(__cn_x)
         } else {
-            let prev = format_ident!("a{}", k - 1);
+            let prev = format_ident!("__cn_a{}", k - 1);
             quote!(&#prev)
         };
         let ty = matrix(&l.output);
         quote! {
             let mut #out = <#ty as ::constnet::__private::Zeroed>::zeroed();
-            #layer::forward::<{ B }>(&#config, &p[#p], &s[#b], #x, &mut #out);
+            #layer::forward::<{ B }>(&#config, &__cn_p[#p], &__cn_s[#b], #x, &mut #out);
         }
     });
-    let last = format_ident!("a{}", net.layers.len().saturating_sub(1));
+    let last = format_ident!("__cn_a{}", net.layers.len().saturating_sub(1));
     quote! {
-        let p = &self.parameters;
-        let s = &self.buffers;
+        let __cn_p = &self.parameters;
+        let __cn_s = &self.buffers;
         #(#steps)*
         #last
     }
 }
 
 /// Backward (and, with `with_r`, the R-backward interleaved with it), from
-/// the last layer to the first. `d{k}` is `dL/dy` of layer `k`.
+/// the last layer to the first. `__cn_d{k}` is `dL/dy` of layer `k`,
+/// `__cn_rd{k}` its R-derivative.
 fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
     let n = net.layers.len();
     let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
         let (layer, config, p) = (l.layer(), &l.config, l.param_range());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        let dy = if k + 1 == n { quote!(d_output) } else { let d = format_ident!("d{}", k); quote!(&#d) };
-        let rdy = if k + 1 == n { quote!(r_d_output) } else { let d = format_ident!("rd{}", k); quote!(&#d) };
+        let dy = if k + 1 == n { quote!(__cn_d_output) } else { let d = format_ident!("__cn_d{}", k); quote!(&#d) };
+        let rdy = if k + 1 == n { quote!(__cn_r_d_output) } else { let d = format_ident!("__cn_rd{}", k); quote!(&#d) };
         let (dx_decl, dx_arg, rdx_decl, rdx_arg) = if k == 0 {
             let x_ty = matrix(&net.input);
             (
@@ -315,7 +330,7 @@ fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
                 quote!(::constnet::__private::None::<&mut #x_ty>),
             )
         } else {
-            let (d, rd) = (format_ident!("d{}", k - 1), format_ident!("rd{}", k - 1));
+            let (d, rd) = (format_ident!("__cn_d{}", k - 1), format_ident!("__cn_rd{}", k - 1));
             let ty = matrix(&net.layers[k - 1].output);
             (
                 quote!(let mut #d = <#ty as ::constnet::__private::Zeroed>::zeroed();),
@@ -326,7 +341,7 @@ fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
         };
         let backward = quote! {
             #dx_decl
-            #layer::backward::<{ B }>(&#config, &p[#p], &cache.#x, &cache.#y, &mut cache.#c, #dy, #dx_arg, &mut grad[#p]);
+            #layer::backward::<{ B }>(&#config, &__cn_p[#p], &__cn_cache.#x, &__cn_cache.#y, &mut __cn_cache.#c, #dy, #dx_arg, &mut __cn_grad[#p]);
         };
         if !with_r {
             return backward;
@@ -335,8 +350,8 @@ fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
             #backward
             #rdx_decl
             #layer::r_backward::<{ B }>(
-                &#config, &p[#p], &v[#p], &cache.#x, &cache.#y, &cache.#c,
-                &r_cache.#x, &r_cache.#c, #dy, #rdy, #rdx_arg, &mut r_grad[#p],
+                &#config, &__cn_p[#p], &__cn_v[#p], &__cn_cache.#x, &__cn_cache.#y, &__cn_cache.#c,
+                &__cn_r_cache.#x, &__cn_r_cache.#c, #dy, #rdy, #rdx_arg, &mut __cn_r_grad[#p],
             );
         }
     });
