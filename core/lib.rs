@@ -49,6 +49,8 @@ pub mod diagnostics;
 pub mod error;
 pub mod hessian;
 pub mod init;
+#[cfg(feature = "std")]
+pub mod interop;
 mod kernel;
 pub mod layer;
 pub mod loss;
