@@ -1,6 +1,6 @@
 //! The same three models written by hand with explicit loops over nalgebra
 //! static storage (weights column-major `O x I`, the layout a hand-writer
-//! picks): the "hand-written nalgebra, loops" baseline of BENCHMARKS.md,
+//! picks): the "hand-written nalgebra, loops" baseline of README's performance tables,
 //! measured in the same run as the generated code.
 
 use constnet::math;

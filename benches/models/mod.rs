@@ -1,4 +1,4 @@
-//! The three benchmark models of BENCHMARKS.md (declared once, with the
+//! The three benchmark models (README, "Performance") (declared once, with the
 //! tests, in `tests/common/models.rs`) and their seeded inputs. Shared by
 //! every bench.
 #![allow(dead_code)]
