@@ -29,7 +29,8 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], [`budget`]
+//! (the RAM a network needs, as constants), and
 //! [`diagnostics`] (what goes wrong in optimization, measured). Second
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
 //! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
@@ -45,6 +46,7 @@ extern crate std;
 // Lets generated code name this crate as `::constnet` from inside it too.
 extern crate self as constnet;
 
+pub mod budget;
 pub mod data;
 pub mod diagnostics;
 pub mod error;
