@@ -35,8 +35,7 @@
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
 //! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
 //! power iteration, Hutchinson, spectral density), `newton` (Newton and
-//! saddle-free Newton, `std`), with [`matmul`] (the matrix-multiply kernel
-//! of the blocked passes) underneath.
+//! saddle-free Newton, `std`).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -54,12 +53,10 @@ pub mod hessian;
 pub mod init;
 #[cfg(feature = "std")]
 pub mod interop;
-pub mod kernel;
-pub mod lanes;
+mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
-pub mod matmul;
 pub mod matrix_free;
 pub mod metrics;
 pub mod network;
