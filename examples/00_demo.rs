@@ -1,4 +1,4 @@
-//! constnet in one run: declare the DIGITS model of BENCHMARKS.md, train it
+//! constnet in one run: declare the DIGITS benchmark model, train it
 //! on the built-in handwritten digits (`data/digits.csv`) while a monitor
 //! watches the curvature, then diagnose the point training reached with
 //! the exact Hessian: empirical vs expected risk, ill-conditioned steps,
