@@ -50,6 +50,8 @@ pub mod diagnostics;
 pub mod error;
 pub mod hessian;
 pub mod init;
+#[cfg(feature = "std")]
+pub mod interop;
 pub mod kernel;
 pub mod lanes;
 pub mod layer;

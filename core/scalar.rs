@@ -51,6 +51,11 @@ pub trait Float:
     fn of_usize(value: usize) -> Self;
     /// `true` when the value is neither infinite nor NaN.
     fn finite(self) -> bool;
+    /// The IEEE bit pattern, zero-extended to 64 bits (`to_bits` of the
+    /// primitive): exact for every value, NaN payloads included.
+    fn to_bit_pattern(self) -> u64;
+    /// The value of an IEEE bit pattern; an `f32` reads the low 32 bits.
+    fn from_bit_pattern(bits: u64) -> Self;
 }
 
 impl Float for f32 {
@@ -75,6 +80,14 @@ impl Float for f32 {
     fn finite(self) -> bool {
         self.is_finite()
     }
+    #[inline]
+    fn to_bit_pattern(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+    #[inline]
+    fn from_bit_pattern(bits: u64) -> Self {
+        f32::from_bits(bits as u32)
+    }
 }
 
 impl Float for f64 {
@@ -98,6 +111,14 @@ impl Float for f64 {
     #[inline]
     fn finite(self) -> bool {
         self.is_finite()
+    }
+    #[inline]
+    fn to_bit_pattern(self) -> u64 {
+        self.to_bits()
+    }
+    #[inline]
+    fn from_bit_pattern(bits: u64) -> Self {
+        f64::from_bits(bits)
     }
 }
 

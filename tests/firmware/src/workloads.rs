@@ -1,0 +1,137 @@
+//! The work of the footprint programs, one per program so each links only
+//! what it needs: inference from the weights in flash, and on-device
+//! training (the network copied from flash into RAM, then `STEPS` steps at
+//! batch size [`BATCH`] with SGD or Adam). Inputs pass through
+//! [`black_box`] so the compiler cannot fold the network into constants;
+//! each program reports its result bits, so the device run is checked
+//! against the host's too.
+
+use core::hint::black_box;
+
+use constnet::prelude::*;
+
+use crate::models::{digits, sine};
+use crate::report::{Out, Report};
+use crate::{instructions_end, instructions_start};
+
+/// The batch size of on-device training.
+pub const BATCH: usize = 8;
+/// Training steps each training program takes.
+pub const STEPS: usize = 3;
+
+/// An empty counted region: `footprint.sh` subtracts its count (the
+/// markers' own instructions) from the next region's.
+fn calibrate() {
+    instructions_start();
+    instructions_end();
+}
+
+/// One SINE inference from flash; the instructions between the markers are
+/// one `forward` of one sample (and the moves of its input and output).
+pub fn sine_inference<O: Out>(report: &mut Report<O>) {
+    let x = black_box(1.25_f32);
+    calibrate();
+    instructions_start();
+    let x = black_box(SMatrix::<f32, 1, 1>::new(x));
+    let y = black_box(sine::MODEL.forward(&x));
+    instructions_end();
+    report.values("sine.inference", y.as_slice());
+}
+
+/// One DIGITS inference from flash (one sample of 64 pixels).
+pub fn digits_inference<O: Out>(report: &mut Report<O>) {
+    let mut rng = Rng::seed_from(black_box(4));
+    let pixels = SMatrix::<f32, 64, 1>::from_fn(|_, _| rng.below(17) as f32 / 16.0);
+    calibrate();
+    instructions_start();
+    let pixels = black_box(pixels);
+    let logits = black_box(digits::MODEL.forward(&pixels));
+    instructions_end();
+    report.values("digits.inference", logits.as_slice());
+}
+
+/// SINE training data on the device: `BATCH` points of [-pi, pi] and sin x.
+fn sine_batch(rng: &mut Rng) -> (SMatrix<f32, 1, BATCH>, [[f32; 1]; BATCH]) {
+    let x = SMatrix::<f32, 1, BATCH>::from_fn(|_, _| {
+        rng.uniform_in(-core::f64::consts::PI, core::f64::consts::PI) as f32
+    });
+    (x, core::array::from_fn(|b| [constnet::math::sin(x[b])]))
+}
+
+/// DIGITS training data on the device: `BATCH` images of pixels in [0, 1]
+/// and their classes.
+fn digits_batch(rng: &mut Rng) -> (SMatrix<f32, 64, BATCH>, [usize; BATCH]) {
+    let x = SMatrix::<f32, 64, BATCH>::from_fn(|_, _| rng.below(17) as f32 / 16.0);
+    (x, core::array::from_fn(|_| rng.below(10)))
+}
+
+/// Fine-tunes SINE from flash with `optimizer`; reports the last loss and
+/// the parameters' digest.
+fn train_sine<O: Out, Opt: Optimizer<f32, 321>>(report: &mut Report<O>, optimizer: Result<Opt>) {
+    let Ok(mut optimizer) = optimizer else {
+        return;
+    };
+    let mut net = sine::MODEL.clone();
+    let mut rng = Rng::seed_from(black_box(9));
+    let mut grad = [0.0; 321];
+    let mut loss = 0.0;
+    for _ in 0..STEPS {
+        let (x, targets) = sine_batch(&mut rng);
+        loss = net.loss_and_gradient(&Mse, &x, &targets, &mut grad);
+        optimizer.step(net.parameters_mut(), &grad);
+    }
+    report.values("sine.train.loss", &[loss]);
+    report.digest("sine.train.parameters", net.parameters());
+}
+
+/// Fine-tunes DIGITS from flash with `optimizer`.
+fn train_digits<O: Out, Opt: Optimizer<f32, 2410>>(report: &mut Report<O>, optimizer: Result<Opt>) {
+    let Ok(mut optimizer) = optimizer else {
+        return;
+    };
+    let mut net = digits::MODEL.clone();
+    let mut rng = Rng::seed_from(black_box(9));
+    let mut grad = [0.0; 2410];
+    let mut loss = 0.0;
+    for _ in 0..STEPS {
+        let (x, targets) = digits_batch(&mut rng);
+        loss = net.loss_and_gradient(&CrossEntropy, &x, &targets, &mut grad);
+        optimizer.step(net.parameters_mut(), &grad);
+    }
+    report.values("digits.train.loss", &[loss]);
+    report.digest("digits.train.parameters", net.parameters());
+}
+
+/// Plain SGD (no momentum, so no optimizer state): `lr` 0.01.
+fn sgd() -> Result<Sgd<f32, 321>> {
+    Sgd::new(SgdConfig {
+        lr: 0.01,
+        ..SgdConfig::default()
+    })
+}
+
+/// SINE, SGD.
+pub fn sine_sgd<O: Out>(report: &mut Report<O>) {
+    train_sine(report, sgd());
+}
+
+/// SINE, Adam (`lr` 1e-3).
+pub fn sine_adam<O: Out>(report: &mut Report<O>) {
+    train_sine(report, Adam::new(AdamConfig::default()));
+}
+
+/// DIGITS, SGD.
+pub fn digits_sgd<O: Out>(report: &mut Report<O>) {
+    train_digits(
+        report,
+        Sgd::new(SgdConfig {
+            lr: 0.01,
+            ..SgdConfig::default()
+        }),
+    );
+}
+
+/// DIGITS, Adam (`lr` 1e-3).
+pub fn digits_adam<O: Out>(report: &mut Report<O>) {
+    train_digits(report, Adam::new(AdamConfig::default()));
+}
