@@ -209,8 +209,9 @@ fn diagnose(net: &Digits<f32>, train: &Dataset<'_, f32, 64, usize>) -> Outcome<(
     let mut hessian = vec![0.0; 2410 * 2410];
     // A spinner while the Hessian is computed (about a second on a slow
     // machine); hidden when the output is not a terminal.
-    let spinner = indicatif::ProgressBar::new_spinner()
-        .with_message(format!("exact 2410 x 2410 Hessian over {PROBE} images on 2 threads"));
+    let spinner = indicatif::ProgressBar::new_spinner().with_message(format!(
+        "exact 2410 x 2410 Hessian over {PROBE} images on 2 threads"
+    ));
     spinner.enable_steady_tick(std::time::Duration::from_millis(100));
     let loss = point.hessian_with(
         &CrossEntropy,
