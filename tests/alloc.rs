@@ -2,8 +2,9 @@
 //! paths allocate nothing on the heap, for the three models of the
 //! benchmark suite (XOR, SINE, DIGITS) at their batch sizes and at batch
 //! size 1: inference `forward`, `forward_train`, `backward`,
-//! `loss_and_gradient`, an `Sgd` step, a whole `Trainer::fit_with_order`
-//! run (f32), the exact `hessian_vector_product` (f64), and the full
+//! `loss_and_gradient`, a step of every optimizer (`Sgd`, `Adam`, `AdamW`,
+//! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
+//! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
 //! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
 //! is meant for).
 //!
@@ -122,6 +123,7 @@ fn check_f32<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
         sgd.step(net.parameters_mut(), black_box(&grad));
     });
     assert_ne!(&before, net.parameters(), "{model}: the step moved");
+    check_optimizers(m, model, net.parameters_mut(), &grad);
 
     let mut order = vec![0_usize; train.len()];
     let report = m.measure(&format!("{model}: Trainer::fit_with_order"), || {
@@ -154,6 +156,62 @@ fn check_f32<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
         "{model}: three epochs ran"
     );
     assert!(report.final_loss.is_finite());
+}
+
+/// Two steps of each of the other optimizers, every one with state
+/// (moments, AMSGrad's maxima, a centered mean), and of a scheduled SGD
+/// across an epoch end (where its schedule sets the rate).
+fn check_optimizers<const P: usize>(
+    m: &mut Measurements,
+    model: &str,
+    params: &mut [f32; P],
+    grad: &[f32; P],
+) {
+    let before = *params;
+    let mut adam: Adam<f32, P> = Adam::new(AdamConfig {
+        amsgrad: true,
+        weight_decay: 1e-4,
+        ..AdamConfig::default()
+    })
+    .expect("valid settings");
+    m.measure(&format!("{model}: Adam step (AMSGrad, L2)"), || {
+        adam.step(params, black_box(grad));
+        adam.step(params, black_box(grad));
+    });
+    let mut adamw: AdamW<f32, P> = AdamW::new(AdamWConfig {
+        amsgrad: true,
+        ..AdamWConfig::default()
+    })
+    .expect("valid settings");
+    m.measure(&format!("{model}: AdamW step (AMSGrad)"), || {
+        adamw.step(params, black_box(grad));
+        adamw.step(params, black_box(grad));
+    });
+    let mut rmsprop: RmsProp<f32, P> = RmsProp::new(RmsPropConfig {
+        momentum: 0.9,
+        centered: true,
+        ..RmsPropConfig::default()
+    })
+    .expect("valid settings");
+    m.measure(
+        &format!("{model}: RmsProp step (centered, momentum)"),
+        || {
+            rmsprop.step(params, black_box(grad));
+            rmsprop.step(params, black_box(grad));
+        },
+    );
+    let sgd: Sgd<f32, P> = Sgd::new(config_sgd()).expect("valid settings");
+    let schedule = StepLr::new(1, 0.5).expect("valid settings");
+    let mut scheduled = Scheduled::new(sgd, schedule).expect("valid settings");
+    m.measure(
+        &format!("{model}: Scheduled (StepLr) step and epoch end"),
+        || {
+            scheduled.step(params, black_box(grad));
+            scheduled.end_epoch();
+            scheduled.step(params, black_box(grad));
+        },
+    );
+    assert_ne!(&before, params, "{model}: the steps moved");
 }
 
 fn config_sgd() -> SgdConfig {
@@ -296,5 +354,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 3 * 7 + 3 + 2, "every case was measured");
+    assert_eq!(m.rows.len(), 3 * 11 + 3 + 2, "every case was measured");
 }

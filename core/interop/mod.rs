@@ -1,4 +1,7 @@
 //! Moving a network into and out of constnet (`std`): as Rust source that
-//! keeps trained weights in flash ([`rust_source`]).
+//! keeps trained weights in flash ([`rust_source`]), and as safetensors
+//! files with PyTorch's names ([`safetensors`], feature `safetensors`).
 
 pub mod rust_source;
+#[cfg(feature = "safetensors")]
+pub mod safetensors;
