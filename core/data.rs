@@ -64,8 +64,14 @@ pub struct Dataset<'a, T, const I: usize, Y> {
 
 impl<'a, T: Float, const I: usize, Y: Copy> Dataset<'a, T, I, Y> {
     /// A data set of `inputs.len()` samples. Fails when the lengths differ,
-    /// when there are no samples, or when an input is NaN or infinite.
+    /// when there are no samples, when a sample has no features (`I = 0`),
+    /// or when an input is NaN or infinite.
     pub fn new(inputs: &'a [[T; I]], targets: &'a [Y]) -> Result<Self> {
+        if I == 0 {
+            return Err(Error::ZeroWidth {
+                what: "an input sample",
+            });
+        }
         if inputs.len() != targets.len() {
             return Err(Error::LengthMismatch {
                 inputs: inputs.len(),
@@ -110,11 +116,15 @@ impl<'a, T: Float, const I: usize, Y: Copy> Dataset<'a, T, I, Y> {
 
     /// The first `n` samples and the rest, as two data sets (for a
     /// train/test split after shuffling the rows with [`shuffle_together`]).
+    ///
+    /// # Errors
+    /// [`Error::NotEnoughSamples`] unless `0 < n < len()` (both parts need a
+    /// sample).
     pub fn split_at(&self, n: usize) -> Result<(Self, Self)> {
         if n == 0 || n >= self.len() {
             return Err(Error::NotEnoughSamples {
                 available: self.len(),
-                needed: n.max(1) + 1,
+                needed: n.max(1).saturating_add(1),
             });
         }
         let (a, b) = self.inputs.split_at(n);
@@ -138,7 +148,7 @@ impl<'a, T: Float, const I: usize, Y: Copy> Dataset<'a, T, I, Y> {
     pub fn gather<const B: usize>(&self, indices: &[usize; B]) -> (SMatrix<T, I, B>, [Y; B]) {
         let n = self.len();
         let mut x = SMatrix::<T, I, B>::zeros();
-        for (column, &index) in x.as_mut_slice().chunks_exact_mut(I).zip(indices) {
+        for (column, &index) in x.as_mut_slice().chunks_exact_mut(I.max(1)).zip(indices) {
             column.copy_from_slice(&self.inputs[index % n]);
         }
         let targets = core::array::from_fn(|k| self.targets[indices[k] % n]);
@@ -270,6 +280,19 @@ mod tests {
         );
         let empty: [[f32; 2]; 0] = [];
         assert!(Dataset::<f32, 2, usize>::new(&empty, &[]).is_err());
+        let no_features = [[0.0_f32; 0]; 4];
+        assert!(matches!(
+            Dataset::new(&no_features, &[0usize; 4]),
+            Err(Error::ZeroWidth { .. })
+        ));
+        let data = Dataset::new(&inputs[..1], &[0usize]).unwrap();
+        assert_eq!(
+            data.split_at(usize::MAX).unwrap_err(),
+            Error::NotEnoughSamples {
+                available: 1,
+                needed: usize::MAX
+            }
+        );
     }
 
     #[test]

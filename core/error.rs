@@ -38,6 +38,12 @@ pub enum Error {
         /// Samples needed (for example one batch).
         needed: usize,
     },
+    /// Something that must have at least one element has none (a sample
+    /// with no features).
+    ZeroWidth {
+        /// What is empty.
+        what: &'static str,
+    },
     /// A value in the data is NaN or infinite.
     NonFiniteData {
         /// Index of the offending sample.
@@ -45,10 +51,26 @@ pub enum Error {
     },
     /// A class index is not below the number of classes.
     ClassOutOfRange {
+        /// Index of the sample in its data set (0 when a target is checked
+        /// alone, with [`Loss::check_target`](crate::loss::Loss::check_target)).
+        sample: usize,
         /// The class given.
         class: usize,
         /// The number of classes (the network's output width).
         classes: usize,
+    },
+    /// A target value is not valid for the loss (NaN, or outside the range
+    /// the loss is defined on).
+    InvalidTarget {
+        /// Index of the sample in its data set (0 when a target is checked
+        /// alone, with [`Loss::check_target`](crate::loss::Loss::check_target)).
+        sample: usize,
+        /// Which element of the sample's target.
+        element: usize,
+        /// The value, widened to `f64`.
+        value: f64,
+        /// The values the loss accepts, e.g. `"finite and in [0, 1]"`.
+        expected: &'static str,
     },
     /// A buffer passed in has the wrong length.
     BufferLength {
@@ -59,11 +81,22 @@ pub enum Error {
         /// Length required.
         required: usize,
     },
-    /// Training produced a NaN or infinite loss, gradient or parameter. The
-    /// network keeps the parameters it had before the failing step.
+    /// A buffer's length must be a multiple of a vector length, and is not.
+    NotMultiple {
+        /// What the buffer is for.
+        what: &'static str,
+        /// Length given.
+        given: usize,
+        /// The vector length it must be a multiple of.
+        multiple_of: usize,
+    },
+    /// Training produced a NaN or infinite loss, gradient, parameter or
+    /// running statistic. The network is left at the last parameters (and
+    /// buffers) whose loss was finite: those step `kept_step` started from.
     NonFinite {
         /// What became non-finite: `"loss"`, `"gradient"`, `"parameters"`,
-        /// or `"validation loss"` (the held-out loss at the end of an epoch).
+        /// `"running statistics"` (a buffer after the update), or
+        /// `"validation loss"` (the held-out loss at the end of an epoch).
         what: &'static str,
         /// Epoch of the failing step (0-based); for an end-of-epoch loss,
         /// the epoch just finished.
@@ -73,6 +106,49 @@ pub enum Error {
         step: usize,
         /// The loss of that step, as computed (NaN or infinite if the loss failed).
         loss: f64,
+        /// The step whose starting parameters the network was left at (its
+        /// loss was finite): `step - 1` when the loss failed, `step`
+        /// otherwise; `None` when even the first step's loss was not finite
+        /// (the network keeps its initial parameters).
+        kept_step: Option<usize>,
+    },
+    /// A matrix that must be square is not.
+    NotSquare {
+        /// Its rows.
+        rows: usize,
+        /// Its columns.
+        cols: usize,
+    },
+    /// Vectors that must be orthonormal (deflation vectors) are not, to
+    /// within `sqrt(eps)` of the scalar.
+    NotOrthonormal {
+        /// What the vectors are for.
+        what: &'static str,
+        /// Index of the first vector of the failing pair.
+        first: usize,
+        /// Index of the second (equal to `first` when a vector's squared
+        /// norm is not 1).
+        second: usize,
+        /// Their inner product as computed.
+        product: f64,
+    },
+    /// A linear operator returned a NaN or infinite value (or an estimate
+    /// built from its products overflowed).
+    NonFiniteProduct,
+    /// An iterative method did not converge in its iteration limit.
+    NotConverged {
+        /// The method.
+        what: &'static str,
+        /// The limit reached.
+        iterations: usize,
+    },
+    /// A size asked for cannot be allocated or overflows `usize`.
+    TooLarge {
+        /// What was being allocated.
+        what: &'static str,
+        /// Elements requested (`usize::MAX` when the count itself
+        /// overflowed).
+        requested: usize,
     },
     /// A numerical routine did not converge or met a singular case.
     Numerical {
@@ -99,6 +175,7 @@ pub enum Error {
 }
 
 impl fmt::Display for Error {
+    #[allow(clippy::too_many_lines, reason = "one arm per variant")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidHyperParameter {
@@ -117,12 +194,28 @@ impl fmt::Display for Error {
                 f,
                 "not enough samples: {available} available, at least {needed} needed"
             ),
+            Self::ZeroWidth { what } => {
+                write!(f, "{what} has no elements; at least one is needed")
+            }
             Self::NonFiniteData { sample } => {
                 write!(f, "sample {sample} contains a NaN or infinite value")
             }
-            Self::ClassOutOfRange { class, classes } => write!(
+            Self::ClassOutOfRange {
+                sample,
+                class,
+                classes,
+            } => write!(
                 f,
-                "class index {class} is out of range for {classes} classes (valid: 0..{classes})"
+                "sample {sample}: class index {class} is out of range for {classes} classes (valid: 0..{classes})"
+            ),
+            Self::InvalidTarget {
+                sample,
+                element,
+                value,
+                expected,
+            } => write!(
+                f,
+                "sample {sample}: target element {element} is {value}, but the loss needs values {expected}"
             ),
             Self::BufferLength {
                 what,
@@ -132,16 +225,70 @@ impl fmt::Display for Error {
                 f,
                 "{what} buffer has length {given}, but {required} is required"
             ),
+            Self::NotMultiple {
+                what,
+                given,
+                multiple_of,
+            } => write!(
+                f,
+                "{what} buffer has length {given}, which is not a whole number of vectors of length {multiple_of}"
+            ),
             Self::NonFinite {
                 what,
                 epoch,
                 step,
                 loss,
-            } => write!(
-                f,
-                "training stopped: the {what} became non-finite at step {step} (epoch {epoch}, loss {loss}); \
-                 the parameters are those before that step"
-            ),
+                kept_step,
+            } => {
+                write!(
+                    f,
+                    "training stopped: the {what} became non-finite at step {step} (epoch {epoch}, loss {loss}); "
+                )?;
+                match kept_step {
+                    Some(kept) => write!(
+                        f,
+                        "the network keeps the parameters step {kept} started from, the last whose loss was finite"
+                    ),
+                    None => write!(
+                        f,
+                        "no step had a finite loss: the network keeps its initial parameters"
+                    ),
+                }
+            }
+            Self::NotSquare { rows, cols } => {
+                write!(f, "the matrix is {rows} x {cols}, but it must be square")
+            }
+            Self::NotOrthonormal {
+                what,
+                first,
+                second,
+                product,
+            } => {
+                if first == second {
+                    write!(
+                        f,
+                        "{what} {first} has squared norm {product}, but it must be a unit vector"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{what}s {first} and {second} have inner product {product}, but they must be orthogonal"
+                    )
+                }
+            }
+            Self::NonFiniteProduct => {
+                write!(f, "the linear operator returned a NaN or infinite value")
+            }
+            Self::NotConverged { what, iterations } => {
+                write!(f, "{what} did not converge in {iterations} iterations")
+            }
+            Self::TooLarge { what, requested } => {
+                if *requested == usize::MAX {
+                    write!(f, "{what}: the size overflows usize")
+                } else {
+                    write!(f, "{what}: {requested} values cannot be allocated")
+                }
+            }
             Self::Numerical { reason } => write!(f, "numerical failure: {reason}"),
             Self::CapacityExceeded { what, capacity } => write!(
                 f,
@@ -149,6 +296,35 @@ impl fmt::Display for Error {
             ),
             Self::Symmetry(error) => write!(f, "{error}"),
             Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
+        }
+    }
+}
+
+impl Error {
+    /// The same error, naming sample `sample` if it is about a sample's
+    /// target or data ([`Error::InvalidTarget`], [`Error::ClassOutOfRange`],
+    /// [`Error::NonFiniteData`]); other errors are returned unchanged.
+    #[must_use]
+    pub fn for_sample(self, sample: usize) -> Self {
+        match self {
+            Self::InvalidTarget {
+                element,
+                value,
+                expected,
+                ..
+            } => Self::InvalidTarget {
+                sample,
+                element,
+                value,
+                expected,
+            },
+            Self::ClassOutOfRange { class, classes, .. } => Self::ClassOutOfRange {
+                sample,
+                class,
+                classes,
+            },
+            Self::NonFiniteData { .. } => Self::NonFiniteData { sample },
+            other => other,
         }
     }
 }

@@ -144,3 +144,38 @@ pub fn norm<T: Float>(values: &[T]) -> f64 {
 pub fn dot<T: Float>(a: &[T], b: &[T]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x.to_f64() * y.to_f64()).sum()
 }
+
+/// Checks that a hyper-parameter keeps its meaning in the scalar `T` a
+/// network computes in: once rounded to `T` it is still finite, and a
+/// nonzero value is still nonzero (`1e39` is infinite and `1e-50` is 0 in
+/// `f32`). Check the value's range in `f64` first.
+pub(crate) fn check_in_scalar<T: Float>(
+    name: &'static str,
+    value: f64,
+) -> crate::error::Result<()> {
+    let narrow = T::of_f64(value);
+    let kept = narrow.finite() && (value == 0.0 || narrow != T::zero());
+    let expected = if T::NAME == "f32" {
+        "must be representable in f32: |value| <= 3.4e38, and a nonzero value at least 1.4e-45"
+    } else {
+        "must be representable in f64: |value| <= 1.8e308, and a nonzero value at least 4.9e-324"
+    };
+    crate::error::check_param(name, value, kept, expected)
+}
+
+/// A decay factor (`check_fraction`) in the scalar `T`: in `[0, 1)` in `f64`, and still
+/// below 1 once rounded to `T` (`0.999999999` is 1 in `f32`, a momentum
+/// that never decays).
+pub(crate) fn check_fraction_in<T: Float>(
+    name: &'static str,
+    value: f64,
+) -> crate::error::Result<()> {
+    crate::error::check_fraction(name, value)?;
+    let expected = if T::NAME == "f32" {
+        "must stay below 1 in f32 (at most 0.99999994)"
+    } else {
+        "must be in [0, 1)"
+    };
+    crate::error::check_param(name, value, T::of_f64(value) < T::one(), expected)?;
+    check_in_scalar::<T>(name, value)
+}

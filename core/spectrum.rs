@@ -222,17 +222,13 @@ mod eigen {
         /// as `SymmetricEigen` does).
         ///
         /// # Errors
-        /// [`Error::BufferLength`] for a matrix that is not square,
+        /// [`Error::NotSquare`] for a matrix that is not square,
         /// [`Error::Numerical`] for an empty matrix, a non-finite entry or
         /// a decomposition that does not converge.
         pub fn of(matrix: DMatrix<T>) -> Result<Self> {
-            let n = matrix.nrows();
-            if matrix.ncols() != n {
-                return Err(Error::BufferLength {
-                    what: "square matrix",
-                    given: matrix.len(),
-                    required: n * n,
-                });
+            let (n, cols) = matrix.shape();
+            if cols != n {
+                return Err(Error::NotSquare { rows: n, cols });
             }
             if n == 0 || !crate::scalar::all_finite(matrix.as_slice()) {
                 return Err(Error::Numerical {
@@ -261,13 +257,17 @@ mod eigen {
         ///
         /// # Errors
         /// As [`Spectrum::of`]; [`Error::BufferLength`] when the slice is
-        /// not `n * n` long.
+        /// not `n * n` long, [`Error::TooLarge`] when `n * n` overflows.
         pub fn of_slice(values: &[T], n: usize) -> Result<Self> {
-            if values.len() != n * n {
+            let required = n.checked_mul(n).ok_or(Error::TooLarge {
+                what: "square matrix",
+                requested: usize::MAX,
+            })?;
+            if values.len() != required {
                 return Err(Error::BufferLength {
                     what: "square matrix",
                     given: values.len(),
-                    required: n * n,
+                    required,
                 });
             }
             Self::of(DMatrix::from_column_slice(n, n, values))

@@ -281,7 +281,7 @@ fn diagnose(net: &Digits<f32>, train: &Dataset<'_, f32, 64, usize>) -> Outcome<(
     )?;
     let width = (top[0] - lowest.min(0.0)) / 40.0;
     println!("spectral density (stochastic Lanczos quadrature; bar length ~ log10 density):");
-    for (t, d) in density.grid(12, width * width, 0.05) {
+    for (t, d) in density.grid(12, width * width, 0.05)? {
         let bar = ((d.max(1e-6).log10() + 6.0) * 6.0).max(0.0) as usize;
         println!("  {t:>7.3} {d:>9.2e} | {}", "#".repeat(bar));
     }

@@ -117,7 +117,7 @@ pub fn run(
     settings: Settings,
     on_epoch: impl FnMut(&EpochReport),
 ) -> std::result::Result<Outcome, Box<dyn StdError>> {
-    let table = Table::read(DATA, Header::Present)?;
+    let table = Table::read(DATA, Header::Metadata)?;
     // Header: rows, features, then the species names.
     let species: Vec<String> = table
         .header()
@@ -129,8 +129,8 @@ pub fn run(
     let mut rng = Rng::seed_from(settings.split_seed);
     let [mut train, mut test] = stratified_split(samples, species.len(), TEST_PER_CLASS, &mut rng)?;
     let scaler = Standardizer::fit(&train.inputs)?;
-    scaler.apply(&mut train.inputs);
-    scaler.apply(&mut test.inputs);
+    scaler.apply(&mut train.inputs)?;
+    scaler.apply(&mut test.inputs)?;
     let train_set = train.dataset()?;
     let test_set = test.dataset()?;
 

@@ -207,7 +207,7 @@ fn check_optimizers<const P: usize>(
         &format!("{model}: Scheduled (StepLr) step and epoch end"),
         || {
             scheduled.step(params, black_box(grad));
-            scheduled.end_epoch();
+            scheduled.end_epoch().expect("a valid scheduled rate");
             scheduled.step(params, black_box(grad));
         },
     );

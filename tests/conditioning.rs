@@ -253,7 +253,7 @@ fn the_monitor_warns_on_growth_and_lowers_the_rate_by_the_decay() {
     // Independently: x -> 4x makes g = (40, 0), H = [[48, 4], [4, 2]].
     assert_eq!((second.gradient_sq, second.curvature), (1600.0, 76800.0));
     assert!(second.curvature >= 10.0 * first.curvature && second.gradient_sq >= first.gradient_sq);
-    assert_eq!(control, Control::SetLearningRate(0.25 * lr));
+    assert_eq!(control, Control::ScaleLearningRate(0.25));
     let (control, _) = observe_step(&mut monitor, &net, &small, 2, lr);
     assert_eq!(control, Control::Continue);
 

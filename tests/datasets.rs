@@ -9,7 +9,7 @@ fn path(file: &str) -> String {
 
 #[test]
 fn iris_has_150_samples_of_4_features_in_3_balanced_classes() {
-    let table = Table::read(path("iris.csv"), Header::Present).unwrap();
+    let table = Table::read(path("iris.csv"), Header::Metadata).unwrap();
     assert_eq!(
         table.header().unwrap(),
         ["150", "4", "setosa", "versicolor", "virginica"]

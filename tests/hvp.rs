@@ -48,7 +48,7 @@ fn mean_over_batches_is_the_product_on_all_samples() {
 
     let mut operator = HvpOperator::mean(&net, &Mse, &batches);
     let mut out = vec![0.0; P];
-    operator.matvec(&v, &mut out);
+    operator.matvec(&v, &mut out).unwrap();
     assert_all_close(&out, &hv_all, 1e-14, "operator over batches");
     assert_eq!(operator.products(), 1);
 
@@ -74,7 +74,7 @@ fn operator_is_the_hessian() {
     for _ in 0..3 {
         let v: Vec<f64> = (0..P).map(|_| rng.uniform_in(-1.0, 1.0)).collect();
         let mut out = vec![0.0; P];
-        operator.matvec(&v, &mut out);
+        operator.matvec(&v, &mut out).unwrap();
         let expected: Vec<f64> = (0..P)
             .map(|i| (0..P).map(|j| h[i * P + j] * v[j]).sum())
             .collect();

@@ -113,6 +113,115 @@ fn truncated_normal_matches_its_closed_form_moments() {
     }
 }
 
+/// Mean and variance of `N(mean, std^2)` truncated to `[a, b]` by
+/// quadrature (composite Simpson on the standardized interval, the density
+/// scaled by its value at the end nearest 0 so nothing underflows): an
+/// independent check of the closed form where `Phi` underflows.
+fn truncated_moments_by_quadrature(mean: f64, std: f64, a: f64, b: f64) -> (f64, f64) {
+    let (alpha, beta) = ((a - mean) / std, (b - mean) / std);
+    // Mirror a left-tail interval to the right; moments flip sign accordingly.
+    let (sign, lo, hi) = if beta <= 0.0 {
+        (-1.0, -beta, -alpha)
+    } else {
+        (1.0, alpha, beta)
+    };
+    let nearest = if lo > 0.0 { lo } else { 0.0 };
+    // Beyond `nearest + 60 / max(nearest, 1) + 12` the scaled density is below e^-60.
+    let hi = hi.min(nearest + 60.0 / nearest.max(1.0) + 12.0);
+    let density = |x: f64| (-(x * x - nearest * nearest) / 2.0).exp();
+    let steps = 200_000;
+    let h = (hi - lo) / f64::from(steps);
+    let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+    for i in 0..=steps {
+        let x = lo + h * f64::from(i);
+        let weight = if i == 0 || i == steps {
+            1.0
+        } else if i % 2 == 1 {
+            4.0
+        } else {
+            2.0
+        };
+        let w = weight * density(x);
+        z += w;
+        m1 += w * x;
+        m2 += w * x * x;
+    }
+    let (m1, m2) = (m1 / z, m2 / z);
+    (mean + std * sign * m1, std * std * (m2 - m1 * m1))
+}
+
+#[test]
+fn truncated_normal_is_right_far_in_the_tails() {
+    for (k, (mean, std, a, b)) in [
+        (0.0, 1.0, 10.0, 11.0),   // right tail, where 2 Phi - 1 rounds to 1
+        (0.0, 1.0, -40.0, -30.0), // left tail
+        (0.0, 1.0, 5.0, 5.01),    // narrow, in the tail
+        (1.0, 0.001, 1.02, 1.03), // 20 to 30 standard deviations out
+        (0.0, 1.0, 3.5, 1e30),    // one-sided right tail
+        (0.0, 1.0, -1e30, -6.0),  // one-sided left tail
+        (2.0, 0.5, -100.0, 0.0),  // standardized [-204, -4]
+        (0.0, 1.0, 3.0, 3.5),     // the first interval rejection serves
+        (0.0, 1.0, 2.999, 3.5),   // the last the inverse CDF serves
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let values = draw(Init::trunc_normal(mean, std, a, b), 70 + k as u64);
+        assert!(values.iter().all(|v| (a..=b).contains(v)), "case {k}");
+        let at_cutoff = values.iter().filter(|&&v| v == a || v == b).count();
+        assert!(
+            at_cutoff <= 1,
+            "case {k}: {at_cutoff} values pinned to a cutoff"
+        );
+        let (expected_mean, expected_var) = truncated_moments_by_quadrature(mean, std, a, b);
+        let (_, _, m4) = moments(&values);
+        assert_moments(
+            &values,
+            expected_mean,
+            expected_var,
+            m4,
+            &format!("tail case {k}"),
+        );
+    }
+    // The quadrature agrees with the closed form where the closed form is
+    // computable.
+    for (mean, std, a, b) in [
+        (0.0, 1.0, 0.5, 4.0),
+        (0.0, 1.0, -11.0, -10.0),
+        (0.0, 1.0, -2.0, 2.0),
+    ] {
+        let (m, v) = truncated_moments_by_quadrature(mean, std, a, b);
+        let (cm, cv) = truncated_moments(mean, std, a, b);
+        assert!(
+            (m - cm).abs() < 1e-9 && (v - cv).abs() < 1e-9,
+            "{m} {cm} {v} {cv}"
+        );
+    }
+}
+
+#[test]
+fn the_truncated_sampler_handles_every_interval() {
+    use constnet::init::truncated::standard_truncated_normal;
+    let mut rng = Rng::seed_from(3);
+    // Degenerate and infinite cutoffs never loop and stay inside.
+    assert_eq!(standard_truncated_normal(2.0, 2.0, &mut rng), 2.0);
+    assert!(standard_truncated_normal(f64::NAN, 1.0, &mut rng).is_nan());
+    for (alpha, beta) in [
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (5.0, f64::INFINITY),
+        (f64::NEG_INFINITY, -5.0),
+        (1e200, 1e201),
+        (-1e300, -1e299),
+        (1e-300, 2e-300),
+        (3.0, 3.0 + 1e-12),
+    ] {
+        for _ in 0..100 {
+            let z = standard_truncated_normal(alpha, beta, &mut rng);
+            assert!((alpha..=beta).contains(&z), "[{alpha}, {beta}]: {z}");
+        }
+    }
+}
+
 #[test]
 fn truncated_normal_is_the_normal_conditioned_on_the_interval() {
     // P(x <= 0 | x in [-1, 2]) for N(0, 1): (Phi(0) - Phi(-1)) / (Phi(2) - Phi(-1)).

@@ -285,6 +285,58 @@ fn values_built_by_hand_never_panic_and_validate_explains_them() {
 }
 
 #[test]
+fn values_beyond_f32_are_refused_for_every_scalar() {
+    let cases = [
+        (Init::Constant(1e39), "value"),
+        (
+            Init::Uniform {
+                low: -1e300,
+                high: 1e300,
+            },
+            "low",
+        ),
+        (Init::Orthogonal { gain: 1e300 }, "gain"),
+        (
+            Init::Normal {
+                mean: 0.0,
+                std: 1e38,
+            },
+            "std",
+        ),
+        (Init::XavierNormal { gain: 1e38 }, "gain"),
+        (
+            Init::Sparse {
+                sparsity: 0.5,
+                std: 1e38,
+            },
+            "std",
+        ),
+        (
+            Init::TruncatedNormal {
+                mean: 0.0,
+                std: 1.0,
+                a: -1e39,
+                b: 1.0,
+            },
+            "a",
+        ),
+    ];
+    for (init, name) in cases {
+        match init.validate() {
+            Err(Error::InvalidHyperParameter { name: got, .. }) => {
+                assert_eq!(got, name, "{init:?}");
+            }
+            other => panic!("{init:?}: {other:?}"),
+        }
+    }
+    // The largest value an f32 holds is accepted.
+    assert_eq!(
+        Init::try_constant(f64::from(f32::MAX)),
+        Ok(Init::constant(3.402_823_466_385_288_6e38))
+    );
+}
+
+#[test]
 fn values_built_by_hand_behave_as_documented() {
     let flipped = fill::<f64>(
         Init::Normal {
@@ -386,5 +438,57 @@ fn initializers_chosen_in_a_declaration_reach_the_parameters() {
     assert_eq!(
         find("g.weight"),
         [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+    );
+}
+
+#[test]
+fn the_run_time_twins_check_what_the_const_constructors_check() {
+    assert_eq!(Init::try_normal(0.5, 0.2), Ok(Init::normal(0.5, 0.2)));
+    assert_eq!(
+        Init::try_trunc_normal(0.0, 1.0, -2.0, 2.0),
+        Ok(Init::trunc_normal(0.0, 1.0, -2.0, 2.0))
+    );
+    assert_eq!(Init::try_sparse(0.5, 0.01), Ok(Init::sparse(0.5, 0.01)));
+    let refused = [
+        (Init::try_constant(1e39), "value"),
+        (Init::try_uniform(-1e300, 1e300), "low"),
+        (Init::try_uniform(1.0, 0.0), "high"),
+        (Init::try_normal(0.0, f64::NAN), "std"),
+        (Init::try_trunc_normal(0.0, 0.0, -1.0, 1.0), "std"),
+        (Init::try_xavier_uniform(2e38), "gain"),
+        (Init::try_xavier_normal(-1.0), "gain"),
+        (
+            Init::try_kaiming_uniform(f64::NAN, FanMode::FanIn, Nonlinearity::LeakyReLU),
+            "a",
+        ),
+        (
+            Init::try_kaiming_normal(f64::INFINITY, FanMode::FanOut, Nonlinearity::ReLU),
+            "a",
+        ),
+        (Init::try_orthogonal(1e300), "gain"),
+        (Init::try_sparse(-0.1, 0.01), "sparsity"),
+    ];
+    for (result, name) in refused {
+        match result {
+            Err(Error::InvalidHyperParameter { name: got, .. }) => assert_eq!(got, name),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    // A layer takes only a valid initializer, also one written by hand.
+    let nan = Init::Normal {
+        mean: 0.0,
+        std: f64::NAN,
+    };
+    assert!(Dense::<2, 3>::new().try_weight_init(nan).is_err());
+    assert!(
+        Dense::<2, 3>::new()
+            .try_bias_init(Init::Constant(1e39))
+            .is_err()
+    );
+    assert!(Rnn::<2, 3, 4>::new().try_weight_init(nan).is_err());
+    assert!(Rnn::<2, 3, 4>::new().try_bias_init(Init::Zeros).is_ok());
+    assert_eq!(
+        Dense::<2, 3>::new().try_weight_init(Init::Zeros),
+        Ok(Dense::<2, 3>::new().weight_init(Init::Zeros))
     );
 }

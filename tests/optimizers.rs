@@ -631,3 +631,52 @@ fn a_refused_learning_rate_leaves_the_optimizer_unchanged() {
     check_refusal(&mut AdamW::<f64, 3>::with_lr(0.1).unwrap());
     check_refusal(&mut RmsProp::<f64, 3>::with_lr(0.1).unwrap());
 }
+
+#[test]
+fn hyper_parameters_are_checked_in_the_scalar_the_optimizer_computes_in() {
+    // eps = 1e-50 is 0 in f32 (then 0 / 0 is NaN at a zero gradient).
+    let tiny_eps = AdamConfig {
+        eps: 1e-50,
+        ..AdamConfig::default()
+    };
+    invalid(Adam::<f32, 3>::new(tiny_eps), "eps");
+    assert!(Adam::<f64, 3>::new(tiny_eps).is_ok());
+    let tiny_eps = AdamWConfig {
+        eps: 1e-50,
+        ..AdamWConfig::default()
+    };
+    invalid(AdamW::<f32, 3>::new(tiny_eps), "eps");
+    let tiny_eps = RmsPropConfig {
+        eps: 1e-50,
+        ..RmsPropConfig::default()
+    };
+    invalid(RmsProp::<f32, 3>::new(tiny_eps), "eps");
+    // lr = 1e39 is infinite in f32, at construction and when set later.
+    invalid(Sgd::<f32, 3>::with_lr(1e39), "lr");
+    invalid(Adam::<f32, 3>::with_lr(1e39), "lr");
+    assert!(Sgd::<f64, 3>::with_lr(1e39).is_ok());
+    let mut sgd = Sgd::<f32, 3>::with_lr(0.1).unwrap();
+    invalid(sgd.set_learning_rate(1e39), "lr");
+    invalid(sgd.set_learning_rate(1e-50), "lr");
+    assert_eq!(sgd.learning_rate(), 0.1);
+    // A decay that rounds to 1 in f32 never decays.
+    let sticky = SgdConfig {
+        momentum: 0.999_999_99,
+        ..SgdConfig::default()
+    };
+    invalid(Sgd::<f32, 3>::new(sticky), "momentum");
+    assert!(Sgd::<f64, 3>::new(sticky).is_ok());
+    let sticky = AdamConfig {
+        betas: (0.9, 0.999_999_999),
+        ..AdamConfig::default()
+    };
+    invalid(Adam::<f32, 3>::new(sticky), "beta2");
+    let sticky = RmsPropConfig {
+        alpha: 0.999_999_99,
+        ..RmsPropConfig::default()
+    };
+    invalid(RmsProp::<f32, 3>::new(sticky), "alpha");
+    // The scalar-free check accepts what only f32 refuses; validate_for says why.
+    assert!(tiny_eps.validate().is_ok());
+    invalid(tiny_eps.validate_for::<f32>(), "eps");
+}

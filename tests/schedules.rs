@@ -148,7 +148,7 @@ fn scheduled_sets_each_epochs_rate_and_steps_with_it() {
         let before = p[0];
         opt.step(&mut p, &[1.0]);
         assert!((before - p[0] - seen[epoch]).abs() < 1e-15);
-        opt.end_epoch();
+        opt.end_epoch().unwrap();
     }
     assert_rates(&seen, &[0.1, 0.1, 0.05, 0.05, 0.025]);
     assert!((p[0] + 0.325).abs() < 1e-15);
@@ -158,17 +158,17 @@ fn scheduled_sets_each_epochs_rate_and_steps_with_it() {
 fn scheduled_rate_overrides_last_one_epoch_and_base_changes_last() {
     let sgd = Sgd::<f32, 2>::with_lr(1.0).unwrap();
     let mut opt = Scheduled::new(sgd, ExponentialLr::new(0.5).unwrap()).unwrap();
-    opt.end_epoch();
+    opt.end_epoch().unwrap();
     assert_eq!(opt.learning_rate(), 0.5);
     // A one-epoch override (what an observer's SetLearningRate does).
     opt.set_learning_rate(0.01).unwrap();
     assert_eq!(opt.learning_rate(), 0.01);
-    opt.end_epoch();
+    opt.end_epoch().unwrap();
     assert_eq!(opt.learning_rate(), 0.25);
     // A lasting change of the base rate.
     opt.set_base_learning_rate(4.0).unwrap();
     assert_eq!(opt.learning_rate(), 1.0);
-    opt.end_epoch();
+    opt.end_epoch().unwrap();
     assert_eq!(opt.learning_rate(), 0.5);
     // Reset rewinds the schedule to epoch 0 of the current base.
     opt.reset();
@@ -187,10 +187,10 @@ impl Schedule for Broken {
 }
 
 #[test]
-fn an_invalid_scheduled_rate_is_not_applied() {
+fn an_invalid_scheduled_rate_is_an_error_and_not_applied() {
     let mut opt = Scheduled::new(Sgd::<f64, 1>::with_lr(0.3).unwrap(), Broken).unwrap();
-    opt.end_epoch();
-    opt.end_epoch();
+    opt.end_epoch().unwrap();
+    invalid(opt.end_epoch(), "lr");
     assert_eq!(opt.learning_rate(), 0.3);
     let mut p = [1.0];
     opt.step(&mut p, &[1.0]);
@@ -288,4 +288,90 @@ fn bad_schedule_hyper_parameters_are_refused() {
     assert!(StepLr::new(1, 0.0).is_ok());
     assert!(ExponentialLr::new(1.0).is_ok());
     assert!(LinearLr::new(1.0, 0.0, 1).is_ok());
+}
+
+#[test]
+fn a_scheduled_rate_too_small_for_the_scalar_is_applied_as_zero() {
+    // 0.1^45 = 1e-45 rounds to f32's smallest subnormal; 1e-46 rounds to 0.
+    let sgd = Sgd::<f32, 1>::with_lr(1.0).unwrap();
+    let mut opt = Scheduled::new(sgd, ExponentialLr::new(0.1).unwrap()).unwrap();
+    for _ in 0..45 {
+        opt.end_epoch().unwrap();
+    }
+    assert!(opt.learning_rate() > 0.0 && (opt.learning_rate() as f32) > 0.0);
+    opt.end_epoch().unwrap();
+    assert_eq!(opt.learning_rate(), 0.0);
+    // Given by hand, the same rate is refused: 1e-46 would silently be 0.
+    invalid(opt.set_learning_rate(1e-46), "lr");
+    invalid(Sgd::<f32, 1>::with_lr(1e-46), "lr");
+    assert!(Sgd::<f64, 1>::with_lr(1e-46).is_ok());
+}
+
+#[test]
+fn a_scaled_rate_stays_scaled_after_every_epoch_boundary() {
+    let sgd = Sgd::<f64, 1>::with_lr(1.0).unwrap();
+    let mut opt = Scheduled::new(sgd, StepLr::new(1, 0.5).unwrap()).unwrap();
+    opt.end_epoch().unwrap();
+    assert_eq!(opt.learning_rate(), 0.5);
+    opt.scale_learning_rate(0.1).unwrap();
+    assert_eq!(opt.learning_rate(), 0.05);
+    assert_eq!(opt.base_learning_rate(), 0.1);
+    opt.end_epoch().unwrap();
+    // The schedule's 0.25 times the factor, not the schedule's 0.25.
+    assert!((opt.learning_rate() - 0.025).abs() < 1e-17);
+    // Plain optimizers scale their rate; bad factors are refused.
+    let mut plain = Sgd::<f64, 1>::with_lr(0.4).unwrap();
+    plain.scale_learning_rate(0.5).unwrap();
+    assert_eq!(plain.learning_rate(), 0.2);
+    invalid(plain.scale_learning_rate(0.0), "factor");
+    invalid(plain.scale_learning_rate(f64::NAN), "factor");
+    invalid(opt.scale_learning_rate(-1.0), "factor");
+}
+
+#[test]
+fn the_monitors_automatic_lowering_composes_with_a_schedule() {
+    use constnet::diagnostics::monitor::{AutoLr, StepRecord};
+    // y = 2x - 1 on [0, 1): the curvature along the gradient is below 2, so
+    // a rate of 10 is far above the stable step 2 g^T g / g^T H g and every
+    // step is flagged and lowered to half the stable step.
+    let inputs: Vec<[f64; 1]> = (0..8).map(|i| [f64::from(i) / 8.0]).collect();
+    let targets: Vec<[f64; 1]> = inputs.iter().map(|x| [2.0 * x[0] - 1.0]).collect();
+    let data = Dataset::new(&inputs, &targets).unwrap();
+    let mut net = Line::<f64>::from_parameters([0.3, -0.2]);
+    let mut opt = Scheduled::new(
+        Sgd::<f64, 2>::with_lr(10.0).unwrap(),
+        ExponentialLr::new(0.9).unwrap(),
+    )
+    .unwrap();
+    let config = MonitorConfig {
+        auto_lr: Some(AutoLr::default()),
+        ..MonitorConfig::default()
+    };
+    let mut monitor = ConditioningMonitor::<Vec<StepRecord>>::new(config, Vec::new()).unwrap();
+    let train = TrainConfig {
+        max_epochs: 3,
+        ..TrainConfig::default()
+    };
+    Trainer::<4>::new(train)
+        .unwrap()
+        .observer(&mut monitor)
+        .fit(&mut net, &Mse, &mut opt, &data, None)
+        .unwrap();
+    let records = monitor.records();
+    assert_eq!(records.len(), 6, "two steps per epoch");
+    assert!(records[0].lowered_from == Some(10.0), "{:?}", records[0]);
+    for epoch in 1..3 {
+        // The rate proposed at an epoch's first step is the schedule's
+        // decay of the rate the previous epoch ended with: the monitor's
+        // reductions survived the boundary.
+        let last = &records[2 * epoch - 1];
+        let first = &records[2 * epoch];
+        let proposed = first.lowered_from.unwrap_or(first.learning_rate);
+        assert!(
+            (proposed - 0.9 * last.learning_rate).abs() <= 1e-12 * proposed,
+            "epoch {epoch}: proposed {proposed}, previous epoch ended at {}",
+            last.learning_rate
+        );
+        assert!(proposed < 1.0, "not the schedule's 10 * 0.9^{epoch}");
+    }
 }

@@ -2,17 +2,24 @@
 //! shipped in `data/` (`std` only: it reads files and returns vectors).
 //!
 //! The format is the plain subset of RFC 4180 that numeric data sets use:
-//! one record per line, fields separated by commas, no quoting. Spaces
-//! around a field and a `\r` before the line end are ignored, and so are
-//! blank lines. An optional first line is a header whose fields are kept as
-//! text. Every other field must parse as a finite number (Rust's `f64`
-//! syntax: `5.1`, `-2`, `1e-3`), and all records must have the same number
-//! of fields. Every error names the 1-based line (and column) at fault.
+//! one record per line, fields separated by commas, no quoting. Lines end
+//! with `\n`, `\r\n` or a lone `\r`; a UTF-8 byte order mark at the start
+//! is skipped; spaces around a field are ignored, and so are blank lines.
+//! An optional first line is a header whose fields are kept as text: column
+//! names, one per field ([`Header::Present`], its field count must match the
+//! records'), or free-form metadata such as scikit-learn's
+//! `n_samples,n_features,class names...` ([`Header::Metadata`]). Every
+//! other field must parse as a finite number (Rust's `f64` syntax: `5.1`,
+//! `-2`, `1e-3`), and all records must have the same number of fields. A
+//! value that is finite in `f64` but not in the scalar the samples are
+//! converted to (`1e300` for `f32`) is an error too. Every error names the
+//! 1-based line (and column) at fault; text quoted in a message has its
+//! control characters escaped.
 //!
 //! ```
 //! use constnet::data::csv::{Header, Table};
 //! let text = "3,2,no,yes\n0.5,1.5,0\n2.0,-1.0,1\n1e-1,4,1\n";
-//! let table = Table::parse(text, Header::Present)?;
+//! let table = Table::parse(text, Header::Metadata)?;
 //! assert_eq!(table.header().unwrap()[2], "no");
 //! let samples = table.features_and_classes::<f32, 2>(2)?;
 //! assert_eq!(samples.inputs[2], [0.1, 4.0]);
@@ -34,8 +41,12 @@ use crate::scalar::Float;
 pub enum Header {
     /// Every line is a record of numbers.
     Absent,
-    /// The first line holds names (or other text) and is not a record.
+    /// The first line holds the column names, one per field: it must have
+    /// as many fields as every record.
     Present,
+    /// The first line is text of any shape, kept but not checked (for
+    /// example scikit-learn's `150,4,setosa,versicolor,virginica`).
+    Metadata,
 }
 
 /// What went wrong reading a CSV file. Lines and columns count from 1.
@@ -68,6 +79,26 @@ pub enum CsvError {
         line: usize,
         /// Column of the field.
         column: usize,
+    },
+    /// A [`Header::Present`] line has a different number of fields than
+    /// the records.
+    HeaderWidth {
+        /// Fields in the header.
+        found: usize,
+        /// Fields of every record.
+        expected: usize,
+    },
+    /// A number is finite in `f64` but not in the scalar the samples are
+    /// converted to.
+    OutOfRange {
+        /// Line of the record.
+        line: usize,
+        /// Column of the field.
+        column: usize,
+        /// The value read.
+        value: f64,
+        /// The scalar, `"f32"` or `"f64"`.
+        scalar: &'static str,
     },
     /// A record has a different number of fields than the first one.
     RaggedRecord {
@@ -109,10 +140,28 @@ impl fmt::Display for CsvError {
                 line,
                 column,
                 field,
-            } => write!(f, "line {line}, column {column}: `{field}` is not a number"),
+            } => write!(
+                f,
+                "line {line}, column {column}: `{}` is not a number",
+                field.escape_debug()
+            ),
             Self::NonFinite { line, column } => {
                 write!(f, "line {line}, column {column}: NaN or infinite value")
             }
+            Self::HeaderWidth { found, expected } => write!(
+                f,
+                "the header has {found} fields, but the records have {expected}; \
+                 read it as Header::Metadata if it is not one name per column"
+            ),
+            Self::OutOfRange {
+                line,
+                column,
+                value,
+                scalar,
+            } => write!(
+                f,
+                "line {line}, column {column}: {value:e} is outside the range of {scalar}"
+            ),
             Self::RaggedRecord {
                 line,
                 found,
@@ -171,21 +220,63 @@ fn fields(line: &str) -> impl Iterator<Item = &str> {
     line.split(',').map(str::trim)
 }
 
+/// The lines of `text` with their 1-based numbers, ending at `\n`, `\r\n`
+/// or a lone `\r`.
+fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = Some(text);
+    let mut number = 0;
+    core::iter::from_fn(move || {
+        let current = rest?;
+        number += 1;
+        match current.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                // A text that ends with a line break has no line after it.
+                (!current.is_empty()).then_some((number, current))
+            }
+            Some(end) => {
+                let after = if current[end..].starts_with("\r\n") {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                rest = Some(&current[after..]);
+                Some((number, &current[..end]))
+            }
+        }
+    })
+}
+
+/// `value` in the scalar `T`, or the error naming where it was read.
+fn convert<T: Float>(value: f64, line: usize, column: usize) -> Result<T, CsvError> {
+    let converted = T::of_f64(value);
+    if converted.finite() {
+        Ok(converted)
+    } else {
+        Err(CsvError::OutOfRange {
+            line,
+            column,
+            value,
+            scalar: T::NAME,
+        })
+    }
+}
+
 impl Table {
     /// Parses CSV text.
     pub fn parse(text: &str, header: Header) -> Result<Self, CsvError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(index, line)| (index + 1, line.trim_end_matches('\r')))
-            .filter(|(_, line)| !line.trim().is_empty());
-        let header = match header {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = numbered_lines(text).filter(|(_, line)| !line.trim().is_empty());
+        let header_fields: Option<Vec<String>> = match header {
             Header::Absent => None,
-            Header::Present => {
+            Header::Present | Header::Metadata => {
                 let (_, line) = lines.next().ok_or(CsvError::NoRecords)?;
                 Some(fields(line).map(ToString::to_string).collect())
             }
         };
+        let named_columns =
+            (header == Header::Present).then(|| header_fields.as_ref().map_or(0, Vec::len));
+        let header = header_fields;
         let mut table = Self {
             header,
             width: 0,
@@ -220,6 +311,12 @@ impl Table {
         }
         if table.lines.is_empty() {
             return Err(CsvError::NoRecords);
+        }
+        if let Some(found) = named_columns.filter(|&found| found != table.width) {
+            return Err(CsvError::HeaderWidth {
+                found,
+                expected: table.width,
+            });
         }
         Ok(table)
     }
@@ -292,7 +389,11 @@ impl Table {
         let mut inputs = Vec::with_capacity(self.len());
         let mut labels = Vec::with_capacity(self.len());
         for (record, &line) in self.records().zip(&self.lines) {
-            inputs.push(core::array::from_fn(|k| T::of_f64(record[k])));
+            let mut row = [T::zero(); I];
+            for (k, slot) in row.iter_mut().enumerate() {
+                *slot = convert(record[k], line, k + 1)?;
+            }
+            inputs.push(row);
             let value = record[I];
             let is_class = value >= 0.0 && value < classes as f64 && value.fract() == 0.0;
             if !is_class {
@@ -315,125 +416,23 @@ impl Table {
         &self,
     ) -> Result<Samples<T, I, [T; O]>, CsvError> {
         self.expect_width(I + O)?;
-        let (inputs, targets) = self
-            .records()
-            .map(|r| {
-                let input = core::array::from_fn(|k| T::of_f64(r[k]));
-                let target = core::array::from_fn(|k| T::of_f64(r[I + k]));
-                (input, target)
-            })
-            .unzip();
+        let mut inputs = Vec::with_capacity(self.len());
+        let mut targets = Vec::with_capacity(self.len());
+        for (record, &line) in self.records().zip(&self.lines) {
+            let mut input = [T::zero(); I];
+            for (k, slot) in input.iter_mut().enumerate() {
+                *slot = convert(record[k], line, k + 1)?;
+            }
+            let mut target = [T::zero(); O];
+            for (k, slot) in target.iter_mut().enumerate() {
+                *slot = convert(record[I + k], line, I + k + 1)?;
+            }
+            inputs.push(input);
+            targets.push(target);
+        }
         Ok(Samples { inputs, targets })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::vec;
-
-    #[test]
-    fn parses_records_with_header_blank_lines_and_crlf() {
-        let text = "2, 1, a ,b\r\n\r\n 1.5 ,2,0\r\n-3e2,0.25,1\r\n\n";
-        let table = Table::parse(text, Header::Present).unwrap();
-        assert_eq!(table.header().unwrap(), ["2", "1", "a", "b"]);
-        assert_eq!((table.len(), table.width()), (2, 3));
-        assert_eq!(table.lines(), [3, 4]);
-        let records: Vec<&[f64]> = table.records().collect();
-        assert_eq!(
-            records,
-            vec![&[1.5, 2.0, 0.0][..], &[-300.0, 0.25, 1.0][..]]
-        );
-        let samples = table.features_and_targets::<f64, 1, 2>().unwrap();
-        assert_eq!(samples.inputs, [[1.5], [-300.0]]);
-        assert_eq!(samples.targets, [[2.0, 0.0], [0.25, 1.0]]);
-    }
-
-    #[test]
-    fn errors_name_the_line_and_column() {
-        let bad_field = Table::parse("1,2\n3,x4\n", Header::Absent).unwrap_err();
-        assert_eq!(
-            bad_field,
-            CsvError::NotANumber {
-                line: 2,
-                column: 2,
-                field: "x4".into()
-            }
-        );
-        assert_eq!(
-            bad_field.to_string(),
-            "line 2, column 2: `x4` is not a number"
-        );
-        assert_eq!(
-            Table::parse("h\n1,2\n\n1,2,3\n", Header::Present).unwrap_err(),
-            CsvError::RaggedRecord {
-                line: 4,
-                found: 3,
-                expected: 2
-            }
-        );
-        assert_eq!(
-            Table::parse("1,inf\n", Header::Absent).unwrap_err(),
-            CsvError::NonFinite { line: 1, column: 2 }
-        );
-        assert_eq!(
-            Table::parse("1,,2\n", Header::Absent).unwrap_err(),
-            CsvError::NotANumber {
-                line: 1,
-                column: 2,
-                field: String::new()
-            }
-        );
-        assert_eq!(
-            Table::parse("only a header\n", Header::Present).unwrap_err(),
-            CsvError::NoRecords
-        );
-        assert_eq!(
-            Table::parse("", Header::Absent).unwrap_err(),
-            CsvError::NoRecords
-        );
-    }
-
-    #[test]
-    fn class_labels_are_checked() {
-        let table = Table::parse("0.5,0\n0.7,2\n0.1,1.5\n", Header::Absent).unwrap();
-        assert_eq!(
-            table.features_and_classes::<f32, 1>(3).unwrap_err(),
-            CsvError::NotAClass {
-                line: 3,
-                value: 1.5,
-                classes: 3
-            }
-        );
-        assert_eq!(
-            table.features_and_classes::<f32, 1>(2).unwrap_err(),
-            CsvError::NotAClass {
-                line: 2,
-                value: 2.0,
-                classes: 2
-            }
-        );
-        assert_eq!(
-            table.features_and_classes::<f32, 2>(3).unwrap_err(),
-            CsvError::Width {
-                expected: 3,
-                found: 2
-            }
-        );
-        let table = Table::parse("0.5,0\n-1,-1\n", Header::Absent).unwrap();
-        assert!(matches!(
-            table.features_and_classes::<f64, 1>(2),
-            Err(CsvError::NotAClass { line: 2, .. })
-        ));
-    }
-
-    #[test]
-    fn missing_file_is_an_io_error() {
-        let err = Table::read("no/such/file.csv", Header::Absent).unwrap_err();
-        assert!(
-            matches!(&err, CsvError::Io { kind, .. } if *kind == std::io::ErrorKind::NotFound),
-            "{err}"
-        );
-        assert!(err.to_string().starts_with("cannot read no/such/file.csv"));
-    }
-}
+mod tests;

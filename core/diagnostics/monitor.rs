@@ -28,8 +28,9 @@ use super::conditioning::{Curvature, CurvatureGrowth, GrowthWarning, quadratic_m
 use super::records::{Records, Ring};
 
 /// How the monitor lowers the learning rate by itself, through
-/// [`Control::SetLearningRate`]. A lowered rate stays in force for the
-/// following steps (until something else sets it).
+/// [`Control::ScaleLearningRate`]: the reduction is a factor that stays in
+/// force for the following steps, and a [`Scheduled`](crate::optim::Scheduled)
+/// optimizer's schedule keeps applying it after every epoch boundary.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AutoLr {
     /// Before a flagged step, the learning rate becomes this fraction of the
@@ -265,10 +266,10 @@ impl<S: Records<StepRecord>> ConditioningMonitor<S> {
         {
             new_lr = new_lr.min(auto.stable_fraction * stable);
         }
-        if new_lr < lr && new_lr.is_finite() {
+        if new_lr < lr && new_lr > 0.0 && new_lr.is_finite() {
             record.lowered_from = Some(lr);
             self.summary.lowered += 1;
-            Control::SetLearningRate(new_lr)
+            Control::ScaleLearningRate(new_lr / lr)
         } else {
             Control::Continue
         }

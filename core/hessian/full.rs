@@ -202,13 +202,17 @@ pub(crate) fn mirrored<N, L, T, const I: usize, const O: usize, const P: usize, 
 
 /// Checks a caller's Hessian buffer.
 pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
-    if hessian.len() == p * p {
+    let required = p.checked_mul(p).ok_or(Error::TooLarge {
+        what: "Hessian",
+        requested: usize::MAX,
+    })?;
+    if hessian.len() == required {
         Ok(())
     } else {
         Err(Error::BufferLength {
             what: "Hessian",
             given: hessian.len(),
-            required: p * p,
+            required,
         })
     }
 }
@@ -272,8 +276,9 @@ where
 /// Writes the gradient into `grad` and returns the loss.
 ///
 /// # Errors
-/// [`Error::BufferLength`] when the buffers are not whole, equal numbers
-/// of `P`-vectors; [`Error::Numerical`] when the loss is not finite.
+/// [`Error::NotMultiple`] when `directions` is not a whole number of
+/// `P`-vectors, [`Error::BufferLength`] when `products` is not as long as
+/// `directions`; [`Error::Numerical`] when the loss is not finite.
 pub fn hessian_matrix_product_blocked<
     const K: usize,
     N,
@@ -299,9 +304,16 @@ where
     T: Float,
 {
     const { assert!(K > 0, "a block holds at least one direction") };
-    if !directions.len().is_multiple_of(P.max(1)) || products.len() != directions.len() {
+    if !directions.len().is_multiple_of(P.max(1)) {
+        return Err(Error::NotMultiple {
+            what: "directions",
+            given: directions.len(),
+            multiple_of: P,
+        });
+    }
+    if products.len() != directions.len() {
         return Err(Error::BufferLength {
-            what: "Hessian-matrix product",
+            what: "products (one P-vector per direction)",
             given: products.len(),
             required: directions.len(),
         });

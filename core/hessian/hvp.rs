@@ -6,7 +6,7 @@ use nalgebra::SMatrix;
 
 use crate::error::{Error, Result};
 use crate::loss::Loss;
-use crate::matrix_free::LinearOperator;
+use crate::matrix_free::{LinearOperator, check_vectors};
 use crate::network::Network;
 use crate::scalar::Float;
 
@@ -155,9 +155,12 @@ where
         P
     }
 
-    /// # Panics
-    /// When `v` or `out` is not `P` long.
-    fn matvec(&mut self, v: &[T], out: &mut [T]) {
+    /// `out = H v`; an empty batch list is the zero operator.
+    ///
+    /// # Errors
+    /// [`Error::BufferLength`] when `v` or `out` is not `P` long.
+    fn matvec(&mut self, v: &[T], out: &mut [T]) -> Result<()> {
+        check_vectors(P, v, out)?;
         let mut direction = [T::zero(); P];
         direction.copy_from_slice(v);
         let (mut grad, mut product) = ([T::zero(); P], [T::zero(); P]);
@@ -186,5 +189,6 @@ where
         }
         out.copy_from_slice(&product);
         self.products += 1;
+        Ok(())
     }
 }

@@ -98,9 +98,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// gradient into `grad` and returns the loss.
     ///
     /// # Errors
-    /// [`crate::Error::BufferLength`] when the buffers are not whole, equal
-    /// numbers of `P`-vectors; [`crate::Error::Numerical`] when the loss is
-    /// not finite.
+    /// [`crate::Error::NotMultiple`] when `directions` is not a whole number
+    /// of `P`-vectors, [`crate::Error::BufferLength`] when `products` is not
+    /// as long; [`crate::Error::Numerical`] when the loss is not finite.
     fn hessian_matrix_product<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,

@@ -2,12 +2,15 @@
 //! defaults, each argument checked at compile time in a declaration.
 
 use super::{FanMode, Init, Nonlinearity};
+use crate::error::Result;
 
 impl Init {
     /// Every value equal to `value` (PyTorch's `constant_`).
     ///
     /// # Panics
-    /// If `value` is not finite (a compile error in a declaration).
+    /// If `value` is not finite or beyond `f32`'s range, `|value| > 3.4e38`
+    /// (a compile error in a declaration).
+    /// At run time use [`Init::try_constant`], which returns the error instead.
     #[must_use]
     pub const fn constant(value: f64) -> Self {
         Self::Constant(value).checked()
@@ -17,8 +20,9 @@ impl Init {
     /// `(0, 1)`).
     ///
     /// # Panics
-    /// If a bound is not finite or `low > high` (a compile error in a
-    /// declaration).
+    /// If a bound is not finite or beyond `f32`'s range, or `low > high` (a
+    /// compile error in a declaration).
+    /// At run time use [`Init::try_uniform`], which returns the error instead.
     #[must_use]
     pub const fn uniform(low: f64, high: f64) -> Self {
         Self::Uniform { low, high }.checked()
@@ -27,30 +31,40 @@ impl Init {
     /// Normal `N(mean, std^2)` (PyTorch's `normal_`, default `(0, 1)`).
     ///
     /// # Panics
-    /// If `mean` is not finite or `std` is negative or not finite (a compile
-    /// error in a declaration).
+    /// If `mean` is not finite, `std` is negative or not finite, or a draw
+    /// could overflow `f32` (`|mean| + 8.6 std > 3.4e38`; a compile error in
+    /// a declaration).
+    /// At run time use [`Init::try_normal`], which returns the error instead.
     #[must_use]
     pub const fn normal(mean: f64, std: f64) -> Self {
         Self::Normal { mean, std }.checked()
     }
 
-    /// The normal `N(mean, std^2)` truncated to `[a, b]`, exactly as
-    /// PyTorch's `trunc_normal_(mean, std, a, b)` (defaults `0, 1, -2, 2`)
-    /// draws it, by the inverse-CDF method:
+    /// The normal `N(mean, std^2)` truncated to `[a, b]` (PyTorch's
+    /// `trunc_normal_(mean, std, a, b)`, defaults `0, 1, -2, 2`). `a` and
+    /// `b` are absolute cutoffs, not multiples of `std`. With the
+    /// standardized cutoffs `alpha = (a - mean) / std`, `beta = (b - mean) / std`:
     ///
-    /// ```text
-    /// l = Phi((a - mean) / std),  u = Phi((b - mean) / std)     (Phi = normal CDF)
-    /// x = mean + std * sqrt(2) * erfinv(U(2l - 1, 2u - 1)),  clamped to [a, b]
-    /// ```
+    /// - when the interval reaches within 3 standard deviations of the mean
+    ///   (`alpha < 3` and `beta > -3`), exactly as PyTorch draws it, by the
+    ///   inverse-CDF method (one uniform draw per value):
     ///
-    /// `a` and `b` are absolute cutoffs, not multiples of `std`. As in
-    /// PyTorch, the method loses precision when `[a, b]` lies far in one
-    /// tail (beyond about 8 standard deviations values pile up at a cutoff);
-    /// the clamp keeps them inside.
+    ///   ```text
+    ///   l = Phi(alpha),  u = Phi(beta)                      (Phi = normal CDF)
+    ///   x = mean + std * sqrt(2) * erfinv(U(2l - 1, 2u - 1)),  clamped to [a, b]
+    ///   ```
+    ///
+    /// - farther out in a tail, where `2 Phi - 1` rounds to `+-1` and the
+    ///   inverse CDF would pile every value up at a cutoff, by exact
+    ///   rejection from an exponential proposal (C. P. Robert, "Simulation
+    ///   of truncated normal variables", Statistics and Computing 5, 1995;
+    ///   see [`truncated`](super::truncated)): right for any interval, for
+    ///   example `[10, 11]` or `[-40, -30]` standard deviations away.
     ///
     /// # Panics
-    /// If an argument is not finite, `std <= 0` or `a > b` (a compile error
-    /// in a declaration).
+    /// If an argument is not finite, a cutoff is beyond `f32`'s range,
+    /// `std <= 0` or `a > b` (a compile error in a declaration).
+    /// At run time use [`Init::try_trunc_normal`], which returns the error instead.
     #[must_use]
     pub const fn trunc_normal(mean: f64, std: f64, a: f64, b: f64) -> Self {
         Self::TruncatedNormal { mean, std, a, b }.checked()
@@ -61,7 +75,9 @@ impl Init {
     /// computed as PyTorch does, `sqrt(3) * gain * sqrt(2 / (fan_in + fan_out))`.
     ///
     /// # Panics
-    /// If `gain` is negative or not finite (a compile error in a declaration).
+    /// If `gain` is negative, not finite or so large that the bound
+    /// overflows `f32` (a compile error in a declaration).
+    /// At run time use [`Init::try_xavier_uniform`], which returns the error instead.
     #[must_use]
     pub const fn xavier_uniform(gain: f64) -> Self {
         Self::XavierUniform { gain }.checked()
@@ -71,7 +87,9 @@ impl Init {
     /// with `s = gain * sqrt(2 / (fan_in + fan_out))`.
     ///
     /// # Panics
-    /// If `gain` is negative or not finite (a compile error in a declaration).
+    /// If `gain` is negative, not finite or so large that a draw could
+    /// overflow `f32` (a compile error in a declaration).
+    /// At run time use [`Init::try_xavier_normal`], which returns the error instead.
     #[must_use]
     pub const fn xavier_normal(gain: f64) -> Self {
         Self::XavierNormal { gain }.checked()
@@ -91,6 +109,7 @@ impl Init {
     ///
     /// # Panics
     /// If `a` is not finite (a compile error in a declaration).
+    /// At run time use [`Init::try_kaiming_uniform`], which returns the error instead.
     #[must_use]
     pub const fn kaiming_uniform(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Self {
         Self::KaimingUniform {
@@ -106,6 +125,7 @@ impl Init {
     ///
     /// # Panics
     /// If `a` is not finite (a compile error in a declaration).
+    /// At run time use [`Init::try_kaiming_normal`], which returns the error instead.
     #[must_use]
     pub const fn kaiming_normal(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Self {
         Self::KaimingNormal {
@@ -142,7 +162,9 @@ impl Init {
     /// See [`orthonormalize`](super::orthogonal::orthonormalize).
     ///
     /// # Panics
-    /// If `gain` is negative or not finite (a compile error in a declaration).
+    /// If `gain` is negative, not finite or beyond `f32`'s range (a compile
+    /// error in a declaration).
+    /// At run time use [`Init::try_orthogonal`], which returns the error instead.
     #[must_use]
     pub const fn orthogonal(gain: f64) -> Self {
         Self::Orthogonal { gain }.checked()
@@ -163,10 +185,95 @@ impl Init {
     /// is `7.000000000000001` in `f64`, so 8 zeros.
     ///
     /// # Panics
-    /// If `sparsity` is outside `[0, 1]` or `std` is negative or not finite
-    /// (a compile error in a declaration).
+    /// If `sparsity` is outside `[0, 1]`, or `std` is negative, not finite
+    /// or so large that a draw could overflow `f32` (a compile error in a
+    /// declaration).
+    /// At run time use [`Init::try_sparse`], which returns the error instead.
     #[must_use]
     pub const fn sparse(sparsity: f64, std: f64) -> Self {
         Self::Sparse { sparsity, std }.checked()
+    }
+
+    // The run-time twins of the constructors above: the same checks, as a
+    // typed error.
+
+    /// [`Init::constant`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_constant(value: f64) -> Result<Self> {
+        Self::Constant(value).validated()
+    }
+
+    /// [`Init::uniform`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_uniform(low: f64, high: f64) -> Result<Self> {
+        Self::Uniform { low, high }.validated()
+    }
+
+    /// [`Init::normal`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_normal(mean: f64, std: f64) -> Result<Self> {
+        Self::Normal { mean, std }.validated()
+    }
+
+    /// [`Init::trunc_normal`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_trunc_normal(mean: f64, std: f64, a: f64, b: f64) -> Result<Self> {
+        Self::TruncatedNormal { mean, std, a, b }.validated()
+    }
+
+    /// [`Init::xavier_uniform`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_xavier_uniform(gain: f64) -> Result<Self> {
+        Self::XavierUniform { gain }.validated()
+    }
+
+    /// [`Init::xavier_normal`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_xavier_normal(gain: f64) -> Result<Self> {
+        Self::XavierNormal { gain }.validated()
+    }
+
+    /// [`Init::kaiming_uniform`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_kaiming_uniform(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Result<Self> {
+        Self::KaimingUniform {
+            a,
+            mode,
+            nonlinearity,
+        }
+        .validated()
+    }
+
+    /// [`Init::kaiming_normal`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_kaiming_normal(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Result<Self> {
+        Self::KaimingNormal {
+            a,
+            mode,
+            nonlinearity,
+        }
+        .validated()
+    }
+
+    /// [`Init::orthogonal`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_orthogonal(gain: f64) -> Result<Self> {
+        Self::Orthogonal { gain }.validated()
+    }
+
+    /// [`Init::sparse`] for values known only at run time: the same
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// naming the argument at fault.
+    pub fn try_sparse(sparsity: f64, std: f64) -> Result<Self> {
+        Self::Sparse { sparsity, std }.validated()
     }
 }

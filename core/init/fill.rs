@@ -9,6 +9,7 @@
 use core::f64::consts::SQRT_2;
 
 use super::orthogonal::orthonormalize;
+use super::truncated;
 use super::{Fans, Init, calculate_gain};
 use crate::math;
 use crate::rng::Rng;
@@ -16,7 +17,10 @@ use crate::scalar::Float;
 
 impl Init {
     /// Fills a row-major `rows x cols` weight tensor of a layer with fans
-    /// `fans`, drawing from `rng`.
+    /// `fans`, drawing from `rng`. `values` should hold `rows * cols`
+    /// values; if it does not, every value is still filled and the
+    /// initializers with structure (`Orthogonal`, `Eye`, `Sparse`) use its
+    /// complete rows of `cols` values. Never panics.
     pub fn fill_weight<T: Float>(
         &self,
         values: &mut [T],
@@ -25,7 +29,6 @@ impl Init {
         fans: Fans,
         rng: &mut Rng,
     ) {
-        debug_assert_eq!(values.len(), rows * cols);
         self.fill_matrix(values, rows, cols, fans, rng);
     }
 
@@ -136,10 +139,11 @@ fn normal<T: Float>(values: &mut [T], mean: f64, std: f64, rng: &mut Rng) {
     }
 }
 
-/// PyTorch's `trunc_normal_`: a uniform draw between the images of the
-/// cutoffs under `2 Phi - 1`, mapped back by `erfinv`, then clamped.
-/// `max` then `min` (not `clamp`, which panics when `a > b`) also map a NaN
-/// to a cutoff.
+/// `N(mean, std^2)` truncated to `[a, b]`: PyTorch's `trunc_normal_`
+/// arithmetic where it is accurate, exact rejection in the far tails (see
+/// [`truncated`](super::truncated)), then clamped to the cutoffs. `max`
+/// then `min` (not `clamp`, which panics when `a > b`) also map a NaN to a
+/// cutoff; a negative `std` acts as its absolute value.
 fn truncated_normal<T: Float>(
     values: &mut [T],
     mean: f64,
@@ -148,13 +152,19 @@ fn truncated_normal<T: Float>(
     b: f64,
     rng: &mut Rng,
 ) {
-    let norm_cdf = |x: f64| f64::midpoint(1.0, math::erf(x / SQRT_2));
-    let low = 2.0 * norm_cdf((a - mean) / std) - 1.0;
-    let high = 2.0 * norm_cdf((b - mean) / std) - 1.0;
-    let scale = std * SQRT_2;
-    for v in values {
-        let z = math::erfinv(rng.uniform_in(low, high));
-        *v = T::of_f64((z * scale + mean).max(a).min(b));
+    let std = math::abs(std);
+    let (alpha, beta) = ((a - mean) / std, (b - mean) / std);
+    if truncated::uses_inverse_cdf(alpha, beta) {
+        let scale = std * SQRT_2;
+        for v in values {
+            let z = truncated::inverse_cdf_erfinv(alpha, beta, rng);
+            *v = T::of_f64((z * scale + mean).max(a).min(b));
+        }
+    } else {
+        for v in values {
+            let z = truncated::standard_truncated_normal(alpha, beta, rng);
+            *v = T::of_f64((mean + std * z).max(a).min(b));
+        }
     }
 }
 

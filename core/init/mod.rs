@@ -31,7 +31,14 @@
 //! Box-Muller) per element in the tensor's row-major order, and rounded once
 //! to the network's scalar: the same seed gives the same network on every
 //! platform. `Zeros`, `Ones`, `Constant` and `Eye` draw nothing; `sparse`
-//! then draws the zero positions, column by column.
+//! then draws the zero positions, column by column; a truncated normal far
+//! in a tail draws by rejection, a few uniforms per element
+//! ([`truncated`]).
+//!
+//! A layer's configuration is the same for `f32` and `f64` networks, so an
+//! initializer's arguments are checked against the narrower scalar: every
+//! value it can draw must be finite in `f32` ([`LARGEST_VALUE`]), so
+//! `Init::constant(1e39)` is refused like `Init::constant(f64::NAN)`.
 //!
 //! # In a declaration
 //!
@@ -80,6 +87,26 @@
 //! # fn main() {}
 //! ```
 //!
+//! A variant written out by hand is checked the same way:
+//!
+//! ```compile_fail,E0080
+//! use constnet::prelude::*;
+//! network! {
+//!     struct Net { fc: Dense<4, 2>(weight_init = Init::Normal { mean: 0.0, std: f64::NAN }) }
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! and so is a value an `f32` network could not hold:
+//!
+//! ```compile_fail,E0080
+//! use constnet::prelude::*;
+//! network! {
+//!     struct Net { fc: Dense<4, 2>(bias_init = Init::constant(1e39)) } // inf in f32
+//! }
+//! # fn main() {}
+//! ```
+//!
 //! References: Glorot and Bengio, "Understanding the difficulty of training
 //! deep feedforward neural networks", AISTATS 2010; He, Zhang, Ren and Sun,
 //! "Delving deep into rectifiers", ICCV 2015; LeCun, Bottou, Orr and Muller,
@@ -91,7 +118,9 @@ mod constructors;
 mod fill;
 mod gain;
 pub mod orthogonal;
+pub mod truncated;
 
+pub use check::{LARGEST_VALUE, NORMAL_DRAW_BOUND};
 pub use gain::{FanMode, Nonlinearity, calculate_gain};
 
 /// Fan-in and fan-out of a weight tensor, as PyTorch's
@@ -130,9 +159,11 @@ impl Fans {
 /// Build it with the `const fn` constructors ([`Init::normal`],
 /// [`Init::kaiming_uniform`], ...), which refuse invalid arguments (a
 /// compile error in a declaration; a panic if called with bad values at run
-/// time, where [`Init::validate`] gives a typed error instead). A variant
-/// written out by hand is not checked until [`Init::validate`]; filling with
-/// one never panics: a negative `std` acts as its absolute value, swapped
+/// time, where their `try_` twins ([`Init::try_normal`], ...) and
+/// [`Init::validate`] give a typed error instead). A variant written out by
+/// hand is checked when a layer takes it (`Dense<4, 2>(weight_init =
+/// Init::Normal { .. })` does not compile with a NaN `std`) or by
+/// [`Init::validate`]; filling with an unchecked one never panics: a negative `std` acts as its absolute value, swapped
 /// uniform bounds draw from the same interval, a sparsity outside `[0, 1]`
 /// is clamped to it, and a NaN argument gives NaN parameters (which the
 /// training loop reports as [`Error::NonFinite`](crate::Error::NonFinite) at the first step).

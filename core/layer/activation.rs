@@ -74,6 +74,12 @@ pub struct Sigmoid;
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Identity;
 
+/// A slope must be finite in `f32` too: the configuration serves `f32` and
+/// `f64` networks alike. NaN fails.
+const fn valid_slope(slope: f64) -> bool {
+    slope.abs() <= f32::MAX as f64
+}
+
 impl LeakyReLU {
     /// PyTorch's default slope, 0.01.
     pub const DEFAULT_SLOPE: f64 = 0.01;
@@ -83,13 +89,13 @@ impl LeakyReLU {
     /// A leaky ReLU with the given slope for negative inputs.
     ///
     /// # Panics
-    /// When the slope is not finite: in a `const` (as a declaration evaluates
+    /// When the slope is not finite in `f32`: in a `const` (as a declaration evaluates
     /// it) that is a compile error; at run time use [`LeakyReLU::try_new`].
     #[must_use]
     pub const fn new(negative_slope: f64) -> Self {
         assert!(
-            negative_slope.is_finite(),
-            "LeakyReLU: negative_slope must be finite"
+            valid_slope(negative_slope),
+            "LeakyReLU: negative_slope must be finite, also in f32 (|slope| <= 3.4e38)"
         );
         Self { negative_slope }
     }
@@ -101,8 +107,8 @@ impl LeakyReLU {
         crate::error::check_param(
             "negative_slope",
             negative_slope,
-            negative_slope.is_finite(),
-            "must be finite",
+            valid_slope(negative_slope),
+            "must be finite, also in f32 (|slope| <= 3.4e38)",
         )?;
         Ok(Self { negative_slope })
     }

@@ -55,9 +55,13 @@ pub enum RunningAverage {
     Cumulative,
 }
 
-/// `eps` must be positive and finite (NaN fails).
+/// `eps` must be positive and finite, also once rounded to `f32` (the
+/// configuration serves `f32` and `f64` networks alike: an `eps` of `1e-50`
+/// would be 0 in `f32`, and a constant feature would divide by zero). NaN
+/// fails.
 const fn valid_eps(eps: f64) -> bool {
-    eps > 0.0 && eps.is_finite()
+    let narrow = eps as f32;
+    eps > 0.0 && eps.is_finite() && narrow > 0.0 && narrow.is_finite()
 }
 
 /// `momentum` must be in `[0, 1]` (NaN fails).
@@ -105,12 +109,15 @@ impl<const N: usize> BatchNorm<N> {
     /// before the square root (`BatchNorm<N>(eps = ...)`). Default: 1e-5.
     ///
     /// # Panics
-    /// When `eps` is not positive and finite; in a `const` (as a declaration
+    /// When `eps` is not positive and finite in `f32`; in a `const` (as a declaration
     /// evaluates it) that is a compile error. At run time prefer
     /// [`BatchNorm::try_new`].
     #[must_use]
     pub const fn eps(self, eps: f64) -> Self {
-        assert!(valid_eps(eps), "BatchNorm: eps must be positive and finite");
+        assert!(
+            valid_eps(eps),
+            "BatchNorm: eps must be positive and finite in f32 (between 1.4e-45 and 3.4e38)"
+        );
         Self { eps, ..self }
     }
 
@@ -149,7 +156,12 @@ impl<const N: usize> BatchNorm<N> {
     /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
     /// when `eps` is not positive and finite or `momentum` not in `[0, 1]`.
     pub fn try_new(eps: f64, momentum: Option<f64>) -> Result<Self> {
-        check_param("eps", eps, valid_eps(eps), "must be positive and finite")?;
+        check_param(
+            "eps",
+            eps,
+            valid_eps(eps),
+            "must be positive and finite, also in f32 (1.4e-45 to 3.4e38)",
+        )?;
         if let Some(m) = momentum {
             check_param("momentum", m, valid_momentum(m), "must be in [0, 1]")?;
         }

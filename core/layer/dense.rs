@@ -53,22 +53,44 @@ impl<const I: usize, const O: usize> Dense<I, O> {
 
     /// The same layer with another weight initializer
     /// (`Dense<I, O>(weight_init = ...)` in a declaration).
+    ///
+    /// # Panics
+    /// When `init` is invalid ([`Init::validate`]), also a variant written
+    /// out by hand: in a `const` (as a declaration evaluates it) that is a
+    /// compile error. At run time use [`Dense::try_weight_init`].
     #[must_use]
     pub const fn weight_init(self, init: Init) -> Self {
         Self {
-            weight_init: init,
+            weight_init: init.checked(),
             ..self
         }
     }
 
     /// The same layer with another bias initializer
     /// (`Dense<I, O>(bias_init = ...)` in a declaration).
+    ///
+    /// # Panics
+    /// When `init` is invalid ([`Init::validate`]), also a variant written
+    /// out by hand: in a `const` (as a declaration evaluates it) that is a
+    /// compile error. At run time use [`Dense::try_bias_init`].
     #[must_use]
     pub const fn bias_init(self, init: Init) -> Self {
         Self {
-            bias_init: init,
+            bias_init: init.checked(),
             ..self
         }
+    }
+
+    /// [`Dense::weight_init`] for an initializer known only at run time: the same
+    /// layer, or the error [`Init::validate`] reports.
+    pub fn try_weight_init(self, init: Init) -> crate::Result<Self> {
+        Ok(self.weight_init(init.validated()?))
+    }
+
+    /// [`Dense::bias_init`] for an initializer known only at run time: the same
+    /// layer, or the error [`Init::validate`] reports.
+    pub fn try_bias_init(self, init: Init) -> crate::Result<Self> {
+        Ok(self.bias_init(init.validated()?))
     }
 }
 

@@ -129,22 +129,44 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
 
     /// The same layer with another initializer for both weight matrices
     /// (`Rnn<I, H, S>(weight_init = ...)` in a declaration).
+    ///
+    /// # Panics
+    /// When `init` is invalid ([`Init::validate`]), also a variant written
+    /// out by hand: in a `const` (as a declaration evaluates it) that is a
+    /// compile error. At run time use [`Rnn::try_weight_init`].
     #[must_use]
     pub const fn weight_init(self, init: Init) -> Self {
         Self {
-            weight_init: init,
+            weight_init: init.checked(),
             ..self
         }
     }
 
     /// The same layer with another bias initializer
     /// (`Rnn<I, H, S>(bias_init = ...)` in a declaration).
+    ///
+    /// # Panics
+    /// When `init` is invalid ([`Init::validate`]), also a variant written
+    /// out by hand: in a `const` (as a declaration evaluates it) that is a
+    /// compile error. At run time use [`Rnn::try_bias_init`].
     #[must_use]
     pub const fn bias_init(self, init: Init) -> Self {
         Self {
-            bias_init: init,
+            bias_init: init.checked(),
             ..self
         }
+    }
+
+    /// [`Rnn::weight_init`] for an initializer known only at run time: the same
+    /// layer, or the error [`Init::validate`] reports.
+    pub fn try_weight_init(self, init: Init) -> crate::Result<Self> {
+        Ok(self.weight_init(init.validated()?))
+    }
+
+    /// [`Rnn::bias_init`] for an initializer known only at run time: the same
+    /// layer, or the error [`Init::validate`] reports.
+    pub fn try_bias_init(self, init: Init) -> crate::Result<Self> {
+        Ok(self.bias_init(init.validated()?))
     }
 
     /// Refuses, at compile time, widths other than `IN = I * S` and

@@ -66,7 +66,7 @@ impl<T: Float, const O: usize> Loss<T, O> for Bce {
     type Target = [T; O];
 
     fn check_target(&self, target: &[T; O]) -> Result<()> {
-        check_vector_target(target, 0.0, 1.0)
+        check_vector_target(target, 0.0, 1.0, "in [0, 1]")
     }
 
     #[inline]
@@ -141,7 +141,7 @@ impl<T: Float, const O: usize> Loss<T, O> for BceWithLogits {
     type Target = [T; O];
 
     fn check_target(&self, target: &[T; O]) -> Result<()> {
-        check_vector_target(target, 0.0, 1.0)
+        check_vector_target(target, 0.0, 1.0, "in [0, 1]")
     }
 
     #[inline]

@@ -53,6 +53,7 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropy {
             Ok(())
         } else {
             Err(Error::ClassOutOfRange {
+                sample: 0,
                 class: *target,
                 classes: O,
             })
@@ -165,7 +166,7 @@ impl<T: Float, const O: usize> Loss<T, O> for CrossEntropyOneHot {
     type Target = [T; O];
 
     fn check_target(&self, target: &[T; O]) -> Result<()> {
-        check_vector_target(target, 0.0, f64::MAX)
+        check_vector_target(target, 0.0, f64::MAX, "finite and >= 0")
     }
 
     #[inline]

@@ -23,7 +23,7 @@ pub use mse::Mse;
 
 use nalgebra::SMatrix;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::scalar::Float;
 
 /// A loss on a network's output of width `O`.
@@ -32,9 +32,21 @@ pub trait Loss<T: Float, const O: usize> {
     /// `usize` for a class index.
     type Target: Copy + core::fmt::Debug;
 
-    /// Checks that a target is valid for this loss (finite, in range).
-    /// Training validates every target with it before the first step.
+    /// Checks that a target is valid for this loss (finite, in range): an
+    /// [`Error::InvalidTarget`] or [`Error::ClassOutOfRange`] naming the
+    /// element, its value and the allowed range, with sample index 0.
     fn check_target(&self, target: &Self::Target) -> Result<()>;
+
+    /// Checks every target of a data set with [`Loss::check_target`]; the
+    /// error names the index of the first bad sample. Training validates
+    /// its training and held-out targets with it before the first step.
+    fn check_targets(&self, targets: &[Self::Target]) -> Result<()> {
+        for (sample, target) in targets.iter().enumerate() {
+            self.check_target(target)
+                .map_err(|error| error.for_sample(sample))?;
+        }
+        Ok(())
+    }
 
     /// The mean loss over the batch.
     fn loss<const B: usize>(&self, output: &SMatrix<T, O, B>, targets: &[Self::Target; B]) -> T;
@@ -118,20 +130,24 @@ pub(crate) fn elementwise_sum_and_gradient<T: Float, const O: usize, const B: us
     sum
 }
 
-/// Checks that every element of a vector target is finite and in `[low, high]`.
+/// Checks that every element of a vector target is finite and in `[low,
+/// high]`; `expected` says so in the error.
 pub(crate) fn check_vector_target<T: Float, const O: usize>(
     target: &[T; O],
     low: f64,
     high: f64,
+    expected: &'static str,
 ) -> Result<()> {
-    for &t in target {
-        let t = t.to_f64();
-        crate::error::check_param(
-            "target",
-            t,
-            (low..=high).contains(&t),
-            "a target value must be finite and in range",
-        )?;
+    for (element, &t) in target.iter().enumerate() {
+        let value = t.to_f64();
+        if !(low..=high).contains(&value) {
+            return Err(Error::InvalidTarget {
+                sample: 0,
+                element,
+                value,
+                expected,
+            });
+        }
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ impl<T: Float, const O: usize> Loss<T, O> for Mse {
     type Target = [T; O];
 
     fn check_target(&self, target: &[T; O]) -> Result<()> {
-        check_vector_target(target, f64::MIN, f64::MAX)
+        check_vector_target(target, f64::MIN, f64::MAX, "finite")
     }
 
     #[inline]

@@ -14,17 +14,19 @@
 //! are exact for polynomials of degree below `2 m`:
 //! `sum_j tau_j theta_j^k = v^T A^k v`, so the first moment is the
 //! Hutchinson estimate of `tr(A) / n` with the same probes.
+//!
+//! [`spectral_density_in`] writes the nodes and weights into caller
+//! buffers (no heap), and [`moment`] and [`density`] read them;
+//! [`spectral_density`] (`std`) returns a [`SpectralDensity`].
 
-use std::vec::Vec;
-
-use super::LinearOperator;
-use super::lanczos::Lanczos;
+use super::lanczos::{LanczosRun, lanczos_storage_len};
 use super::vectors::{check_dim, rademacher};
-use crate::error::{Result, check_count};
+use super::{LinearOperator, take};
+use crate::error::{Error, Result, check_count, check_param};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
-/// Runs, Lanczos steps and seed of [`spectral_density`].
+/// Runs, Lanczos steps and seed of [`spectral_density_in`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SlqOptions {
     /// Independent probe vectors (>= 1). Default: 10.
@@ -45,98 +47,300 @@ impl Default for SlqOptions {
     }
 }
 
-/// A spectral density as weighted nodes: `sum_j w_j delta(t - theta_j)`
-/// with `sum_j w_j = 1`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpectralDensity<T> {
-    /// The nodes `theta_j` of every run.
-    pub nodes: Vec<T>,
-    /// Their weights (each run's quadrature weights divided by the number
-    /// of runs).
-    pub weights: Vec<T>,
+/// Values of storage [`spectral_density_in`] needs for an operator of
+/// dimension `n` and `steps` steps per run: a Lanczos run's
+/// ([`lanczos_storage_len`]), the probe (`n`) and `min(steps, n)` more;
+/// `None` on overflow.
+#[must_use]
+pub const fn slq_storage_len(n: usize, steps: usize) -> Option<usize> {
+    let m = if steps < n { steps } else { n };
+    match lanczos_storage_len(n, steps) {
+        Some(len) => match len.checked_add(m) {
+            Some(len) => len.checked_add(n),
+            None => None,
+        },
+        None => None,
+    }
 }
 
-impl<T: Float> SpectralDensity<T> {
-    /// `sum_j w_j theta_j^k`: the `k`-th moment of the density (estimates
-    /// `tr(A^k) / n`).
-    #[must_use]
-    pub fn moment(&self, k: i32) -> f64 {
-        self.nodes
-            .iter()
-            .zip(&self.weights)
-            .map(|(&t, &w)| w.to_f64() * crate::math::pow(t.to_f64(), f64::from(k)))
-            .sum()
-    }
-
-    /// The density broadened by Gaussians of variance `variance`:
-    /// `sum_j w_j exp(-(t - theta_j)^2 / (2 variance)) / sqrt(2 pi variance)`.
-    #[must_use]
-    pub fn density(&self, t: f64, variance: f64) -> f64 {
-        let norm = 1.0 / crate::math::sqrt(core::f64::consts::TAU * variance);
-        self.nodes
-            .iter()
-            .zip(&self.weights)
-            .map(|(&node, &w)| {
-                let d = t - node.to_f64();
-                w.to_f64() * norm * crate::math::exp(-d * d / (2.0 * variance))
-            })
-            .sum()
-    }
-
-    /// The broadened density on `bins` evenly spaced points from the
-    /// smallest node minus `padding` to the largest plus `padding`
-    /// (PyHessian: 10 000 bins, variance `1e-5 * max(1, range)`, padding
-    /// 0.01), as `(t, density)` pairs.
-    #[must_use]
-    pub fn grid(&self, bins: usize, variance: f64, padding: f64) -> Vec<(f64, f64)> {
-        let (low, high) = self
-            .nodes
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), &t| {
-                (lo.min(t.to_f64()), hi.max(t.to_f64()))
-            });
-        let (low, high) = (low - padding, high + padding);
-        let step = if bins > 1 {
-            (high - low) / (bins - 1) as f64
-        } else {
-            0.0
-        };
-        (0..bins)
-            .map(|i| {
-                let t = low + step * i as f64;
-                (t, self.density(t, variance))
-            })
-            .collect()
-    }
+/// The capacity `nodes` and `weights` need: `runs * min(steps, n)` each.
+fn node_capacity(n: usize, options: SlqOptions) -> Result<usize> {
+    super::product_len("spectral density nodes", options.runs, options.steps.min(n))
 }
 
 /// Estimates the eigenvalue density of `op` by stochastic Lanczos
-/// quadrature from `options.runs` seeded Rademacher probes.
+/// quadrature from `options.runs` seeded Rademacher probes, without heap:
+/// nodes and weights (each weight divided by the number of runs) go to the
+/// front of `nodes` and `weights` (`runs * min(steps, n)` values each; a
+/// run that closes its Krylov space early writes fewer), and the count
+/// written is returned. `storage` holds [`slq_storage_len`] values.
 ///
 /// # Errors
-/// [`crate::Error::InvalidHyperParameter`] for zero runs or steps,
-/// [`crate::Error::Numerical`] as [`Lanczos::run`].
-pub fn spectral_density<T: Float>(
+/// [`Error::InvalidHyperParameter`] for zero runs or steps,
+/// [`Error::BufferLength`] for short buffers, and the errors of
+/// [`LanczosRun::run_in`].
+pub fn spectral_density_in<T: Float>(
     op: &mut impl LinearOperator<T>,
     options: SlqOptions,
-) -> Result<SpectralDensity<T>> {
+    nodes: &mut [T],
+    weights: &mut [T],
+    storage: &mut [T],
+) -> Result<usize> {
     let n = op.dim();
     check_dim(n)?;
     check_count("runs", options.runs)?;
+    check_count("steps", options.steps)?;
+    let capacity = node_capacity(n, options)?;
+    for (what, given) in [
+        ("spectral density nodes", nodes.len()),
+        ("spectral density weights", weights.len()),
+    ] {
+        if given < capacity {
+            return Err(Error::BufferLength {
+                what,
+                given,
+                required: capacity,
+            });
+        }
+    }
+    let m = options.steps.min(n);
+    let required = slq_storage_len(n, options.steps).ok_or(Error::TooLarge {
+        what: "SLQ storage",
+        requested: usize::MAX,
+    })?;
+    super::check_storage(storage, required, "SLQ storage")?;
+    let (scratch, rest) = take(storage, m, "SLQ storage", required)?;
+    let (probe, lanczos) = take(rest, n, "SLQ storage", required)?;
     let mut rng = Rng::seed_from(options.seed);
     let share = T::one() / T::of_usize(options.runs);
-    let mut density = SpectralDensity {
-        nodes: Vec::new(),
-        weights: Vec::new(),
-    };
+    let mut count = 0;
     for _ in 0..options.runs {
-        let probe: Vec<T> = rademacher(&mut rng, n);
-        let run = Lanczos::run(op, &probe, options.steps)?;
-        let (nodes, weights) = run.quadrature()?;
-        density.nodes.extend(nodes);
-        density
-            .weights
-            .extend(weights.into_iter().map(|w| w * share));
+        rademacher(&mut rng, probe);
+        let run = LanczosRun::run_in(op, probe, options.steps, lanczos)?;
+        let taken = run.steps();
+        let (run_nodes, run_weights) = (
+            &mut nodes[count..count + taken],
+            &mut weights[count..count + taken],
+        );
+        run.quadrature_into(run_nodes, run_weights, &mut scratch[..taken])?;
+        for w in run_weights.iter_mut() {
+            *w *= share;
+        }
+        count += taken;
     }
-    Ok(density)
+    Ok(count)
+}
+
+/// Checks nodes and weights: as many of each, at least one, all finite.
+fn check_nodes<T: Float>(nodes: &[T], weights: &[T]) -> Result<()> {
+    if nodes.len() != weights.len() {
+        return Err(Error::BufferLength {
+            what: "spectral density weights",
+            given: weights.len(),
+            required: nodes.len(),
+        });
+    }
+    if nodes.is_empty() {
+        return Err(Error::ZeroWidth {
+            what: "a spectral density",
+        });
+    }
+    if !crate::scalar::all_finite(nodes) || !crate::scalar::all_finite(weights) {
+        return Err(Error::NonFiniteData { sample: 0 });
+    }
+    Ok(())
+}
+
+/// `sum_j w_j theta_j^k`: the `k`-th moment of the density with `nodes`
+/// and `weights` (estimates `tr(A^k) / n`; infinite if it overflows `f64`).
+///
+/// # Errors
+/// As [`density`], for the nodes and weights.
+pub fn moment<T: Float>(nodes: &[T], weights: &[T], k: i32) -> Result<f64> {
+    check_nodes(nodes, weights)?;
+    Ok(nodes
+        .iter()
+        .zip(weights)
+        .map(|(&t, &w)| w.to_f64() * crate::math::pow(t.to_f64(), f64::from(k)))
+        .sum())
+}
+
+/// The density broadened by Gaussians of variance `variance`:
+/// `sum_j w_j exp(-(t - theta_j)^2 / (2 variance)) / sqrt(2 pi variance)`.
+///
+/// # Errors
+/// [`Error::InvalidHyperParameter`] for a variance that is not finite and
+/// positive (a variance of 0 is no broadening: a sum of Dirac masses has no
+/// value at a point) or a `t` that is not finite; [`Error::BufferLength`],
+/// [`Error::ZeroWidth`] or [`Error::NonFiniteData`] for nodes and weights
+/// of different lengths, none, or not finite.
+pub fn density<T: Float>(nodes: &[T], weights: &[T], t: f64, variance: f64) -> Result<f64> {
+    check_nodes(nodes, weights)?;
+    check_variance(variance)?;
+    check_param("t", t, t.is_finite(), "must be finite")?;
+    Ok(density_unchecked(nodes, weights, t, variance))
+}
+
+fn check_variance(variance: f64) -> Result<()> {
+    let ok = variance.is_finite() && variance > 0.0 && (1.0 / variance).is_finite();
+    check_param(
+        "variance",
+        variance,
+        ok,
+        "must be finite and > 0 (and its reciprocal finite)",
+    )
+}
+
+fn density_unchecked<T: Float>(nodes: &[T], weights: &[T], t: f64, variance: f64) -> f64 {
+    let norm = 1.0 / crate::math::sqrt(core::f64::consts::TAU * variance);
+    nodes
+        .iter()
+        .zip(weights)
+        .map(|(&node, &w)| {
+            let d = t - node.to_f64();
+            w.to_f64() * norm * crate::math::exp(-d * d / (2.0 * variance))
+        })
+        .sum()
+}
+
+/// The broadened density on the points `(t, density)` written into
+/// `points`, evenly spaced from the smallest node minus `padding` to the
+/// largest plus `padding` (one point: the smallest; no heap).
+///
+/// # Errors
+/// As [`density`]; [`Error::InvalidHyperParameter`] for a padding that is
+/// not finite and `>= 0`, or a range whose ends overflow.
+pub fn grid_into<T: Float>(
+    nodes: &[T],
+    weights: &[T],
+    variance: f64,
+    padding: f64,
+    points: &mut [(f64, f64)],
+) -> Result<()> {
+    check_nodes(nodes, weights)?;
+    check_variance(variance)?;
+    check_param(
+        "padding",
+        padding,
+        padding.is_finite() && padding >= 0.0,
+        "must be finite and >= 0",
+    )?;
+    let (low, high) = nodes.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &t| {
+        (lo.min(t.to_f64()), hi.max(t.to_f64()))
+    });
+    let (low, high) = (low - padding, high + padding);
+    let step = if points.len() > 1 {
+        (high - low) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    check_param(
+        "padding",
+        padding,
+        low.is_finite() && high.is_finite() && step.is_finite(),
+        "must keep the grid's range finite",
+    )?;
+    for (i, point) in points.iter_mut().enumerate() {
+        let t = low + step * i as f64;
+        *point = (t, density_unchecked(nodes, weights, t, variance));
+    }
+    Ok(())
+}
+
+#[cfg(feature = "std")]
+pub use owned::{SpectralDensity, spectral_density};
+
+#[cfg(feature = "std")]
+mod owned {
+    use std::vec::Vec;
+
+    use super::{
+        SlqOptions, density, grid_into, moment, node_capacity, slq_storage_len, spectral_density_in,
+    };
+    use crate::error::{Error, Result, check_count};
+    use crate::matrix_free::vectors::check_dim;
+    use crate::matrix_free::{LinearOperator, zeroed_vec};
+    use crate::scalar::Float;
+
+    /// A spectral density as weighted nodes: `sum_j w_j delta(t - theta_j)`
+    /// with `sum_j w_j = 1`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SpectralDensity<T> {
+        /// The nodes `theta_j` of every run.
+        pub nodes: Vec<T>,
+        /// Their weights (each run's quadrature weights divided by the number
+        /// of runs).
+        pub weights: Vec<T>,
+    }
+
+    impl<T: Float> SpectralDensity<T> {
+        /// `sum_j w_j theta_j^k`: the `k`-th moment of the density (estimates
+        /// `tr(A^k) / n`).
+        ///
+        /// # Errors
+        /// As [`moment`](super::moment).
+        pub fn moment(&self, k: i32) -> Result<f64> {
+            moment(&self.nodes, &self.weights, k)
+        }
+
+        /// The density broadened by Gaussians of variance `variance` (see
+        /// [`density`](super::density)).
+        ///
+        /// # Errors
+        /// As [`density`](super::density): a variance of 0 or below, or a
+        /// `t` that is not finite, is an error.
+        pub fn density(&self, t: f64, variance: f64) -> Result<f64> {
+            density(&self.nodes, &self.weights, t, variance)
+        }
+
+        /// The broadened density on `bins` evenly spaced points from the
+        /// smallest node minus `padding` to the largest plus `padding`
+        /// (PyHessian: 10 000 bins, variance `1e-5 * max(1, range)`, padding
+        /// 0.01), as `(t, density)` pairs.
+        ///
+        /// # Errors
+        /// As [`grid_into`](super::grid_into); [`Error::InvalidHyperParameter`]
+        /// for zero bins, [`Error::TooLarge`] when `bins` points cannot be
+        /// allocated.
+        pub fn grid(&self, bins: usize, variance: f64, padding: f64) -> Result<Vec<(f64, f64)>> {
+            check_count("bins", bins)?;
+            let mut points = Vec::new();
+            points
+                .try_reserve_exact(bins)
+                .map_err(|_| Error::TooLarge {
+                    what: "spectral density grid",
+                    requested: bins,
+                })?;
+            points.resize(bins, (0.0, 0.0));
+            grid_into(&self.nodes, &self.weights, variance, padding, &mut points)?;
+            Ok(points)
+        }
+    }
+
+    /// [`spectral_density_in`] with its storage on the heap.
+    ///
+    /// # Errors
+    /// As [`spectral_density_in`]; [`Error::TooLarge`] when the nodes
+    /// (`runs * min(steps, n)`) or the Lanczos storage cannot be allocated.
+    pub fn spectral_density<T: Float>(
+        op: &mut impl LinearOperator<T>,
+        options: SlqOptions,
+    ) -> Result<SpectralDensity<T>> {
+        let n = op.dim();
+        check_dim(n)?;
+        check_count("runs", options.runs)?;
+        check_count("steps", options.steps)?;
+        let capacity = node_capacity(n, options)?;
+        let mut nodes = zeroed_vec("spectral density nodes", capacity)?;
+        let mut weights = zeroed_vec("spectral density weights", capacity)?;
+        let len = slq_storage_len(n, options.steps).ok_or(Error::TooLarge {
+            what: "SLQ storage",
+            requested: usize::MAX,
+        })?;
+        let mut storage = zeroed_vec("SLQ storage", len)?;
+        let count = spectral_density_in(op, options, &mut nodes, &mut weights, &mut storage)?;
+        nodes.truncate(count);
+        weights.truncate(count);
+        Ok(SpectralDensity { nodes, weights })
+    }
 }

@@ -17,10 +17,10 @@
 //! [`AdamW`](super::AdamW) shares the moment update and decouples the weight
 //! decay instead.
 
-use super::{Optimizer, check_learning_rate};
+use super::Optimizer;
 use crate::error::{Result, check_fraction, check_non_negative, check_positive};
 use crate::math;
-use crate::scalar::Float;
+use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`Adam`]; `AdamConfig::default()` is PyTorch's default.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,6 +56,13 @@ impl AdamConfig {
     pub fn validate(&self) -> Result<()> {
         check_moment_params(self.lr, self.betas, self.eps, self.weight_decay)
     }
+
+    /// [`AdamConfig::validate`], then every value in the scalar `T` the
+    /// optimizer computes in: representable (an `eps` of `1e-50` is 0 in
+    /// `f32`), and the betas still below 1 once rounded.
+    pub fn validate_for<T: Float>(&self) -> Result<()> {
+        check_moment_params_in::<T>(self.lr, self.betas, self.eps, self.weight_decay)
+    }
 }
 
 /// The checks Adam and AdamW share.
@@ -65,11 +72,26 @@ pub(super) fn check_moment_params(
     eps: f64,
     weight_decay: f64,
 ) -> Result<()> {
-    check_learning_rate(lr)?;
+    check_non_negative("lr", lr)?;
     check_fraction("beta1", betas.0)?;
     check_fraction("beta2", betas.1)?;
     check_positive("eps", eps)?;
     check_non_negative("weight_decay", weight_decay)
+}
+
+/// The checks Adam and AdamW share, in the scalar `T` they compute in.
+pub(super) fn check_moment_params_in<T: Float>(
+    lr: f64,
+    betas: (f64, f64),
+    eps: f64,
+    weight_decay: f64,
+) -> Result<()> {
+    check_moment_params(lr, betas, eps, weight_decay)?;
+    check_in_scalar::<T>("lr", lr)?;
+    check_fraction_in::<T>("beta1", betas.0)?;
+    check_fraction_in::<T>("beta2", betas.1)?;
+    check_in_scalar::<T>("eps", eps)?;
+    check_in_scalar::<T>("weight_decay", weight_decay)
 }
 
 /// `start + weight (end - start)`, evaluated as PyTorch's `lerp` does (from
@@ -169,9 +191,10 @@ pub struct Adam<T, const P: usize> {
 }
 
 impl<T: Float, const P: usize> Adam<T, P> {
-    /// Adam with the given hyper-parameters, checked.
+    /// Adam with the given hyper-parameters, checked
+    /// ([`AdamConfig::validate_for`]).
     pub fn new(config: AdamConfig) -> Result<Self> {
-        config.validate()?;
+        config.validate_for::<T>()?;
         Ok(Self {
             config,
             moments: Moments::new(),

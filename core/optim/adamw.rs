@@ -14,7 +14,7 @@
 //! what distinguishes AdamW from Adam with `weight_decay` (an L2 penalty).
 
 use super::Optimizer;
-use super::adam::{Moments, check_moment_params};
+use super::adam::{Moments, check_moment_params, check_moment_params_in};
 use crate::error::Result;
 use crate::scalar::Float;
 
@@ -54,6 +54,12 @@ impl AdamWConfig {
     pub fn validate(&self) -> Result<()> {
         check_moment_params(self.lr, self.betas, self.eps, self.weight_decay)
     }
+
+    /// [`AdamWConfig::validate`], then every value in the scalar `T` the
+    /// optimizer computes in (see [`AdamConfig::validate_for`](super::AdamConfig::validate_for)).
+    pub fn validate_for<T: Float>(&self) -> Result<()> {
+        check_moment_params_in::<T>(self.lr, self.betas, self.eps, self.weight_decay)
+    }
 }
 
 /// AdamW over `P` parameters, PyTorch semantics (see the module docs).
@@ -75,9 +81,10 @@ pub struct AdamW<T, const P: usize> {
 }
 
 impl<T: Float, const P: usize> AdamW<T, P> {
-    /// AdamW with the given hyper-parameters, checked.
+    /// AdamW with the given hyper-parameters, checked
+    /// ([`AdamWConfig::validate_for`]).
     pub fn new(config: AdamWConfig) -> Result<Self> {
-        config.validate()?;
+        config.validate_for::<T>()?;
         Ok(Self {
             config,
             moments: Moments::new(),

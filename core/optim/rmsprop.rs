@@ -24,11 +24,11 @@
 //! variant, rounding can make `s - a^2` slightly negative; it is clamped at
 //! zero before the square root.
 
+use super::Optimizer;
 use super::adam::lerp;
-use super::{Optimizer, check_learning_rate};
 use crate::error::{Result, check_fraction, check_non_negative, check_positive};
 use crate::math;
-use crate::scalar::Float;
+use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`RmsProp`]; `RmsPropConfig::default()` is PyTorch's
 /// default.
@@ -67,11 +67,23 @@ impl Default for RmsPropConfig {
 impl RmsPropConfig {
     /// Checks every hyper-parameter.
     pub fn validate(&self) -> Result<()> {
-        check_learning_rate(self.lr)?;
+        check_non_negative("lr", self.lr)?;
         check_fraction("alpha", self.alpha)?;
         check_positive("eps", self.eps)?;
         check_non_negative("weight_decay", self.weight_decay)?;
         check_fraction("momentum", self.momentum)
+    }
+
+    /// [`RmsPropConfig::validate`], then every value in the scalar `T` the
+    /// optimizer computes in: representable, and `alpha` and the momentum
+    /// still below 1 once rounded.
+    pub fn validate_for<T: Float>(&self) -> Result<()> {
+        self.validate()?;
+        check_in_scalar::<T>("lr", self.lr)?;
+        check_fraction_in::<T>("alpha", self.alpha)?;
+        check_in_scalar::<T>("eps", self.eps)?;
+        check_in_scalar::<T>("weight_decay", self.weight_decay)?;
+        check_fraction_in::<T>("momentum", self.momentum)
     }
 }
 
@@ -98,7 +110,7 @@ pub struct RmsProp<T, const P: usize> {
 impl<T: Float, const P: usize> RmsProp<T, P> {
     /// RMSprop with the given hyper-parameters, checked.
     pub fn new(config: RmsPropConfig) -> Result<Self> {
-        config.validate()?;
+        config.validate_for::<T>()?;
         Ok(Self::before_first_step(config))
     }
 

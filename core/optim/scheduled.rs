@@ -7,7 +7,7 @@
 
 use super::schedule::Schedule;
 use super::{Optimizer, check_learning_rate};
-use crate::error::Result;
+use crate::error::{Result, check_positive};
 use crate::scalar::Float;
 
 /// An optimizer whose learning rate follows a schedule, epoch by epoch.
@@ -18,8 +18,16 @@ use crate::scalar::Float;
 /// [`Optimizer::set_learning_rate`] changes the rate for the rest of the
 /// current epoch only (the schedule sets the next epoch's rate from the base,
 /// like PyTorch's closed form); [`Scheduled::set_base_learning_rate`] changes
-/// the base, so the change lasts. [`Optimizer::reset`] clears the wrapped
-/// optimizer's state and rewinds the schedule to epoch 0.
+/// the base, so the change lasts, and [`Optimizer::scale_learning_rate`]
+/// (what a curvature monitor's automatic lowering calls) scales both the
+/// current rate and the base, so the schedule keeps applying the factor.
+/// [`Optimizer::reset`] clears the wrapped optimizer's state and rewinds
+/// the schedule to epoch 0.
+///
+/// A schedule's rate that is positive but too small for the scalar (below
+/// `1.4e-45` in `f32`) is applied as 0, the rate it rounds to; a rate that
+/// is NaN, negative or infinite (only a user-written schedule returns one)
+/// is an error from [`Optimizer::end_epoch`], which stops training.
 ///
 /// ```
 /// use constnet::optim::{Optimizer, Scheduled, Sgd, StepLr};
@@ -28,7 +36,7 @@ use crate::scalar::Float;
 /// let mut rates = Vec::new();
 /// for _epoch in 0..5 {
 ///     rates.push(opt.learning_rate());
-///     opt.end_epoch();
+///     opt.end_epoch()?;
 /// }
 /// assert_eq!(rates, [0.1, 0.1, 0.05, 0.05, 0.025]);
 /// # Ok::<(), constnet::Error>(())
@@ -44,18 +52,19 @@ pub struct Scheduled<O, S> {
 impl<O, S: Schedule> Scheduled<O, S> {
     /// Attaches `schedule` to `optimizer`, taking the optimizer's current
     /// rate as the base, and sets the rate of epoch 0.
-    pub fn new<T: Float, const P: usize>(mut optimizer: O, schedule: S) -> Result<Self>
+    pub fn new<T: Float, const P: usize>(optimizer: O, schedule: S) -> Result<Self>
     where
         O: Optimizer<T, P>,
     {
         let base_lr = optimizer.learning_rate();
-        optimizer.set_learning_rate(schedule.learning_rate(base_lr, 0))?;
-        Ok(Self {
+        let mut scheduled = Self {
             optimizer,
             schedule,
             base_lr,
             epoch: 0,
-        })
+        };
+        scheduled.apply_schedule::<T, P>()?;
+        Ok(scheduled)
     }
 
     /// The rate the schedule scales (the optimizer's rate when wrapped).
@@ -95,22 +104,25 @@ impl<O, S: Schedule> Scheduled<O, S> {
     where
         O: Optimizer<T, P>,
     {
-        check_learning_rate(base_lr)?;
+        check_learning_rate::<T>(base_lr)?;
         self.base_lr = base_lr;
-        self.optimizer
-            .set_learning_rate(self.schedule.learning_rate(base_lr, self.epoch))
+        self.apply_schedule::<T, P>()
     }
 
-    /// Sets the optimizer's rate to the schedule's rate of the current epoch.
-    fn apply_schedule<T: Float, const P: usize>(&mut self)
+    /// Sets the optimizer's rate to the schedule's rate of the current
+    /// epoch; a positive rate below the smallest positive `T` is applied as
+    /// the 0 it rounds to.
+    fn apply_schedule<T: Float, const P: usize>(&mut self) -> Result<()>
     where
         O: Optimizer<T, P>,
     {
         let lr = self.schedule.learning_rate(self.base_lr, self.epoch);
-        // An invalid rate (only a user-written schedule can produce one) is
-        // refused by the optimizer, which then keeps its current rate: an
-        // epoch boundary has no way to report an error.
-        let _ = self.optimizer.set_learning_rate(lr);
+        let lr = if lr > 0.0 && T::of_f64(lr) == T::zero() {
+            0.0
+        } else {
+            lr
+        };
+        self.optimizer.set_learning_rate(lr)
     }
 }
 
@@ -133,15 +145,28 @@ where
         self.optimizer.set_learning_rate(lr)
     }
 
-    fn end_epoch(&mut self) {
-        self.optimizer.end_epoch();
+    /// Scales the current rate and the base, so the schedule keeps the
+    /// factor in every later epoch.
+    fn scale_learning_rate(&mut self, factor: f64) -> Result<()> {
+        check_positive("factor", factor)?;
+        let base_lr = self.base_lr * factor;
+        check_learning_rate::<T>(base_lr)?;
+        self.optimizer.scale_learning_rate(factor)?;
+        self.base_lr = base_lr;
+        Ok(())
+    }
+
+    fn end_epoch(&mut self) -> Result<()> {
+        self.optimizer.end_epoch()?;
         self.epoch = self.epoch.saturating_add(1);
-        self.apply_schedule::<T, P>();
+        self.apply_schedule::<T, P>()
     }
 
     fn reset(&mut self) {
         self.optimizer.reset();
         self.epoch = 0;
-        self.apply_schedule::<T, P>();
+        // The rate of epoch 0 was applied when the schedule was attached
+        // (or the base set), so it is valid again.
+        let _ = self.apply_schedule::<T, P>();
     }
 }

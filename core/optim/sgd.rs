@@ -18,9 +18,9 @@
 //! eigenvalue `lambda`, plain SGD converges for `lr < 2 / lambda` and heavy
 //! ball for `lr < 2 (1 + momentum) / lambda`.
 
-use super::{Optimizer, check_learning_rate};
+use super::Optimizer;
 use crate::error::{Error, Result, check_fraction, check_non_negative, check_param};
-use crate::scalar::Float;
+use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with
 /// learning rate 0.01.
@@ -53,7 +53,7 @@ impl Default for SgdConfig {
 impl SgdConfig {
     /// Checks every hyper-parameter and their combination.
     pub fn validate(&self) -> Result<()> {
-        check_learning_rate(self.lr)?;
+        check_non_negative("lr", self.lr)?;
         check_fraction("momentum", self.momentum)?;
         check_param(
             "dampening",
@@ -68,6 +68,17 @@ impl SgdConfig {
             });
         }
         Ok(())
+    }
+
+    /// [`SgdConfig::validate`], then every value in the scalar `T` the
+    /// optimizer computes in: representable, and the momentum still below
+    /// 1 once rounded.
+    pub fn validate_for<T: Float>(&self) -> Result<()> {
+        self.validate()?;
+        check_in_scalar::<T>("lr", self.lr)?;
+        check_fraction_in::<T>("momentum", self.momentum)?;
+        check_in_scalar::<T>("dampening", self.dampening)?;
+        check_in_scalar::<T>("weight_decay", self.weight_decay)
     }
 }
 
@@ -91,9 +102,10 @@ pub struct Sgd<T, const P: usize> {
 }
 
 impl<T: Float, const P: usize> Sgd<T, P> {
-    /// SGD with the given hyper-parameters, checked.
+    /// SGD with the given hyper-parameters, checked
+    /// ([`SgdConfig::validate_for`]).
     pub fn new(config: SgdConfig) -> Result<Self> {
-        config.validate()?;
+        config.validate_for::<T>()?;
         Ok(Self::before_first_step(config))
     }
 

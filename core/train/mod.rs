@@ -15,20 +15,37 @@
 //!    `patience` epochs),
 //! 4. the epoch limit.
 //!
-//! A non-finite loss, gradient or updated parameter stops training with
-//! [`Error::NonFinite`] naming the step; the network keeps the last finite
-//! parameters (those the failing step started from; updated parameters that
-//! are not finite are undone). A non-finite end-of-epoch training or
-//! held-out loss stops training the same way, naming the step that would
-//! have come next: the network keeps the parameters that loss was computed
-//! at. Nothing non-finite reaches a report or the early-stopping rule. The
-//! same seed gives the same bits.
+//! A non-finite loss, gradient, updated parameter or running statistic
+//! (batch normalization's buffers after their update) stops training with
+//! [`Error::NonFinite`] naming the step, and the network is left at the
+//! last parameters and buffers *whose loss was finite*, so training can
+//! resume from them (at a smaller learning rate, say):
+//!
+//! | what failed at step `k` | the network is left at | `kept_step` |
+//! |---|---|---|
+//! | the loss (at the parameters step `k` started from) | those step `k - 1` started from | `k - 1` (`None` for `k = 0`: the initial parameters) |
+//! | the gradient, the updated parameters or running statistics | those step `k` started from (their loss was finite) | `k` |
+//! | the end-of-epoch training loss (evaluation mode) | those the epoch's last step started from | that step |
+//! | the end-of-epoch held-out loss | the parameters at the end of the epoch (their training loss is finite) | `k`, the step that would come next |
+//!
+//! Nothing non-finite reaches a report or the early-stopping rule. The
+//! optimizer's state is not rolled back: resume with a new optimizer (or
+//! [`Optimizer::reset`]). The same seed gives the same bits.
+//!
+//! `Trainer::<B>` needs at least `B` training samples with
+//! [`LastBatch::Drop`] (fewer give no batch at all). With
+//! [`LastBatch::Fill`] (the default) a data set smaller than the batch is
+//! accepted: each epoch's single batch cycles through the shuffled order
+//! until it holds `B` samples, so every sample is in it at least once and
+//! some twice or more (with `N` samples, `B mod N` of them once more than
+//! the others), as the last partial batch of a larger data set is filled.
 //!
 //! Files: [`config`](TrainConfig) (settings and reports), `stopping` (early
 //! stopping and the exact mean loss), [`observer`](Observer) (hooks).
 
 mod config;
 mod observer;
+mod scratch;
 mod stopping;
 
 pub use config::{EpochReport, StopReason, TrainConfig, TrainReport};
@@ -37,17 +54,15 @@ pub use observer::History;
 pub use observer::{Control, EachEpoch, Observer, StepView};
 pub use stopping::mean_loss;
 
-use nalgebra::SMatrix;
-
-use crate::data::{Dataset, shuffled_order};
+use crate::data::{Dataset, LastBatch, shuffled_order};
 use crate::error::{Error, Result};
-use crate::layer::Zeroed;
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::optim::Optimizer;
 use crate::rng::Rng;
-use crate::scalar::{Float, all_finite, norm};
+use crate::scalar::{Float, all_finite};
 
+use scratch::Scratch;
 use stopping::EarlyStopping;
 
 /// Applies an observer's request; returns whether it asked to stop.
@@ -59,6 +74,7 @@ fn apply<T: Float, const P: usize>(
         Control::Continue => Ok(false),
         Control::Stop => Ok(true),
         Control::SetLearningRate(lr) => optimizer.set_learning_rate(lr).map(|()| false),
+        Control::ScaleLearningRate(factor) => optimizer.scale_learning_rate(factor).map(|()| false),
     }
 }
 
@@ -67,46 +83,6 @@ struct EpochPass {
     loss_sum: f64,
     batches: usize,
     observer_stop: bool,
-}
-
-/// The training loop's working memory, created once on the stack.
-struct Scratch<
-    T: Float,
-    N: Network<T, I, O, P>,
-    const I: usize,
-    const O: usize,
-    const P: usize,
-    const B: usize,
-> {
-    cache: N::Cache<B>,
-    d_output: SMatrix<T, O, B>,
-    grad: [T; P],
-    grad_sum: [T; P],
-    step: usize,
-}
-
-impl<
-    T: Float,
-    N: Network<T, I, O, P>,
-    const I: usize,
-    const O: usize,
-    const P: usize,
-    const B: usize,
-> Scratch<T, N, I, O, P, B>
-{
-    fn new() -> Self {
-        Self {
-            cache: N::Cache::<B>::zeroed(),
-            d_output: SMatrix::zeros(),
-            grad: [T::zero(); P],
-            grad_sum: [T::zero(); P],
-            step: 0,
-        }
-    }
-
-    fn mean_gradient_norm(&mut self, batches: usize) -> f64 {
-        norm(&self.grad_sum) / batches.max(1) as f64
-    }
 }
 
 /// Minibatch training with batch size `B` and an [`Observer`].
@@ -218,15 +194,17 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             let pass = self.run_epoch(net, loss, optimizer, train, order, epoch, &mut scratch)?;
             // The rate this epoch's steps used, before a schedule moves it.
             let epoch_learning_rate = optimizer.learning_rate();
-            optimizer.end_epoch();
+            optimizer.end_epoch()?;
 
             let train_loss = mean_loss(&*net, loss, train);
             if !train_loss.is_finite() {
+                let kept_step = scratch.restore_last_finite(net);
                 return Err(Error::NonFinite {
                     what: "loss",
                     epoch,
                     step: scratch.step,
                     loss: train_loss,
+                    kept_step,
                 });
             }
             let validation_loss = validation.map(|v| mean_loss(&*net, loss, v));
@@ -236,6 +214,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
                     epoch,
                     step: scratch.step,
                     loss: held_out,
+                    kept_step: Some(scratch.step),
                 });
             }
             let report = EpochReport {
@@ -251,10 +230,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             let observer_stop = match self.observer.after_epoch(&report) {
                 Control::Continue => pass.observer_stop,
                 Control::Stop => true,
-                Control::SetLearningRate(lr) => {
-                    optimizer.set_learning_rate(lr)?;
-                    pass.observer_stop
-                }
+                request => apply(request, optimizer)? || pass.observer_stop,
             };
             let early_stop = report
                 .validation_loss
@@ -332,18 +308,21 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             let step = scratch.step;
             let output = net.forward_train(&x, &mut scratch.cache);
             let value = loss.loss_and_gradient(&output, &targets, &mut scratch.d_output);
-            let fail = |what| Error::NonFinite {
+            let fail = |what, kept_step| Error::NonFinite {
                 what,
                 epoch,
                 step,
                 loss: value.to_f64(),
+                kept_step,
             };
             if !value.finite() {
-                return Err(fail("loss"));
+                // These parameters give a non-finite loss: fall back to the
+                // last ones whose loss was finite.
+                return Err(fail("loss", scratch.restore_last_finite(net)));
             }
             net.backward(&mut scratch.cache, &scratch.d_output, &mut scratch.grad);
             if !all_finite(&scratch.grad) {
-                return Err(fail("gradient"));
+                return Err(fail("gradient", Some(step)));
             }
             macro_rules! view {
                 ($previous:expr) => {
@@ -363,14 +342,22 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             }
             let control = self.observer.before_step(&view!(None));
             pass.observer_stop |= apply(control, optimizer)?;
-            let before = *net.parameters();
+            // The loss of these parameters is finite: the state to fall
+            // back to if the step breaks something.
+            scratch.keep(net, step);
             optimizer.step(net.parameters_mut(), &scratch.grad);
             if !all_finite(net.parameters()) {
-                *net.parameters_mut() = before;
-                return Err(fail("parameters"));
+                return Err(fail("parameters", scratch.restore_last_finite(net)));
             }
             net.update_buffers(&scratch.cache);
-            let control = self.observer.after_step(&view!(Some(&before)));
+            if !all_finite(net.buffers()) {
+                return Err(fail("running statistics", scratch.restore_last_finite(net)));
+            }
+            let before = scratch
+                .last_finite
+                .as_ref()
+                .map(|(state, _)| state.parameters());
+            let control = self.observer.after_step(&view!(before));
             pass.observer_stop |= apply(control, optimizer)?;
             for (s, &g) in scratch.grad_sum.iter_mut().zip(&scratch.grad) {
                 *s += g;
@@ -397,7 +384,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
         L: Loss<T, O>,
     {
         self.config.validate()?;
-        if train.len() < B {
+        if train.len() < B && self.config.last_batch == LastBatch::Drop {
             return Err(Error::NotEnoughSamples {
                 available: train.len(),
                 needed: B,
@@ -415,12 +402,9 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
                 reason: "early stopping (patience) needs a validation set",
             });
         }
-        for target in train
-            .targets()
-            .iter()
-            .chain(validation.map_or(&[][..], |v| v.targets()))
-        {
-            loss.check_target(target)?;
+        loss.check_targets(train.targets())?;
+        if let Some(held_out) = validation {
+            loss.check_targets(held_out.targets())?;
         }
         Ok(())
     }

@@ -22,8 +22,16 @@ pub enum Control {
     /// [`StopReason::Observer`](super::StopReason::Observer).
     Stop,
     /// Use this learning rate from now on (from `before_step`: already for
-    /// the step about to be taken).
+    /// the step about to be taken), through
+    /// [`Optimizer::set_learning_rate`](crate::optim::Optimizer::set_learning_rate):
+    /// a [`Scheduled`](crate::optim::Scheduled) optimizer keeps it for the
+    /// current epoch only.
     SetLearningRate(f64),
+    /// Multiply the learning rate by this factor (finite, > 0) from now on,
+    /// through [`Optimizer::scale_learning_rate`](crate::optim::Optimizer::scale_learning_rate):
+    /// a [`Scheduled`](crate::optim::Scheduled) optimizer keeps applying it
+    /// in every later epoch.
+    ScaleLearningRate(f64),
 }
 
 /// One optimizer step as an observer sees it.

@@ -68,6 +68,35 @@ pub fn hessian_trace() -> f32 {
     }
 }
 
+/// Curvature measured on the device, matrix-free, in static-sized buffers
+/// (no allocator): the largest Hessian eigenvalue by Lanczos and the trace
+/// by Hutchinson, for the XOR loss.
+#[must_use]
+pub fn curvature_on_device() -> (f32, f32) {
+    use constnet::matrix_free::{LanczosOptions, LanczosRun, hutchinson_trace_in};
+    const STEPS: usize = 12;
+    let net = Xor::<f32>::seeded(1);
+    let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
+    let targets = [[0.0], [1.0], [1.0], [0.0]];
+    let mut op = net.hessian_operator(&BceWithLogits, &x, &targets);
+    let mut storage = [0.0_f32; STEPS * 33 + 2 * STEPS + 33];
+    let options = LanczosOptions { steps: STEPS, seed: 0 };
+    let Ok(run) = LanczosRun::random_in(&mut op, options, &mut storage) else {
+        return (f32::NAN, f32::NAN);
+    };
+    let (mut values, mut scratch) = ([0.0_f32; STEPS], [0.0_f32; STEPS]);
+    let steps = run.steps();
+    if run
+        .ritz_values_into(&mut values[..steps], &mut scratch[..steps])
+        .is_err()
+    {
+        return (f32::NAN, f32::NAN);
+    }
+    let mut workspace = [0.0_f32; 2 * 33];
+    let trace = hutchinson_trace_in(&mut op, 8, 0, &mut workspace).map_or(f32::NAN, |t| t.trace);
+    (values[steps - 1], trace)
+}
+
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
     loop {}
