@@ -310,7 +310,7 @@ impl Observer<f64> for DenseSharpness {
             let (mut e, mut column) = (vec![0.0; P], vec![0.0; P]);
             for j in 0..P {
                 e[j] = 1.0;
-                op.matvec(&e, &mut column);
+                op.matvec(&e, &mut column).expect("a finite product");
                 e[j] = 0.0;
                 dense.column_mut(j).copy_from_slice(&column);
             }

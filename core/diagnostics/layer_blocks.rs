@@ -155,7 +155,7 @@ where
         let mut block = DMatrix::<f64>::zeros(n, n);
         for (j, p) in range.clone().enumerate() {
             unit[p] = T::one();
-            op.matvec(&unit, &mut column);
+            op.matvec(&unit, &mut column)?;
             unit[p] = T::zero();
             for (i, v) in column[range.clone()].iter().enumerate() {
                 let v = v.to_f64();

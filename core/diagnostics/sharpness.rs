@@ -162,7 +162,7 @@ impl<T: Float> SharpnessTracker<T> {
             });
         };
         let mut product = vec![T::zero(); vector.len()];
-        op.matvec(vector, &mut product);
+        op.matvec(vector, &mut product)?;
         let residual = product
             .iter()
             .zip(vector)

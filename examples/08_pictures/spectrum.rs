@@ -212,13 +212,13 @@ where
     // Gaussian broadening of 1% of the range: wide enough to merge the
     // Ritz values of different probes, narrow enough to keep the outliers.
     let variance = (1e-2 * (high - low)).powi(2);
-    let curve = |d: &SpectralDensity<f64>| -> Vec<(f64, f64)> {
+    let curve = |d: &SpectralDensity<f64>| -> Outcome<Vec<(f64, f64)>> {
         (0..1200)
             .map(|i| low + (high - low) * f64::from(i) / 1199.0)
-            .map(|t| (t, d.density(t, variance).max(1e-5)))
+            .map(|t| Ok((t, d.density(t, variance)?.max(1e-5))))
             .collect()
     };
-    let (a, b) = (curve(initial), curve(trained));
+    let (a, b) = (curve(initial)?, curve(trained)?);
     let top = a.iter().chain(&b).map(|p| p.1).fold(0.0, f64::max) * 3.0;
     let mut chart = ChartBuilder::on(area)
         .caption("DIGITS (P = 2410): spectral density, stochastic Lanczos quadrature (8 probes x 80 steps)", caption())
