@@ -9,7 +9,7 @@
 mod models;
 
 use constnet::hessian::HessianOptions;
-use constnet::matmul::Kernel;
+use constnet::hessian::Kernel;
 use constnet::prelude::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use models::{Digits, Sine, Xor};

@@ -29,13 +29,13 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], [`budget`]
+//! (the RAM a network needs, as constants), and
 //! [`diagnostics`] (what goes wrong in optimization, measured). Second
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
 //! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
 //! power iteration, Hutchinson, spectral density), `newton` (Newton and
-//! saddle-free Newton, `std`), with [`matmul`] (the matrix-multiply kernel
-//! of the blocked passes) underneath.
+//! saddle-free Newton, `std`).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -45,6 +45,7 @@ extern crate std;
 // Lets generated code name this crate as `::constnet` from inside it too.
 extern crate self as constnet;
 
+pub mod budget;
 pub mod data;
 pub mod diagnostics;
 pub mod error;
@@ -52,12 +53,10 @@ pub mod hessian;
 pub mod init;
 #[cfg(feature = "std")]
 pub mod interop;
-pub mod kernel;
-pub mod lanes;
+mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod math;
-pub mod matmul;
 pub mod matrix_free;
 pub mod metrics;
 pub mod network;

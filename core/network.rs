@@ -126,7 +126,7 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
 
     /// Stack storage for the tangents of a blocked R-operator pass of `K`
     /// directions on a batch of `B` (a flat array sized from the layer
-    /// widths; see [`crate::hessian::pass::block_width`]).
+    /// widths).
     type BlockStorage<const B: usize, const K: usize>: FlatStorage<T>;
 
     /// A network initialized by each layer's declared initializer, drawing

@@ -8,7 +8,7 @@
 
 use core::fmt::{Debug, Display};
 
-use crate::lanes::Lanes;
+use crate::kernel::Lanes;
 use crate::math::Libm;
 
 mod sealed {

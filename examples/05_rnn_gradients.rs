@@ -16,7 +16,7 @@
 //! Run: `cargo run --release --example rnn_gradients`
 
 use constnet::diagnostics::gradient_flow::{
-    DEFAULT_BAND, HiddenGradientProfile, Verdict, record_gradients, spectrum, square_weight,
+    DEFAULT_BAND, HiddenGradientProfile, Verdict, record_gradients, square_weight, weight_spectrum,
 };
 use constnet::prelude::*;
 
@@ -36,7 +36,7 @@ const SCALES: [f64; 5] = [0.5, 0.9, 1.0, 1.1, 1.5];
 /// when `zero_bias`, no bias in the recurrent layer.
 fn with_radius(base: &Sequence<f64>, rho: f64, zero_bias: bool) -> Result<Sequence<f64>> {
     let w: SMatrix<f64, 8, 8> = square_weight(base, "rnn")?;
-    let factor = rho / spectrum(&w)?.spectral_radius();
+    let factor = rho / weight_spectrum(&w)?.spectral_radius();
     let mut net = base.clone();
     for tensor in Sequence::<f64>::parameter_tensors().filter(|t| t.layer == "rnn") {
         let values = &mut net.parameters_mut()[tensor.range()];
@@ -69,7 +69,7 @@ fn main() -> Result<()> {
     for rho in SCALES {
         let net = with_radius(&base, rho, true)?;
         let w: SMatrix<f64, 8, 8> = square_weight(&net, "rnn")?;
-        let spec = spectrum(&w)?;
+        let spec = weight_spectrum(&w)?;
         let growth = spec.growth(horizon, DEFAULT_BAND)?;
         let measured = profile(&net, &tiny);
         let relative = measured.relative_to_last().unwrap_or([f64::NAN; STEPS]);

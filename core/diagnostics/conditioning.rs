@@ -37,8 +37,8 @@ use crate::scalar::{Float, dot};
 /// `g = H x = (1, -3)`):
 ///
 /// ```
-/// use constnet::diagnostics::Curvature;
-/// let c = Curvature::new(10.0, 15.0); // g^T g = 10, g^T H g = 15
+/// use constnet::diagnostics::GradientCurvature;
+/// let c = GradientCurvature::new(10.0, 15.0); // g^T g = 10, g^T H g = 15
 /// assert!((c.predicted_change(0.1) - -0.925).abs() < 1e-15);
 /// assert!((c.predicted_change(0.3) - -2.325).abs() < 1e-15);
 /// assert_eq!(c.optimal_step(), Some(10.0 / 15.0));
@@ -46,7 +46,7 @@ use crate::scalar::{Float, dot};
 /// assert!(c.raises_loss(1.5) && !c.raises_loss(1.3));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Curvature {
+pub struct GradientCurvature {
     /// `g^T g`, the squared gradient norm.
     pub gradient_sq: f64,
     /// `g^T H g`, the curvature of the loss along the gradient, scaled by
@@ -54,7 +54,7 @@ pub struct Curvature {
     pub curvature: f64,
 }
 
-impl Curvature {
+impl GradientCurvature {
     /// From `g^T g` and `g^T H g`.
     #[must_use]
     pub const fn new(gradient_sq: f64, curvature: f64) -> Self {
@@ -144,7 +144,7 @@ impl Curvature {
 
 /// The second-order model of the loss change for an arbitrary update `d`:
 /// `g^T d + 1/2 d^T (H d)`, given `g`, `d` and `H d`. For `d = -eps g` it
-/// equals [`Curvature::predicted_change`].
+/// equals [`GradientCurvature::predicted_change`].
 #[must_use]
 pub fn quadratic_model_change<T: Float>(gradient: &[T], step: &[T], hessian_step: &[T]) -> f64 {
     dot(gradient, step) + 0.5 * dot(step, hessian_step)
@@ -155,9 +155,9 @@ pub fn quadratic_model_change<T: Float>(gradient: &[T], step: &[T], hessian_step
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GrowthWarning {
     /// Mean `g^T g` and `g^T H g` over the earlier window.
-    pub previous: Curvature,
+    pub previous: GradientCurvature,
     /// Mean `g^T g` and `g^T H g` over the window just completed.
-    pub current: Curvature,
+    pub current: GradientCurvature,
 }
 
 impl GrowthWarning {
@@ -188,12 +188,12 @@ impl GrowthWarning {
 /// ignored.
 ///
 /// ```
-/// use constnet::diagnostics::{Curvature, CurvatureGrowth};
+/// use constnet::diagnostics::{GradientCurvature, CurvatureGrowth};
 /// let mut growth = CurvatureGrowth::new(2, 10.0)?;
-/// assert!(growth.push(Curvature::new(1.0, 1.0)).is_none());
-/// assert!(growth.push(Curvature::new(1.0, 3.0)).is_none()); // window 1: means (1, 2)
-/// assert!(growth.push(Curvature::new(1.0, 20.0)).is_none());
-/// let warning = growth.push(Curvature::new(1.5, 30.0)).unwrap(); // window 2: (1.25, 25)
+/// assert!(growth.push(GradientCurvature::new(1.0, 1.0)).is_none());
+/// assert!(growth.push(GradientCurvature::new(1.0, 3.0)).is_none()); // window 1: means (1, 2)
+/// assert!(growth.push(GradientCurvature::new(1.0, 20.0)).is_none());
+/// let warning = growth.push(GradientCurvature::new(1.5, 30.0)).unwrap(); // window 2: (1.25, 25)
 /// assert_eq!(warning.growth(), 12.5);
 /// # Ok::<(), constnet::Error>(())
 /// ```
@@ -202,8 +202,8 @@ pub struct CurvatureGrowth {
     window: usize,
     factor: f64,
     count: usize,
-    sum: Curvature,
-    previous: Option<Curvature>,
+    sum: GradientCurvature,
+    previous: Option<GradientCurvature>,
 }
 
 impl CurvatureGrowth {
@@ -221,14 +221,14 @@ impl CurvatureGrowth {
             window,
             factor,
             count: 0,
-            sum: Curvature::default(),
+            sum: GradientCurvature::default(),
             previous: None,
         })
     }
 
     /// Adds one sample; returns a warning when it completes a window whose
     /// curvature grew as described above.
-    pub fn push(&mut self, sample: Curvature) -> Option<GrowthWarning> {
+    pub fn push(&mut self, sample: GradientCurvature) -> Option<GrowthWarning> {
         if !(sample.gradient_sq.is_finite() && sample.curvature.is_finite()) {
             return None;
         }
@@ -239,9 +239,9 @@ impl CurvatureGrowth {
             return None;
         }
         let n = self.window as f64;
-        let current = Curvature::new(self.sum.gradient_sq / n, self.sum.curvature / n);
+        let current = GradientCurvature::new(self.sum.gradient_sq / n, self.sum.curvature / n);
         self.count = 0;
-        self.sum = Curvature::default();
+        self.sum = GradientCurvature::default();
         let previous = self.previous.replace(current)?;
         (previous.curvature > 0.0
             && current.curvature >= self.factor * previous.curvature

@@ -37,6 +37,6 @@ pub mod sharpness;
 pub mod symmetry;
 
 pub use bignum::{BigNat, SymmetryCount};
-pub use conditioning::{Curvature, CurvatureGrowth, GrowthWarning, quadratic_model_change};
+pub use conditioning::{CurvatureGrowth, GradientCurvature, GrowthWarning, quadratic_model_change};
 pub use monitor::{AutoLr, ConditioningMonitor, MonitorConfig, MonitorSummary, StepRecord};
 pub use records::{Records, Ring};

@@ -24,7 +24,9 @@ use crate::network::Network;
 use crate::scalar::Float;
 use crate::train::{Control, Observer, StepView};
 
-use super::conditioning::{Curvature, CurvatureGrowth, GrowthWarning, quadratic_model_change};
+use super::conditioning::{
+    CurvatureGrowth, GradientCurvature, GrowthWarning, quadratic_model_change,
+};
 use super::records::{Records, Ring};
 
 /// How the monitor lowers the learning rate by itself, through
@@ -95,7 +97,7 @@ pub struct StepRecord {
     /// Training-mode batch loss before the step.
     pub loss: f64,
     /// `g^T g` and `g^T H g` on the step's batch, before the step.
-    pub curvature: Curvature,
+    pub curvature: GradientCurvature,
     /// The learning rate the step was taken with.
     pub learning_rate: f64,
     /// The learning rate proposed before the monitor lowered it, if it did.
@@ -138,7 +140,7 @@ pub struct MonitorSummary {
     pub flagged: usize,
     /// The first flagged step.
     pub first_flagged: Option<usize>,
-    /// Curvature-growth warnings.
+    /// GradientCurvature-growth warnings.
     pub growth_warnings: usize,
     /// The step of the first warning.
     pub first_growth_warning: Option<usize>,
@@ -289,7 +291,7 @@ impl<T: Float, S: Records<StepRecord>> Observer<T> for ConditioningMonitor<S> {
         if !view.step.is_multiple_of(self.config.every) {
             return Control::Continue;
         }
-        let curvature = Curvature::along_gradient(
+        let curvature = GradientCurvature::along_gradient(
             view.network,
             view.loss_fn,
             view.inputs,

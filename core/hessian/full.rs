@@ -15,10 +15,10 @@ use nalgebra::SMatrix;
 
 use super::pass::{BlockDirections, BlockPass, Workspace};
 use crate::error::{Error, Result};
+use crate::kernel::Kernel;
 use crate::layer::Zeroed;
 use crate::layer::block::FlatStorage;
 use crate::loss::Loss;
-use crate::matmul::Kernel;
 use crate::network::{LayerInfo, Network};
 use crate::scalar::Float;
 

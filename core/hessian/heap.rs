@@ -31,8 +31,8 @@ use nalgebra::{DMatrix, SMatrix};
 use super::full::{Prepared, blocks_last_first, check_len, mirrored, prepare, run_block};
 use super::pass::{BlockDirections, block_width};
 use crate::error::{Result, check_count};
+use crate::kernel::Kernel;
 use crate::loss::Loss;
-use crate::matmul::Kernel;
 use crate::network::Network;
 use crate::scalar::Float;
 

@@ -19,7 +19,7 @@
 //!   optimized matrix-multiply kernel and optional threads).
 //!
 //! The full Hessian pushes blocks of unit directions through the network
-//! as extra matrix columns ([`pass`], [`crate::layer::block`]): a block of
+//! as extra matrix columns (see [`crate::layer::block`]): a block of
 //! one layer's parameters starts at that layer (everything below has zero
 //! tangent), computes the rows of that layer and the ones above it, and the
 //! rest comes from symmetry.
@@ -36,8 +36,9 @@ mod full;
 #[cfg(feature = "std")]
 mod heap;
 mod hvp;
-pub mod pass;
+pub(crate) mod pass;
 
+pub use crate::kernel::Kernel;
 pub use full::{BlockSize, STACK_BLOCK, hessian_into_blocked, hessian_matrix_product_blocked};
 #[cfg(feature = "std")]
 pub use heap::{Hessian, HessianOptions, MIRROR_BYTES};

@@ -12,8 +12,8 @@
 
 use nalgebra::SMatrix;
 
+use crate::kernel::Kernel;
 use crate::layer::{BlockContext, Directions, GradRows, Layer};
-use crate::matmul::Kernel;
 use crate::scalar::Float;
 
 /// The directions of a block, over the whole parameter vector.

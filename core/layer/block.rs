@@ -5,7 +5,7 @@
 //! through a network. A full Hessian needs `P` of them; pushing a block of
 //! `count` directions at once turns the dense work of each layer into
 //! matrix-matrix products with `count` times more columns, which a
-//! matrix-multiply kernel ([`crate::matmul`]) runs many times faster than
+//! matrix-multiply kernel (chosen by a [`Kernel`]) runs many times faster than
 //! `count` separate passes.
 //!
 //! Layout: a block of tangents of a `F x B` batch quantity (`R{x}`,
@@ -30,7 +30,7 @@
 use nalgebra::SMatrix;
 
 use super::{Layer, Zeroed};
-use crate::matmul::Kernel;
+use crate::kernel::Kernel;
 use crate::scalar::Float;
 
 /// The directions of a block, restricted to one layer's parameters.

@@ -17,11 +17,9 @@
 //! offsets, so bounds checks fold away.
 
 pub mod activation;
-mod activation_block;
 pub mod batch_norm;
 pub mod block;
 pub mod dense;
-mod dense_block;
 pub mod rnn;
 pub mod softmax;
 

@@ -60,14 +60,14 @@ fn finish(x: f32, rational: f64) -> f32 {
 /// `tanh x` for one `f32`.
 #[inline]
 #[must_use]
-pub fn tanh_f32(x: f32) -> f32 {
+pub(crate) fn tanh_f32(x: f32) -> f32 {
     finish(x, rational(f64::from(x)))
 }
 
 /// `y[i] = tanh x[i]`, four at a time in `f64x4` vectors, then one at a
 /// time; the same bits as [`tanh_f32`] on each element.
 #[inline]
-pub fn tanh_f32_slice(x: &[f32], y: &mut [f32]) {
+pub(crate) fn tanh_f32_slice(x: &[f32], y: &mut [f32]) {
     use wide::f64x4;
     let p: [f64x4; 5] = P.map(f64x4::splat);
     let q: [f64x4; 5] = Q.map(f64x4::splat);

@@ -39,14 +39,14 @@ mod adam;
 mod adamw;
 mod rmsprop;
 pub mod schedule;
-mod scheduled;
 mod sgd;
 
 pub use adam::{Adam, AdamConfig};
 pub use adamw::{AdamW, AdamWConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
-pub use schedule::{CosineAnnealingLr, ExponentialLr, LinearLr, Schedule, Sequential, StepLr};
-pub use scheduled::Scheduled;
+pub use schedule::{
+    CosineAnnealingLr, ExponentialLr, LinearLr, Schedule, Scheduled, Sequential, StepLr,
+};
 pub use sgd::{Sgd, SgdConfig};
 
 use crate::error::{Result, check_non_negative, check_positive};

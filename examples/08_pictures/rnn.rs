@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use constnet::diagnostics::gradient_flow::{
-    HiddenGradientProfile, record_gradients, spectrum, square_weight,
+    HiddenGradientProfile, record_gradients, square_weight, weight_spectrum,
 };
 use constnet::prelude::*;
 use plotters::prelude::*;
@@ -29,7 +29,7 @@ const RADII: [f64; 5] = [0.5, 0.9, 1.0, 1.1, 1.5];
 
 fn with_radius(base: &Sequence<f64>, rho: f64, zero_bias: bool) -> Outcome<Sequence<f64>> {
     let w: SMatrix<f64, 8, 8> = square_weight(base, "rnn")?;
-    let factor = rho / spectrum(&w)?.spectral_radius();
+    let factor = rho / weight_spectrum(&w)?.spectral_radius();
     let mut net = base.clone();
     for tensor in Sequence::<f64>::parameter_tensors().filter(|t| t.layer == "rnn") {
         let values = &mut net.parameters_mut()[tensor.range()];

@@ -1,4 +1,4 @@
-"""Reference values for tests/erfinv.rs: the inverse error function at
+"""Reference values for tests/training/erfinv.rs: the inverse error function at
 chosen double-precision points, evaluated with mpmath at 60 significant
 digits and rounded once to the nearest double.
 

@@ -1,4 +1,4 @@
-"""Reference values for tests/optimizers.rs.
+"""Reference values for tests/training/optimizers.rs.
 
 A plain-Python transcription of the single-tensor update rules of
 torch.optim.SGD, Adam, AdamW and RMSprop (PyTorch 2.x, `foreach=False`,

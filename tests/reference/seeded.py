@@ -1,4 +1,4 @@
-"""Reference values for tests/seeded.rs: the first values of seeded
+"""Reference values for tests/training/seeded.rs: the first values of seeded
 networks, from an independent Python implementation of SplitMix64 seeding,
 xoshiro256++ (Blackman and Vigna), the 53-bit uniform draw, Box-Muller and
 PyTorch's trunc_normal_ formula (mpmath's erfinv).

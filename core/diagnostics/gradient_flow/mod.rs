@@ -12,9 +12,9 @@
 //! neural networks", ICML 2013). The tools here check that argument on a
 //! real network:
 //!
-//! - [`spectrum`]: eigenvalues (complex), spectral radius, eigenvectors and
+//! - [`weight_spectrum`]: eigenvalues (complex), spectral radius, eigenvectors and
 //!   the decomposition, with an honest report when `W` is not
-//!   diagonalisable; [`Spectrum::growth`] compares the predicted `rho^t`
+//!   diagonalisable; [`WeightSpectrum::growth`] compares the predicted `rho^t`
 //!   with the measured `||W^t||_2` and gives a [`Verdict`].
 //! - [`square_weight`]: the recurrent matrix `W_hh` of an `Rnn` layer, or
 //!   the weight of a square `Dense` layer, read from a declared network.
@@ -26,12 +26,12 @@
 //! No heap: results are fixed-size arrays and iterators.
 
 mod schur;
-mod spectrum;
+mod weight_spectrum;
 
 pub use schur::C64;
-pub use spectrum::{
-    DIAGONALISATION_TOLERANCE, Decomposition, Spectrum, frobenius, matrix_power, singular_values,
-    spectral_norm, spectrum,
+pub use weight_spectrum::{
+    DIAGONALISATION_TOLERANCE, Decomposition, WeightSpectrum, frobenius, matrix_power,
+    singular_values, spectral_norm, weight_spectrum,
 };
 
 use nalgebra::{SMatrix, SVector};
@@ -114,7 +114,7 @@ pub struct PowerGrowth {
     pub verdict: Verdict,
 }
 
-impl<const N: usize> Spectrum<N> {
+impl<const N: usize> WeightSpectrum<N> {
     /// Predicted (`rho^t`) against measured (`||W^t||_2`, `||W^t||_F`)
     /// growth over `horizon` steps, and the verdict of the prediction in the
     /// band (see [`Verdict::of_growth`]; [`DEFAULT_BAND`] is 10).

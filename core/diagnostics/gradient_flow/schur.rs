@@ -1,6 +1,6 @@
 //! The complex Schur decomposition `A = Q T Q^H` of a small real matrix,
 //! the eigenvectors of its triangular factor, and a complex inverse: the
-//! dense linear algebra behind [`super::Spectrum`], on the stack, in `f64`.
+//! dense linear algebra behind [`super::WeightSpectrum`], on the stack, in `f64`.
 //!
 //! Methods (G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed.,
 //! 2013): reduction to upper Hessenberg form by Givens rotations (section

@@ -7,12 +7,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Network;
+use super::NetTokens;
 use super::passes::{input_of, matrix};
 
 /// The blocked R-operator wiring: the stack storage type, `backward_keep`,
 /// `r_forward_block` and `r_backward_block`, one library call per layer.
-pub fn blocked(net: &Network<'_>) -> TokenStream {
+pub fn blocked(net: &NetTokens<'_>) -> TokenStream {
     let (cache, params) = (&net.cache, &net.params);
     let y_ty = matrix(&net.output);
     let outputs = net.layers.iter().map(|l| &l.output);

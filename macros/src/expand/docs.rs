@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Network;
+use super::NetTokens;
 
-pub fn layer_table(net: &Network<'_>) -> TokenStream {
+pub fn layer_table(net: &NetTokens<'_>) -> TokenStream {
     let mut lines = vec![
         String::new(),
         "# Layers".to_owned(),

@@ -17,7 +17,7 @@ use crate::validate::{Condition, Kind, Plan, Size, kind_name};
 use sizes::{Hoister, LayerTokens, literal_counts};
 
 /// Everything computed once for a network and shared by the generators.
-pub struct Network<'a> {
+pub struct NetTokens<'a> {
     pub plan: &'a Plan,
     pub layers: Vec<LayerTokens>,
     pub input: TokenStream,
@@ -31,7 +31,7 @@ pub struct Network<'a> {
 }
 
 pub fn expand(plan: &Plan) -> TokenStream {
-    let net = Network::new(plan);
+    let net = NetTokens::new(plan);
     let definition = net.definition();
     let inherent = net.inherent();
     let cache = passes::cache_struct(&net);
@@ -47,7 +47,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
     }
 }
 
-impl<'a> Network<'a> {
+impl<'a> NetTokens<'a> {
     fn new(plan: &'a Plan) -> Self {
         let prefix = format!("__CONSTNET_{}", plan.name.to_string().to_uppercase());
         let mut hoister = Hoister::new(&prefix);

@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Network;
+use super::NetTokens;
 use super::sizes::LayerTokens;
 
 const MATRIX: &str = "::constnet::__private::SMatrix";
@@ -35,7 +35,7 @@ pub(super) fn matrix(width: &TokenStream) -> TokenStream {
 }
 
 /// The field of the cache holding the input of layer `k`.
-pub(super) fn input_of(net: &Network<'_>, k: usize) -> TokenStream {
+pub(super) fn input_of(net: &NetTokens<'_>, k: usize) -> TokenStream {
     if k == 0 {
         quote!(input)
     } else {
@@ -44,7 +44,7 @@ pub(super) fn input_of(net: &Network<'_>, k: usize) -> TokenStream {
     }
 }
 
-pub fn cache_struct(net: &Network<'_>) -> TokenStream {
+pub fn cache_struct(net: &NetTokens<'_>) -> TokenStream {
     let (cache, name, vis) = (&net.cache, &net.plan.name, &net.plan.vis);
     let input_ty = matrix(&net.input);
     let fields = net.layers.iter().map(|l| {
@@ -93,7 +93,7 @@ pub fn cache_struct(net: &Network<'_>) -> TokenStream {
     }
 }
 
-pub fn network_impl(net: &Network<'_>) -> TokenStream {
+pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
     let (name, cache) = (&net.plan.name, &net.cache);
     let (input, output, params, buffers) = (&net.input, &net.output, &net.params, &net.buffers);
     let x_ty = matrix(input);
@@ -206,7 +206,7 @@ pub fn network_impl(net: &Network<'_>) -> TokenStream {
 }
 
 /// `Network::initialized`: every layer's `init` in declaration order.
-fn initialized(net: &Network<'_>) -> TokenStream {
+fn initialized(net: &NetTokens<'_>) -> TokenStream {
     let (params, buffers) = (&net.params, &net.buffers);
     let inits = net.layers.iter().map(|l| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
@@ -286,7 +286,7 @@ fn layer_info(l: &LayerTokens) -> TokenStream {
     }
 }
 
-fn forward_body(net: &Network<'_>) -> TokenStream {
+fn forward_body(net: &NetTokens<'_>) -> TokenStream {
     let steps = net.layers.iter().enumerate().map(|(k, l)| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
         let out = format_ident!("__cn_a{}", k);
@@ -314,7 +314,7 @@ fn forward_body(net: &Network<'_>) -> TokenStream {
 /// Backward (and, with `with_r`, the R-backward interleaved with it), from
 /// the last layer to the first. `__cn_d{k}` is `dL/dy` of layer `k`,
 /// `__cn_rd{k}` its R-derivative.
-fn backward_body(net: &Network<'_>, with_r: bool) -> TokenStream {
+fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
     let n = net.layers.len();
     let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
         let (layer, config, p) = (l.layer(), &l.config, l.param_range());
