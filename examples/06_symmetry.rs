@@ -2,7 +2,7 @@
 //! find which runs reached the same minimum up to a permutation of the
 //! hidden units and tanh sign flips.
 //!
-//! Two networks: the XOR model of BENCHMARKS.md (2-8-1) and the classic
+//! Two networks: the XOR benchmark model (2-8-1) and the classic
 //! 2-2-1. A small weight decay makes the minima isolated points (without it
 //! BCE on separable data has no minimum: the weights grow for ever). Runs
 //! are compared by their distance modulo symmetry (canonical forms, see
@@ -19,7 +19,7 @@ use constnet::diagnostics::symmetry::{
 use constnet::prelude::*;
 
 network! {
-    /// The XOR model of BENCHMARKS.md; outputs a logit.
+    /// The XOR benchmark model; outputs a logit.
     pub struct Xor {
         hidden: Dense<2, 8>,
         act: Tanh,
