@@ -1,5 +1,5 @@
 //! `inference`: the forward pass of one sample (B = 1, f32) for the three
-//! benchmark models (README, "Performance"), beside the hand-written models
+//! benchmark models, beside the hand-written models
 //! (`handwritten_inference`), in the same run.
 
 mod models;

@@ -1,4 +1,4 @@
-//! Second-order benchmarks (the benchmark models of README's "Performance"): one exact Hessian-vector
+//! Second-order benchmarks of the benchmark models: one exact Hessian-vector
 //! product (group `hvp`, beside the time of one gradient of the same batch)
 //! and the full exact Hessian (group `hessian`) of the mean batch loss, f64,
 //! for the XOR, SINE and DIGITS models with their batch sizes and seeded

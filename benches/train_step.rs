@@ -1,5 +1,5 @@
 //! `train_step`: forward + backward + one SGD update on one batch (f32), for
-//! the three benchmark models (README, "Performance"), beside the same models written by
+//! the three benchmark models (README "Performance"), beside the same models written by
 //! hand with explicit loops (`handwritten_train_step`), in the same run.
 //! Throughput is in samples per second; a step costs about 6 P B flops.
 

@@ -29,7 +29,8 @@
 //! Modules, in the order data flows: [`data`] (data sets and minibatches),
 //! [`network`](mod@network) and [`layer`] (forward and backward), [`loss`], [`optim`]
 //! (optimizers), [`train`] (the training loop and its observers),
-//! [`init`] and [`rng`] (seeded initialization), [`metrics`], and
+//! [`init`] and [`rng`] (seeded initialization), [`metrics`], [`budget`]
+//! (the RAM a network needs, as constants), and
 //! [`diagnostics`] (what goes wrong in optimization, measured). Second
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
 //! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
@@ -44,6 +45,7 @@ extern crate std;
 // Lets generated code name this crate as `::constnet` from inside it too.
 extern crate self as constnet;
 
+pub mod budget;
 mod checks;
 pub mod data;
 pub mod diagnostics;
@@ -77,7 +79,7 @@ pub use nalgebra;
 /// Everything a typical program needs: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
-    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
+    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig, Records, Ring};
     pub use crate::error::{Error, Result};
     pub use crate::hessian::SecondOrder;
     #[cfg(feature = "std")]
@@ -87,6 +89,7 @@ pub mod prelude {
         BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
+    pub use crate::matrix_free::LinearOperator;
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
     pub use crate::optim::{
@@ -101,7 +104,8 @@ pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::train::History;
     pub use crate::train::{
-        Control, EachEpoch, EpochReport, Observer, StopReason, TrainConfig, TrainReport, Trainer,
+        Control, EachEpoch, EpochReport, Observer, StepView, StopReason, TrainConfig, TrainReport,
+        Trainer,
     };
     pub use constnet_macros::network;
     pub use nalgebra::{SMatrix, SVector};

@@ -207,6 +207,12 @@ fn diagnose(net: &Digits<f32>, train: &Dataset<'_, f32, 64, usize>) -> Outcome<(
         .try_into()
         .map_err(|_| "gradient length")?;
     let mut hessian = vec![0.0; 2410 * 2410];
+    // A spinner while the Hessian is computed (about a second on a slow
+    // machine); hidden when the output is not a terminal.
+    let spinner = indicatif::ProgressBar::new_spinner().with_message(format!(
+        "exact 2410 x 2410 Hessian over {PROBE} images on 2 threads"
+    ));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(100));
     let loss = point.hessian_with(
         &CrossEntropy,
         &x,
@@ -214,7 +220,9 @@ fn diagnose(net: &Digits<f32>, train: &Dataset<'_, f32, 64, usize>) -> Outcome<(
         &options,
         &mut grad,
         &mut hessian,
-    )?;
+    );
+    spinner.finish_and_clear();
+    let loss = loss?;
     let exact_trace: f64 = (0..2410).map(|i| hessian[i * 2410 + i]).sum();
     println!(
         "\nexact Hessian at the trained point: 2410 x 2410 in {:.0} ms (loss {:.4} on {PROBE} training images, trace {:.3})",

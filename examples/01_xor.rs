@@ -1,4 +1,4 @@
-//! XOR: the XOR benchmark model (2 -> Dense 8 -> tanh -> Dense 1, a logit)
+//! XOR: the benchmark model (2 -> Dense 8 -> tanh -> Dense 1, a logit)
 //! trained with minibatch SGD and binary cross-entropy on logits until it
 //! classifies all four points.
 //!

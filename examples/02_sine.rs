@@ -1,4 +1,4 @@
-//! SINE: the classic TinyML "hello world" (the benchmark models of README's "Performance"): 1 -> Dense 16 ->
+//! SINE: the classic TinyML "hello world", a benchmark model: 1 -> Dense 16 ->
 //! ReLU -> Dense 16 -> ReLU -> Dense 1, fitted to sin x on [0, 2 pi] with
 //! mean squared error and minibatches of 32.
 //!

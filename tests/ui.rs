@@ -39,7 +39,11 @@ fn every_case_has_its_snapshot_and_every_snapshot_its_case() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     for case in cases().iter().filter(|path| !is_pass(path)) {
         let snapshot = dir.join(case.with_extension("stderr"));
-        assert!(snapshot.exists(), "{} has no .stderr snapshot", case.display());
+        assert!(
+            snapshot.exists(),
+            "{} has no .stderr snapshot",
+            case.display()
+        );
     }
     for entry in std::fs::read_dir(dir.join("tests/ui")).expect("tests/ui exists") {
         let path = entry.expect("readable directory entry").path();

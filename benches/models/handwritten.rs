@@ -1,6 +1,6 @@
 //! The same three models written by hand with explicit loops over nalgebra
 //! static storage (weights column-major `O x I`, the layout a hand-writer
-//! picks): the "hand-written nalgebra, loops" baseline of README's performance tables,
+//! picks): the "hand-written nalgebra, loops" baseline,
 //! measured in the same run as the generated code.
 
 use constnet::math;
@@ -25,6 +25,24 @@ impl<const I: usize, const O: usize> HandDense<I, O> {
             dw: SMatrix::zeros(),
             db: SVector::zeros(),
         }
+    }
+
+    /// A layer holding PyTorch-ordered values: `weight` `O x I` row-major, then `bias`.
+    pub fn from_pytorch(weight: &[f32], bias: &[f32]) -> Self {
+        Self {
+            w: SMatrix::from_fn(|o, i| weight[o * I + i]),
+            b: SVector::from_column_slice(bias),
+            dw: SMatrix::zeros(),
+            db: SVector::zeros(),
+        }
+    }
+
+    /// Its values in PyTorch order (weight row-major, bias) appended to `out`.
+    pub fn push_pytorch(&self, out: &mut Vec<f32>) {
+        for o in 0..O {
+            out.extend((0..I).map(|i| self.w[(o, i)]));
+        }
+        out.extend(self.b.iter());
     }
 
     #[inline]
@@ -93,6 +111,22 @@ pub struct HandXor {
 }
 
 impl HandXor {
+    /// The model with constnet's flat PyTorch-ordered parameters (33 values).
+    pub fn from_parameters(p: &[f32]) -> Self {
+        Self {
+            l1: HandDense::from_pytorch(&p[0..16], &p[16..24]),
+            l2: HandDense::from_pytorch(&p[24..32], &p[32..33]),
+        }
+    }
+
+    /// Its parameters in PyTorch order.
+    pub fn parameters(&self) -> Vec<f32> {
+        let mut out = Vec::new();
+        self.l1.push_pytorch(&mut out);
+        self.l2.push_pytorch(&mut out);
+        out
+    }
+
     pub fn new() -> Self {
         Self {
             l1: HandDense::new(1),
@@ -143,6 +177,24 @@ pub struct HandSine {
 }
 
 impl HandSine {
+    /// The model with constnet's flat PyTorch-ordered parameters (321 values).
+    pub fn from_parameters(p: &[f32]) -> Self {
+        Self {
+            l1: HandDense::from_pytorch(&p[0..16], &p[16..32]),
+            l2: HandDense::from_pytorch(&p[32..288], &p[288..304]),
+            l3: HandDense::from_pytorch(&p[304..320], &p[320..321]),
+        }
+    }
+
+    /// Its parameters in PyTorch order.
+    pub fn parameters(&self) -> Vec<f32> {
+        let mut out = Vec::new();
+        self.l1.push_pytorch(&mut out);
+        self.l2.push_pytorch(&mut out);
+        self.l3.push_pytorch(&mut out);
+        out
+    }
+
     pub fn new() -> Self {
         Self {
             l1: HandDense::new(1),
@@ -203,6 +255,22 @@ pub struct HandDigits {
 }
 
 impl HandDigits {
+    /// The model with constnet's flat PyTorch-ordered parameters (2410 values).
+    pub fn from_parameters(p: &[f32]) -> Self {
+        Self {
+            l1: HandDense::from_pytorch(&p[0..2048], &p[2048..2080]),
+            l2: HandDense::from_pytorch(&p[2080..2400], &p[2400..2410]),
+        }
+    }
+
+    /// Its parameters in PyTorch order.
+    pub fn parameters(&self) -> Vec<f32> {
+        let mut out = Vec::new();
+        self.l1.push_pytorch(&mut out);
+        self.l2.push_pytorch(&mut out);
+        out
+    }
+
     pub fn new() -> Self {
         Self {
             l1: HandDense::new(1),

@@ -1,8 +1,9 @@
-//! The three benchmark models (README, "Performance") (declared once, with the
+//! The three benchmark models XOR, SINE, DIGITS (declared once, with the
 //! tests, in `tests/common/models.rs`) and their seeded inputs. Shared by
 //! every bench.
 #![allow(dead_code)]
 
+pub mod hand_hessian;
 pub mod handwritten;
 
 use constnet::prelude::*;

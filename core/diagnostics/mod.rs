@@ -11,15 +11,29 @@
 //!   hidden units of a network leaves its function unchanged; counting and
 //!   factoring out these equivalent parameterizations.
 //! - [`gradient_flow`]: vanishing and exploding gradients.
+//! - [`sharpness`], [`layer_blocks`], [`gauss_newton`], [`per_sample`]
+//!   (with `std`): curvature analyses; the largest Hessian eigenvalue
+//!   tracked during training against `2 / lr`, per-layer Hessian blocks,
+//!   the Gauss-Newton matrix and the Fisher with the decomposition
+//!   `H = GGN + residual`, per-sample gradients and the gradient-noise
+//!   scale.
 //! - [`bignum`]: the exact big numbers the symmetry counts need;
 //!   [`records`]: where monitors keep what they measure, with or without a
 //!   heap.
 
 pub mod bignum;
 pub mod conditioning;
+#[cfg(feature = "std")]
+pub mod gauss_newton;
 pub mod gradient_flow;
+#[cfg(feature = "std")]
+pub mod layer_blocks;
 pub mod monitor;
+#[cfg(feature = "std")]
+pub mod per_sample;
 pub mod records;
+#[cfg(feature = "std")]
+pub mod sharpness;
 pub mod symmetry;
 
 pub use bignum::{BigNat, SymmetryCount};

@@ -19,7 +19,7 @@
 //! ball for `lr < 2 (1 + momentum) / lambda`.
 
 use super::Optimizer;
-use crate::error::{Incompatible, Error, Result, check_fraction, check_non_negative, check_param};
+use crate::error::{Error, Incompatible, Result, check_fraction, check_non_negative, check_param};
 use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with

@@ -55,7 +55,7 @@ pub use observer::{Control, EachEpoch, Observer, StepView};
 pub use stopping::mean_loss;
 
 use crate::data::{Dataset, LastBatch, shuffled_order};
-use crate::error::{Incompatible, Error, Result};
+use crate::error::{Error, Incompatible, Result};
 use crate::layer::TrainContext;
 use crate::loss::Loss;
 use crate::network::Network;

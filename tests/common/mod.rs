@@ -37,6 +37,12 @@ pub fn close(a: f64, b: f64, tol: f64) -> bool {
     approx::relative_eq!(a, b, epsilon = NOISE, max_relative = tol)
 }
 
+/// `|a - b| / max(1, |a|, |b|)`: the relative error of values of order one
+/// and above, the absolute error of smaller ones.
+pub fn relative_error(a: f64, b: f64) -> f64 {
+    (a - b).abs() / 1.0_f64.max(a.abs()).max(b.abs())
+}
+
 /// Asserts two slices agree elementwise within `tol` ([`close`]).
 pub fn assert_all_close(actual: &[f64], expected: &[f64], tol: f64, what: &str) {
     assert_eq!(actual.len(), expected.len(), "{what}: lengths differ");

@@ -1,5 +1,5 @@
 //! The networks several test files (and the benches) use, declared once:
-//! the three benchmark models (README, "Performance") and a network with every activation.
+//! the three benchmark models and a network with every activation.
 //! Tests and the allocation proof check the same models the benches
 //! measure; benches include this file by path.
 

@@ -9,8 +9,8 @@ use constnet::diagnostics::gradient_flow::{
     DEFAULT_BAND, HiddenGradientProfile, layer_gradient_norms, record_gradients, spectral_norm,
     square_weight, weight_spectrum,
 };
-use constnet::nalgebra::Matrix4;
 use constnet::error::LayerProblem;
+use constnet::nalgebra::Matrix4;
 use constnet::prelude::*;
 
 network! {

@@ -1,11 +1,13 @@
 //! The optimization diagnostics: permutation symmetry, vanishing and
 //! exploding gradients, ill-conditioning, Hessian spectra, matrix-free
-//! curvature estimates, and Newton steps.
+//! curvature estimates, Newton steps, and the curvature analyses
+//! (per-layer blocks, sharpness tracking, GGN and Fisher, noise scale).
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod conditioning;
+mod curvature_analyses;
 mod gradient_flow;
 mod gradient_norms;
 mod matrix_free;

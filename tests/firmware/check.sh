@@ -2,7 +2,10 @@
 # Cross-builds the firmware for Cortex-M3, M4F and M0, runs it in QEMU with
 # semihosting, and checks every report line against the same program run
 # on the host, bit for bit. The M0 board (16 KiB RAM) runs the programs
-# whose stack fits it. Also checks that no program links an allocator.
+# whose stack fits it. Also checks that no program links an allocator, and
+# that each footprint program's painted-stack high-water mark stays within
+# the compile-time bound it reports (constnet::budget::RamBudget), which may
+# be at most `looseness` times the measurement.
 set -euo pipefail
 source "$(dirname "$0")/targets.sh"
 
@@ -10,7 +13,7 @@ build_host
 reports="$FIRMWARE_DIR/target/reports"
 mkdir -p "$reports"
 for program in "${PROGRAMS[@]}"; do
-    "$FIRMWARE_DIR/target/release/$program" >"$reports/host-$program.txt"
+    "$FIRMWARE_DIR/target/release/$program" | grep -v '^#' >"$reports/host-$program.txt"
 done
 
 failures=0
@@ -31,6 +34,8 @@ for entry in "${TARGETS[@]}"; do
         status=0
         run_qemu "$machine" "$cpu" "$elf" >"$device" || status=$?
         stack=$(sed -n 's/^# stack_bytes //p' "$device")
+        bound=$(sed -n 's/^# stack_bound //p' "$device")
+        looseness=$(sed -n 's/^# looseness //p' "$device")
         if [[ $status -ne 0 ]]; then
             echo "FAIL $name $program: the emulator exited with $status"; cat "$device"
             failures=$((failures + 1))
@@ -38,8 +43,11 @@ for entry in "${TARGETS[@]}"; do
             echo "FAIL $name $program: the device's report differs from the host's"
             diff <(grep -v '^#' "$device") "$reports/host-$program.txt" || true
             failures=$((failures + 1))
+        elif [[ -n $bound ]] && ((stack > bound || bound > looseness * stack)); then
+            echo "FAIL $name $program: stack $stack bytes against the compile-time bound $bound (allowed: stack <= bound <= $looseness x stack)"
+            failures=$((failures + 1))
         else
-            echo "ok   $name $program: $(grep -vc '^#' "$device") lines identical to the host's, stack ${stack} bytes"
+            echo "ok   $name $program: $(grep -vc '^#' "$device") lines identical to the host's, stack ${stack} bytes${bound:+ (RamBudget bound $bound)}"
         fi
     done
 done

@@ -183,10 +183,10 @@ where
         Role::Incoming
     };
     if let Some((offset, _)) = square(role) {
-        let values =
-            net.parameters()
-                .get(offset..offset + K * K)
-                .ok_or(Error::UnsuitableLayer(LayerProblem::OutsideParameters))?;
+        let values = net
+            .parameters()
+            .get(offset..offset + K * K)
+            .ok_or(Error::UnsuitableLayer(LayerProblem::OutsideParameters))?;
         return Ok(SMatrix::from_row_slice(values));
     }
     Err(Error::UnsuitableLayer(LayerProblem::NoSquareWeight))

@@ -45,9 +45,9 @@ pub mod canonical;
 pub mod count;
 mod units;
 
+pub use crate::error::SymmetryError;
 pub use canonical::{canonicalize, canonicalize_parameters, distance_modulo_symmetry};
 pub use count::{equivalent_parameterizations, log10_equivalent_parameterizations};
-pub use crate::error::SymmetryError;
 
 use crate::error::{Error, Result};
 use crate::layer::{Role, TensorShape};

@@ -8,9 +8,10 @@
 
 use core::hint::black_box;
 
+use constnet::budget::RamBudget;
 use constnet::prelude::*;
 
-use crate::models::{digits, sine};
+use crate::models::{Digits, Sine, digits, sine};
 use crate::report::{Out, Report};
 use crate::{instructions_end, instructions_start};
 
@@ -29,6 +30,7 @@ fn calibrate() {
 /// One SINE inference from flash; the instructions between the markers are
 /// one `forward` of one sample (and the moves of its input and output).
 pub fn sine_inference<O: Out>(report: &mut Report<O>) {
+    report_bound(report, RamBudget::<f32, Sine, 1, 1, 321, 1>::inference());
     let x = black_box(1.25_f32);
     calibrate();
     instructions_start();
@@ -40,6 +42,10 @@ pub fn sine_inference<O: Out>(report: &mut Report<O>) {
 
 /// One DIGITS inference from flash (one sample of 64 pixels).
 pub fn digits_inference<O: Out>(report: &mut Report<O>) {
+    report_bound(
+        report,
+        RamBudget::<f32, Digits, 64, 10, 2410, 1>::inference(),
+    );
     let mut rng = Rng::seed_from(black_box(4));
     let pixels = SMatrix::<f32, 64, 1>::from_fn(|_, _| rng.below(17) as f32 / 16.0);
     calibrate();
@@ -65,10 +71,25 @@ fn digits_batch(rng: &mut Rng) -> (SMatrix<f32, 64, BATCH>, [usize; BATCH]) {
     (x, core::array::from_fn(|_| rng.below(10)))
 }
 
-/// Fine-tunes SINE from flash with `optimizer`; reports the last loss and
-/// the parameters' digest.
-fn train_sine<O: Out, Opt: Optimizer<f32, 321>>(report: &mut Report<O>, optimizer: Result<Opt>) {
-    let Ok(mut optimizer) = optimizer else {
+/// SINE's RAM budget at the training batch size.
+type SineBudget = RamBudget<f32, Sine, 1, 1, 321, BATCH>;
+/// DIGITS' RAM budget at the training batch size.
+type DigitsBudget = RamBudget<f32, Digits, 64, 10, 2410, BATCH>;
+
+/// Reports `# stack_bound N` (the compile-time bound the device run is
+/// checked against) and `# looseness L` (how loose it may be).
+fn report_bound<O: Out>(report: &mut Report<O>, bound: usize) {
+    report.comment_number("stack_bound", bound as u64);
+    report.comment_number("looseness", constnet::budget::LOOSENESS as u64);
+}
+
+/// Fine-tunes SINE from flash with the optimizer `make` builds; reports the
+/// last loss and the parameters' digest. The optimizer stays where `make`
+/// returned it (bound by reference), so its state is not copied.
+fn train_sine<O: Out, Opt: Optimizer<f32, 321>>(report: &mut Report<O>, make: fn() -> Result<Opt>) {
+    report_bound(report, SineBudget::training::<Opt>());
+    let mut built = make();
+    let Ok(optimizer) = &mut built else {
         return;
     };
     let mut net = sine::MODEL.clone();
@@ -84,9 +105,14 @@ fn train_sine<O: Out, Opt: Optimizer<f32, 321>>(report: &mut Report<O>, optimize
     report.digest("sine.train.parameters", net.parameters());
 }
 
-/// Fine-tunes DIGITS from flash with `optimizer`.
-fn train_digits<O: Out, Opt: Optimizer<f32, 2410>>(report: &mut Report<O>, optimizer: Result<Opt>) {
-    let Ok(mut optimizer) = optimizer else {
+/// Fine-tunes DIGITS from flash with the optimizer `make` builds.
+fn train_digits<O: Out, Opt: Optimizer<f32, 2410>>(
+    report: &mut Report<O>,
+    make: fn() -> Result<Opt>,
+) {
+    report_bound(report, DigitsBudget::training::<Opt>());
+    let mut built = make();
+    let Ok(optimizer) = &mut built else {
         return;
     };
     let mut net = digits::MODEL.clone();
@@ -102,36 +128,35 @@ fn train_digits<O: Out, Opt: Optimizer<f32, 2410>>(report: &mut Report<O>, optim
     report.digest("digits.train.parameters", net.parameters());
 }
 
-/// Plain SGD (no momentum, so no optimizer state): `lr` 0.01.
-fn sgd() -> Result<Sgd<f32, 321>> {
+/// Plain SGD (no momentum): `lr` 0.01.
+fn sgd<const P: usize>() -> Result<Sgd<f32, P>> {
     Sgd::new(SgdConfig {
         lr: 0.01,
         ..SgdConfig::default()
     })
 }
 
-/// SINE, SGD.
-pub fn sine_sgd<O: Out>(report: &mut Report<O>) {
-    train_sine(report, sgd());
+/// Adam with PyTorch's defaults (`lr` 1e-3).
+fn adam<const P: usize>() -> Result<Adam<f32, P>> {
+    Adam::new(AdamConfig::default())
 }
 
-/// SINE, Adam (`lr` 1e-3).
+/// SINE, SGD.
+pub fn sine_sgd<O: Out>(report: &mut Report<O>) {
+    train_sine(report, sgd);
+}
+
+/// SINE, Adam.
 pub fn sine_adam<O: Out>(report: &mut Report<O>) {
-    train_sine(report, Adam::new(AdamConfig::default()));
+    train_sine(report, adam);
 }
 
 /// DIGITS, SGD.
 pub fn digits_sgd<O: Out>(report: &mut Report<O>) {
-    train_digits(
-        report,
-        Sgd::new(SgdConfig {
-            lr: 0.01,
-            ..SgdConfig::default()
-        }),
-    );
+    train_digits(report, sgd);
 }
 
-/// DIGITS, Adam (`lr` 1e-3).
+/// DIGITS, Adam.
 pub fn digits_adam<O: Out>(report: &mut Report<O>) {
-    train_digits(report, Adam::new(AdamConfig::default()));
+    train_digits(report, adam);
 }
