@@ -63,6 +63,7 @@ pub mod network;
 #[cfg(feature = "std")]
 pub mod newton;
 pub mod optim;
+pub mod quant;
 pub mod rng;
 pub mod scalar;
 pub mod spectrum;
