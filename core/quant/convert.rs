@@ -58,21 +58,22 @@ pub trait Quantize<const I: usize, const O: usize> {
     ) -> Result<Self::Int8, QuantError>;
 }
 
-/// The quantization of every activation tensor of a chain of layers:
-/// `params[0]` for the input, `params[k]` for layer `k - 1`'s output,
-/// from `rules[k - 1]` (each layer's [`Quantize::OUTPUT`]) and
-/// `observers[k]` (each tensor's calibration), with `method`.
+/// The quantization of every activation tensor of a chain of layers, into
+/// `params`: `params[0]` for the input, `params[k]` for layer `k - 1`'s
+/// output, from `rules[k - 1]` (each layer's [`Quantize::OUTPUT`]) and
+/// `observers[k]` (each tensor's calibration), with `method`. `params` and
+/// `observers` have one entry per tensor, `rules` one per layer.
 ///
 /// # Errors
 ///
 /// The first [`QuantError`] of an observer (an empty calibration set).
-pub fn assign_params<const T: usize>(
+pub fn assign_params(
     rules: &[OutputQuantization],
     observers: &[TensorObserver],
     method: RangeMethod,
-) -> Result<[ActivationParams; T], QuantError> {
-    let mut params = [ActivationParams::fixed(1.0, 0); T];
-    for k in 0..T {
+    params: &mut [ActivationParams],
+) -> Result<(), QuantError> {
+    for k in 0..params.len() {
         params[k] = match k.checked_sub(1).map(|layer| rules[layer]) {
             Some(OutputQuantization::SharesInput) => params[k - 1],
             Some(OutputQuantization::Fixed(fixed)) => fixed,
@@ -86,7 +87,7 @@ pub fn assign_params<const T: usize>(
             }
         };
     }
-    Ok(params)
+    Ok(())
 }
 
 impl<const I: usize, const O: usize> Quantize<I, O> for Dense<I, O> {
@@ -272,8 +273,8 @@ mod tests {
             observer(3, &[0.0, 2.0]),
             observer(4, &[0.2, 0.9]),
         ];
-        let p: [ActivationParams; 5] =
-            assign_params(&rules, &observers, RangeMethod::MinMax).unwrap();
+        let mut p = [ActivationParams::fixed(1.0, 0); 5];
+        assign_params(&rules, &observers, RangeMethod::MinMax, &mut p).unwrap();
         let relu = ActivationParams::from_range(0.0, 2.0).unwrap();
         assert_eq!(p[0], ActivationParams::from_range(-1.0, 1.0).unwrap());
         assert_eq!((p[1], p[2], p[3]), (relu, relu, relu));

@@ -4,14 +4,18 @@
 //! number `M` (for a dense layer `M = s_in * s_w[c] / s_out`) without
 //! floating point. [`quantize_multiplier`] writes `M = m * 2^shift / 2^31`
 //! once, at conversion, with a 31-bit `m` in `[2^30, 2^31)`; inference then
-//! calls [`multiply_by_quantized_multiplier`]: a left shift by `max(shift,
-//! 0)`, [`saturating_rounding_doubling_high_mul`] by `m` (the high 32 bits
-//! of `2 x m`, rounded to nearest) and [`rounding_divide_by_pot`] by
-//! `max(-shift, 0)` (a right shift rounding to nearest, ties away from
-//! zero). These are gemmlowp's scalar definitions as TensorFlow Lite's
-//! reference kernels use them (the default "double rounding" build), so a
-//! network computes the same integers as the LiteRT interpreter and
-//! TensorFlow Lite Micro.
+//! calls [`multiply_by_quantized_multiplier`]: `x m` in 64 bits, rounded
+//! once by a shift of `31 - shift` (ties up). TensorFlow Lite has two builds
+//! of this step: that single rounding (`TFLITE_SINGLE_ROUNDING`), and
+//! gemmlowp's double rounding
+//! ([`multiply_by_quantized_multiplier_double_rounding`]: a left shift,
+//! [`saturating_rounding_doubling_high_mul`], then
+//! [`rounding_divide_by_pot`]). The LiteRT interpreter's reference kernels
+//! and its default (XNNPACK) path compute the single rounding: on the
+//! fixtures of `tests/interop/tflite.rs` they agree with it bit for bit and
+//! differ from the double rounding by up to two output steps. The int8
+//! layers use the single rounding; the double rounding and its gemmlowp
+//! primitives are here, tested, for the builds that use it.
 //!
 //! Reference: B. Jacob et al., "Quantization and Training of Neural
 //! Networks for Efficient Integer-Arithmetic-Only Inference", CVPR 2018,
@@ -117,12 +121,32 @@ pub fn quantize_multiplier(real: f64) -> Result<QuantizedMultiplier, QuantError>
 }
 
 /// `round(x * M)` for a multiplier from [`quantize_multiplier`], exactly as
-/// TensorFlow Lite's `MultiplyByQuantizedMultiplier` (double rounding): the
-/// left shift wraps like the C++ it mirrors, which a conversion-time check
-/// of the accumulator range rules out in practice.
+/// TensorFlow Lite's `MultiplyByQuantizedMultiplier` in its single-rounding
+/// build (`TFLITE_SINGLE_ROUNDING`, the arithmetic of the LiteRT
+/// interpreter's reference kernels and of TensorFlow Lite Micro's default
+/// build): one 64-bit product and one rounding shift,
+/// `(x m + 2^(30 - shift)) >> (31 - shift)`, ties rounded up (toward
+/// `+inf`).
 #[inline]
 #[must_use]
 pub const fn multiply_by_quantized_multiplier(x: i32, m: QuantizedMultiplier) -> i32 {
+    let total = 31 - m.shift;
+    let round = 1_i64 << (total - 1);
+    ((x as i64 * m.multiplier as i64 + round) >> total) as i32
+}
+
+/// `round(x * M)` as TensorFlow Lite's double-rounding build computes it
+/// (gemmlowp's definition): a left shift by `max(shift, 0)` (wrapping like
+/// the C++ it mirrors), [`saturating_rounding_doubling_high_mul`] by the
+/// significand, then [`rounding_divide_by_pot`] by `max(-shift, 0)`. It can
+/// differ from [`multiply_by_quantized_multiplier`] by one, where the first
+/// rounding lands on a tie of the second.
+#[inline]
+#[must_use]
+pub const fn multiply_by_quantized_multiplier_double_rounding(
+    x: i32,
+    m: QuantizedMultiplier,
+) -> i32 {
     let left = if m.shift > 0 { m.shift } else { 0 };
     let right = if m.shift > 0 { 0 } else { -m.shift };
     rounding_divide_by_pot(
@@ -149,19 +173,12 @@ fn frexp(x: f64) -> (f64, i32) {
 mod tests {
     use super::*;
 
-    /// The exact value `round(x * m * 2^shift / 2^31)` by 128-bit integers
-    /// and one final rounding (ties away from zero), to which the double
-    /// rounding of TensorFlow Lite may differ by one.
+    /// `floor(x m / 2^(31 - shift) + 1/2)` by 128-bit integers: the exact
+    /// product rounded once, ties up.
     fn exact(x: i32, m: QuantizedMultiplier) -> i64 {
         let p = i128::from(x) * i128::from(m.multiplier);
         let total = 31 - m.shift;
-        let half = 1_i128 << (total - 1);
-        let r = if p >= 0 {
-            (p + half) >> total
-        } else {
-            -((-p + half) >> total)
-        };
-        r as i64
+        ((p + (1_i128 << (total - 1))) >> total) as i64
     }
 
     #[test]
@@ -248,9 +265,10 @@ mod tests {
     }
 
     #[test]
-    fn requantization_is_within_one_of_exact_rounding() {
-        // Double rounding (a rounded high multiply, then a rounded shift)
-        // may differ from one exact rounding, by at most 1.
+    fn requantization_rounds_once_and_double_rounding_within_one() {
+        // Single rounding is the exact product rounded once; double
+        // rounding (a rounded high multiply, then a rounded shift) may
+        // differ from it by at most 1.
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = || {
             state ^= state << 13;
@@ -262,9 +280,13 @@ mod tests {
             let x = (next() as i32) >> (next() % 16);
             let real = (next() % 1_000_000 + 1) as f64 * 1e-7;
             let m = quantize_multiplier(real).unwrap();
-            let got = i64::from(multiply_by_quantized_multiplier(x, m));
             let want = exact(x, m);
-            assert!((got - want).abs() <= 1, "x {x} m {m:?}: {got} vs {want}");
+            assert_eq!(i64::from(multiply_by_quantized_multiplier(x, m)), want);
+            let double = i64::from(multiply_by_quantized_multiplier_double_rounding(x, m));
+            assert!(
+                (double - want).abs() <= 1,
+                "x {x} m {m:?}: {double} vs {want}"
+            );
         }
     }
 
@@ -274,6 +296,18 @@ mod tests {
         assert_eq!(m.shift, 2);
         assert_eq!(multiply_by_quantized_multiplier(100, m), 300);
         assert_eq!(multiply_by_quantized_multiplier(-100, m), -300);
+        assert_eq!(
+            multiply_by_quantized_multiplier_double_rounding(100, m),
+            300
+        );
+        assert_eq!(
+            multiply_by_quantized_multiplier_double_rounding(-100, m),
+            -300
+        );
+        // -2.5 rounds up to -2 in one rounding.
+        let half = quantize_multiplier(0.5).unwrap();
+        assert_eq!(multiply_by_quantized_multiplier(-5, half), -2);
+        assert_eq!(multiply_by_quantized_multiplier(5, half), 3);
     }
 
     #[test]

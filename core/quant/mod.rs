@@ -36,7 +36,10 @@ pub use calibrate::{RangeMethod, TensorObserver};
 pub use convert::{OutputQuantization, Quantize, assign_params};
 pub use diagnostics::{TensorErrors, TensorReport};
 pub use error::QuantError;
-pub use fixed_point::{QuantizedMultiplier, multiply_by_quantized_multiplier, quantize_multiplier};
+pub use fixed_point::{
+    QuantizedMultiplier, multiply_by_quantized_multiplier,
+    multiply_by_quantized_multiplier_double_rounding, quantize_multiplier,
+};
 pub use layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };

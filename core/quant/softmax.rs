@@ -3,7 +3,8 @@
 //!
 //! For each sample, with `d[c] = x[c] - max x` (an int8 difference), the
 //! reference kernel (`reference_ops::Softmax`) rescales `d` by `beta *
-//! s_in` into Q5.26, evaluates `exp` on it with gemmlowp's
+//! s_in` into Q5.26 (with the single-rounding multiplication of the int8
+//! layers), evaluates `exp` on it with gemmlowp's
 //! `exp_on_negative_values` (a Taylor polynomial around -1/8 on `[-1/4,
 //! 0)` times a barrel shifter of constants `exp(-2^k)`), sums in Q12.19,
 //! takes the reciprocal with `one_over_one_plus_x_for_x_in_0_1` (three
@@ -18,8 +19,9 @@
 
 use super::QuantError;
 use super::fixed_point::{
-    QuantizedMultiplier, quantize_multiplier, rounding_divide_by_pot,
-    saturating_rounding_doubling_high_mul as mul, saturating_rounding_multiply_by_pot,
+    QuantizedMultiplier, multiply_by_quantized_multiplier, quantize_multiplier,
+    rounding_divide_by_pot, saturating_rounding_doubling_high_mul as mul,
+    saturating_rounding_multiply_by_pot,
 };
 
 /// Integer bits of the rescaled difference (Q5.26), TensorFlow Lite's
@@ -45,11 +47,13 @@ impl SoftmaxParams {
     ///
     /// # Errors
     ///
-    /// [`QuantError::Multiplier`] when `input_scale * 2^26` is not in
-    /// `(1, 2^30)` (an input scale outside about `[1.5e-8, 16)`).
+    /// [`QuantError::Multiplier`] when `input_scale * 2^26` is not above 1
+    /// (an input scale below about `1.5e-8`). Larger products are capped
+    /// at `2^30 - 1`, as TensorFlow Lite caps them.
     pub fn new(input_scale: f32) -> Result<Self, QuantError> {
         let real = (f64::from(input_scale) * f64::from(1_u32 << (31 - DIFF_INTEGER_BITS)))
-            .min(f64::from(i32::MAX));
+            // The single-rounding build's cap, 2^30 - 1.
+            .min(f64::from((1_i32 << 30) - 1));
         if real <= 1.0 {
             return Err(QuantError::Multiplier { value: real });
         }
@@ -92,7 +96,13 @@ impl SoftmaxParams {
     /// `exp(beta * s_in * d)` in Q0.31 for `d >= diff_min`.
     fn exp_of_difference(&self, d: i32) -> Option<i32> {
         (d >= self.diff_min).then(|| {
-            let rescaled = mul(d.wrapping_mul(1 << self.left_shift), self.multiplier);
+            let rescaled = multiply_by_quantized_multiplier(
+                d,
+                QuantizedMultiplier {
+                    multiplier: self.multiplier,
+                    shift: self.left_shift,
+                },
+            );
             exp_on_negative_values(rescaled)
         })
     }
@@ -232,7 +242,7 @@ mod tests {
     #[test]
     fn input_scales_without_a_multiplier_are_refused() {
         assert!(SoftmaxParams::new(1e-9).is_err());
-        assert!(SoftmaxParams::new(20.0).is_err());
+        assert!(SoftmaxParams::new(20.0).is_ok());
         let p = SoftmaxParams::new(1.0 / 16.0).unwrap();
         assert!(p.diff_min < 0 && p.left_shift >= 0);
     }
