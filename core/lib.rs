@@ -76,7 +76,7 @@ pub use nalgebra;
 /// Everything a typical program needs: `use constnet::prelude::*;`.
 pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
-    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig};
+    pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig, Records, Ring};
     pub use crate::error::{Error, Result};
     pub use crate::hessian::SecondOrder;
     #[cfg(feature = "std")]
@@ -86,6 +86,7 @@ pub mod prelude {
         BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
+    pub use crate::matrix_free::LinearOperator;
     pub use crate::metrics::{accuracy, binary_accuracy};
     pub use crate::network::Network;
     pub use crate::optim::{
@@ -100,7 +101,8 @@ pub mod prelude {
     #[cfg(feature = "std")]
     pub use crate::train::History;
     pub use crate::train::{
-        Control, EachEpoch, EpochReport, Observer, StopReason, TrainConfig, TrainReport, Trainer,
+        Control, EachEpoch, EpochReport, Observer, StepView, StopReason, TrainConfig, TrainReport,
+        Trainer,
     };
     pub use constnet_macros::network;
     pub use nalgebra::{SMatrix, SVector};

@@ -115,6 +115,10 @@ impl<const LIMBS: usize> BigNat<LIMBS> {
 
     /// Multiplies in place by `n!`.
     pub fn mul_factorial(&mut self, n: u64) -> Result<()> {
+        if self.is_zero() {
+            // 0 stays 0: no need to walk up to a huge `n`.
+            return Ok(());
+        }
         for k in 2..=n {
             self.mul_small(k)?;
         }

@@ -200,6 +200,17 @@ pub(crate) fn mirrored<N, L, T, const I: usize, const O: usize, const P: usize, 
     }
 }
 
+/// Refuses a Hessian (or product) or gradient with a NaN or infinite
+/// entry: the point is too extreme for the scalar, although its loss is
+/// finite.
+pub(crate) fn check_finite<T: Float>(values: &[T], grad: &[T], what: &'static str) -> Result<()> {
+    if crate::scalar::all_finite(values) && crate::scalar::all_finite(grad) {
+        Ok(())
+    } else {
+        Err(Error::NonFiniteResult { what })
+    }
+}
+
 /// Checks a caller's Hessian buffer.
 pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
     let required = p.checked_mul(p).ok_or(Error::TooLarge {
@@ -225,7 +236,9 @@ pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::BufferLength`] when `hessian` does not hold `P * P` values;
-/// [`Error::Numerical`] when the loss is not finite.
+/// [`Error::Numerical`] when the loss is not finite,
+/// [`Error::NonFiniteResult`] when an entry of the Hessian or the gradient
+/// is not.
 pub fn hessian_into_blocked<
     const K: usize,
     N,
@@ -267,6 +280,7 @@ where
         &mut scratch,
         hessian,
     );
+    check_finite(hessian, grad, "the Hessian")?;
     Ok(prepared.loss)
 }
 
@@ -278,7 +292,8 @@ where
 /// # Errors
 /// [`Error::NotMultiple`] when `directions` is not a whole number of
 /// `P`-vectors, [`Error::BufferLength`] when `products` is not as long as
-/// `directions`; [`Error::Numerical`] when the loss is not finite.
+/// `directions`; [`Error::Numerical`] when the loss is not finite,
+/// [`Error::NonFiniteResult`] when a product or the gradient is not.
 pub fn hessian_matrix_product_blocked<
     const K: usize,
     N,
@@ -340,5 +355,6 @@ where
             Kernel::Portable,
         );
     }
+    check_finite(products, grad, "the Hessian-matrix product")?;
     Ok(prepared.loss)
 }

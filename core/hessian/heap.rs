@@ -28,7 +28,9 @@ use std::vec::Vec;
 
 use nalgebra::{DMatrix, SMatrix};
 
-use super::full::{Prepared, blocks_last_first, check_len, mirrored, prepare, run_block};
+use super::full::{
+    Prepared, blocks_last_first, check_finite, check_len, mirrored, prepare, run_block,
+};
 use super::pass::{BlockDirections, block_width};
 use crate::error::{Result, check_count};
 use crate::kernel::Kernel;
@@ -139,6 +141,7 @@ where
     } else {
         whole_rows(net, loss, targets, &prepared, options, block, hessian);
     }
+    check_finite(hessian, grad, "the Hessian")?;
     Ok(prepared.loss)
 }
 

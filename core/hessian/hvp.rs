@@ -158,7 +158,9 @@ where
     /// `out = H v`; an empty batch list is the zero operator.
     ///
     /// # Errors
-    /// [`Error::BufferLength`] when `v` or `out` is not `P` long.
+    /// [`Error::BufferLength`] when `v` or `out` is not `P` long,
+    /// [`Error::NonFiniteResult`] when the product is not finite (`out` is
+    /// then left unchanged).
     fn matvec(&mut self, v: &[T], out: &mut [T]) -> Result<()> {
         check_vectors(P, v, out)?;
         let mut direction = [T::zero(); P];
@@ -187,8 +189,13 @@ where
                 );
             }
         }
-        out.copy_from_slice(&product);
         self.products += 1;
+        if !crate::scalar::all_finite(&product) {
+            return Err(Error::NonFiniteResult {
+                what: "the Hessian-vector product",
+            });
+        }
+        out.copy_from_slice(&product);
         Ok(())
     }
 }

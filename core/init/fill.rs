@@ -110,11 +110,12 @@ impl Init {
 
 /// `gain * sqrt(2 / (fan_in + fan_out))`, 0 for empty fans.
 fn xavier_std(gain: f64, fans: Fans) -> f64 {
-    let total = fans.fan_in + fans.fan_out;
-    if total == 0 {
+    // Summed in f64: fans given by hand may be as large as usize::MAX.
+    let total = fans.fan_in as f64 + fans.fan_out as f64;
+    if total == 0.0 {
         0.0
     } else {
-        gain * math::sqrt(2.0 / total as f64)
+        gain * math::sqrt(2.0 / total)
     }
 }
 
@@ -191,7 +192,9 @@ fn zero_per_column<T: Float>(
     sparsity: f64,
     rng: &mut Rng,
 ) {
-    if cols == 0 {
+    // Only complete rows of the slice are touched, whatever the shape says
+    // (and a huge `cols` is not walked).
+    if cols == 0 || cols > values.len() {
         return;
     }
     let rows = rows.min(values.len() / cols);

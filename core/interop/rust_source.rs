@@ -57,36 +57,7 @@ impl<'a> RustSource<'a> {
     }
 }
 
-/// A name given to [`rust_source`] that Rust source cannot use.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RustSourceError {
-    /// The type path is not a `::`-separated path of identifiers.
-    InvalidTypePath(String),
-    /// The item name is not an identifier.
-    InvalidItemName(String),
-    /// The visibility is not one of `""`, `pub`, `pub(crate)`, `pub(super)`.
-    InvalidVisibility(String),
-}
-
-impl core::fmt::Display for RustSourceError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Self::InvalidTypePath(path) => {
-                write!(
-                    f,
-                    "`{path}` is not a Rust type path (`Sine`, `crate::models::Sine`)"
-                )
-            }
-            Self::InvalidItemName(name) => write!(f, "`{name}` is not a Rust identifier"),
-            Self::InvalidVisibility(vis) => write!(
-                f,
-                "`{vis}` is not a visibility: write \"\", \"pub\", \"pub(crate)\" or \"pub(super)\""
-            ),
-        }
-    }
-}
-
-impl std::error::Error for RustSourceError {}
+pub use crate::error::RustSourceError;
 
 /// The Rust source of a `static` that rebuilds `net` bit for bit (see the
 /// [module documentation](self)).

@@ -41,7 +41,7 @@ pub const fn hutchinson_workspace_len(n: usize) -> Option<usize> {
 /// [`Error::InvalidHyperParameter`] for zero samples,
 /// [`Error::ZeroWidth`] for an operator of dimension 0,
 /// [`Error::BufferLength`] for a short workspace,
-/// [`Error::NonFiniteProduct`] for non-finite products (or an estimate
+/// [`Error::NonFiniteResult`] for non-finite products (or an estimate
 /// that overflows), and the operator's errors.
 pub fn hutchinson_trace_in<T: Float>(
     op: &mut impl LinearOperator<T>,
@@ -76,7 +76,9 @@ pub fn hutchinson_trace_in<T: Float>(
     });
     let finite = mean.is_finite() && standard_error.is_none_or(f64::is_finite);
     if !finite || !T::of_f64(mean).finite() {
-        return Err(Error::NonFiniteProduct);
+        return Err(Error::NonFiniteResult {
+            what: "the operator's product",
+        });
     }
     Ok(TraceEstimate {
         trace: T::of_f64(mean),

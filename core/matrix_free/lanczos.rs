@@ -81,7 +81,7 @@ impl<'a, T: Float> LanczosRun<'a, T> {
     /// [`Error::BufferLength`] if `start` is not `op.dim()` long or
     /// `storage` is short, [`Error::ZeroWidth`] for an operator of
     /// dimension 0, [`Error::InvalidHyperParameter`] for zero steps or a
-    /// zero or non-finite start, [`Error::NonFiniteProduct`] and any error
+    /// zero or non-finite start, [`Error::NonFiniteResult`] and any error
     /// of the operator's `matvec`.
     pub fn run_in(
         op: &mut impl LinearOperator<T>,

@@ -236,8 +236,23 @@ pub(crate) mod vectors {
         sum
     }
 
+    /// The Euclidean norm, scaled by the largest magnitude first so it
+    /// neither overflows nor underflows where the result is representable.
     pub fn norm<T: Float>(a: &[T]) -> T {
-        crate::math::sqrt(dot(a, a))
+        scaled_norm(a.len(), |i| a[i])
+    }
+
+    /// The Euclidean norm of the `len` values `value(i)`, scaled.
+    pub fn scaled_norm<T: Float>(len: usize, value: impl Fn(usize) -> T) -> T {
+        let largest = (0..len).fold(T::zero(), |m, i| m.max(crate::math::abs(value(i))));
+        if largest == T::zero() || !largest.finite() {
+            return largest;
+        }
+        let sum = (0..len).fold(T::zero(), |s, i| {
+            let x = value(i) / largest;
+            s + x * x
+        });
+        crate::math::sqrt(sum) * largest
     }
 
     /// `y += alpha x`.
@@ -297,7 +312,9 @@ pub(crate) mod vectors {
         if crate::scalar::all_finite(product) {
             Ok(())
         } else {
-            Err(Error::NonFiniteProduct)
+            Err(Error::NonFiniteResult {
+                what: "the operator's product",
+            })
         }
     }
 

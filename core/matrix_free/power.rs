@@ -16,6 +16,7 @@
 use super::LinearOperator;
 use super::vectors::{
     check_dim, check_orthonormal, check_product, dot, norm, normalize, orthogonalize, rademacher,
+    scaled_norm,
 };
 use crate::error::{Error, Result, check_count, check_param};
 use crate::rng::Rng;
@@ -89,7 +90,7 @@ pub const fn power_workspace_len(n: usize) -> usize {
 /// dimension 0, [`Error::BufferLength`] for buffers of the wrong length
 /// (`deflate` not a whole number of vectors), [`Error::NotOrthonormal`]
 /// for deflation vectors that are not orthonormal,
-/// [`Error::NonFiniteProduct`] and the operator's errors, and
+/// [`Error::NonFiniteResult`] and the operator's errors, and
 /// [`Error::Numerical`] when the start vector lies in `span(deflate)`.
 pub fn power_iteration_in<T: Float>(
     op: &mut impl LinearOperator<T>,
@@ -134,12 +135,12 @@ pub fn power_iteration_in<T: Float>(
         check_product(w)?;
         orthogonalize(deflate, w);
         let value = dot(v, w);
-        let residual = crate::math::sqrt(
-            w.iter()
-                .zip(v.iter())
-                .map(|(&a, &b)| (a - value * b) * (a - value * b))
-                .fold(T::zero(), |s, x| s + x),
-        );
+        let residual = scaled_norm(n, |i| w[i] - value * v[i]);
+        if !(value.finite() && residual.finite()) {
+            return Err(Error::NonFiniteResult {
+                what: "the power iteration's estimate",
+            });
+        }
         estimate.value = value;
         estimate.residual = residual;
         estimate.iterations = iteration;

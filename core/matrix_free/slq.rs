@@ -115,21 +115,74 @@ pub fn spectral_density_in<T: Float>(
     let share = T::one() / T::of_usize(options.runs);
     let mut count = 0;
     for _ in 0..options.runs {
-        rademacher(&mut rng, probe);
-        let run = LanczosRun::run_in(op, probe, options.steps, lanczos)?;
-        let taken = run.steps();
-        let (run_nodes, run_weights) = (
-            &mut nodes[count..count + taken],
-            &mut weights[count..count + taken],
-        );
-        run.quadrature_into(run_nodes, run_weights, &mut scratch[..taken])?;
-        for w in run_weights.iter_mut() {
+        let taken = quadrature_of_one_run(
+            op,
+            options.steps,
+            &mut rng,
+            &mut nodes[count..],
+            &mut weights[count..],
+            scratch,
+            probe,
+            lanczos,
+        )?;
+        for w in &mut weights[count..count + taken] {
             *w *= share;
         }
         count += taken;
     }
     Ok(count)
 }
+
+/// One run: a Rademacher probe from `rng`, a Lanczos run from it, and its
+/// quadrature written to the front of `nodes` and `weights`; returns the
+/// steps taken.
+fn quadrature_of_one_run<T: Float>(
+    op: &mut impl LinearOperator<T>,
+    steps: usize,
+    rng: &mut Rng,
+    nodes: &mut [T],
+    weights: &mut [T],
+    scratch: &mut [T],
+    probe: &mut [T],
+    lanczos: &mut [T],
+) -> Result<usize> {
+    rademacher(rng, probe);
+    let run = LanczosRun::run_in(op, probe, steps, lanczos)?;
+    let taken = run.steps();
+    run.quadrature_into(
+        &mut nodes[..taken],
+        &mut weights[..taken],
+        &mut scratch[..taken],
+    )?;
+    Ok(taken)
+}
+
+/// One run of [`spectral_density_in`] in `storage` ([`slq_storage_len`]
+/// values), the probe drawn from `rng`; unscaled weights.
+#[cfg(feature = "std")]
+fn run_once<T: Float>(
+    op: &mut impl LinearOperator<T>,
+    steps: usize,
+    rng: &mut Rng,
+    nodes: &mut [T],
+    weights: &mut [T],
+    storage: &mut [T],
+) -> Result<usize> {
+    let n = op.dim();
+    let m = steps.min(n);
+    let required = slq_storage_len(n, steps).unwrap_or(usize::MAX);
+    super::check_storage(storage, required, "SLQ storage")?;
+    let (scratch, rest) = take(storage, m, "SLQ storage", required)?;
+    let (probe, lanczos) = take(rest, n, "SLQ storage", required)?;
+    quadrature_of_one_run(op, steps, rng, nodes, weights, scratch, probe, lanczos)
+}
+
+/// The most points [`SpectralDensity::grid`] allocates, `2^24`: its points
+/// are spaced by a fraction of the broadening width long before that, and a
+/// larger count from a caller would only commit memory (use [`grid_into`]
+/// with a buffer of your own for more).
+#[cfg(feature = "std")]
+pub const MAX_GRID_POINTS: usize = 1 << 24;
 
 /// Checks nodes and weights: as many of each, at least one, all finite.
 fn check_nodes<T: Float>(nodes: &[T], weights: &[T]) -> Result<()> {
@@ -192,13 +245,16 @@ fn check_variance(variance: f64) -> Result<()> {
 }
 
 fn density_unchecked<T: Float>(nodes: &[T], weights: &[T], t: f64, variance: f64) -> f64 {
-    let norm = 1.0 / crate::math::sqrt(core::f64::consts::TAU * variance);
+    // Through the standard deviation, so neither `TAU * variance` nor
+    // `d^2 / variance` overflows for values near the top of f64.
+    let sigma = crate::math::sqrt(variance);
+    let norm = 1.0 / (crate::math::sqrt(core::f64::consts::TAU) * sigma);
     nodes
         .iter()
         .zip(weights)
         .map(|(&node, &w)| {
-            let d = t - node.to_f64();
-            w.to_f64() * norm * crate::math::exp(-d * d / (2.0 * variance))
+            let z = (t - node.to_f64()) / sigma;
+            w.to_f64() * norm * crate::math::exp(-0.5 * z * z)
         })
         .sum()
 }
@@ -241,7 +297,8 @@ pub fn grid_into<T: Float>(
         "must keep the grid's range finite",
     )?;
     for (i, point) in points.iter_mut().enumerate() {
-        let t = low + step * i as f64;
+        // Clamped: the last point rounds to `high`, not past it.
+        let t = (low + step * i as f64).min(high);
         *point = (t, density_unchecked(nodes, weights, t, variance));
     }
     Ok(())
@@ -254,9 +311,7 @@ pub use owned::{SpectralDensity, spectral_density};
 mod owned {
     use std::vec::Vec;
 
-    use super::{
-        SlqOptions, density, grid_into, moment, node_capacity, slq_storage_len, spectral_density_in,
-    };
+    use super::{SlqOptions, density, grid_into, moment, node_capacity, slq_storage_len};
     use crate::error::{Error, Result, check_count};
     use crate::matrix_free::vectors::check_dim;
     use crate::matrix_free::{LinearOperator, zeroed_vec};
@@ -300,10 +355,17 @@ mod owned {
         ///
         /// # Errors
         /// As [`grid_into`](super::grid_into); [`Error::InvalidHyperParameter`]
-        /// for zero bins, [`Error::TooLarge`] when `bins` points cannot be
-        /// allocated.
+        /// for zero bins, [`Error::TooLarge`] for more than
+        /// [`MAX_GRID_POINTS`](super::MAX_GRID_POINTS) bins or bins that
+        /// cannot be allocated.
         pub fn grid(&self, bins: usize, variance: f64, padding: f64) -> Result<Vec<(f64, f64)>> {
             check_count("bins", bins)?;
+            if bins > super::MAX_GRID_POINTS {
+                return Err(Error::TooLarge {
+                    what: "spectral density grid (at most 2^24 points)",
+                    requested: bins,
+                });
+            }
             let mut points = Vec::new();
             points
                 .try_reserve_exact(bins)
@@ -317,11 +379,12 @@ mod owned {
         }
     }
 
-    /// [`spectral_density_in`] with its storage on the heap.
+    /// [`spectral_density_in`](super::spectral_density_in) with its storage on the heap.
     ///
     /// # Errors
-    /// As [`spectral_density_in`]; [`Error::TooLarge`] when the nodes
-    /// (`runs * min(steps, n)`) or the Lanczos storage cannot be allocated.
+    /// As [`spectral_density_in`](super::spectral_density_in); [`Error::TooLarge`] when `runs *
+    /// min(steps, n)` overflows `usize` or the Lanczos storage cannot be
+    /// allocated (their room is reserved up front and written run by run).
     pub fn spectral_density<T: Float>(
         op: &mut impl LinearOperator<T>,
         options: SlqOptions,
@@ -331,16 +394,45 @@ mod owned {
         check_count("runs", options.runs)?;
         check_count("steps", options.steps)?;
         let capacity = node_capacity(n, options)?;
-        let mut nodes = zeroed_vec("spectral density nodes", capacity)?;
-        let mut weights = zeroed_vec("spectral density weights", capacity)?;
         let len = slq_storage_len(n, options.steps).ok_or(Error::TooLarge {
             what: "SLQ storage",
             requested: usize::MAX,
         })?;
         let mut storage = zeroed_vec("SLQ storage", len)?;
-        let count = spectral_density_in(op, options, &mut nodes, &mut weights, &mut storage)?;
-        nodes.truncate(count);
-        weights.truncate(count);
-        Ok(SpectralDensity { nodes, weights })
+        let m = options.steps.min(n);
+        let (mut run_nodes, mut run_weights) =
+            (zeroed_vec("SLQ nodes", m)?, zeroed_vec("SLQ weights", m)?);
+        let mut density = SpectralDensity {
+            nodes: Vec::new(),
+            weights: Vec::new(),
+        };
+        // Reserved, not written: a count no address space holds is refused
+        // at once, and pages are committed only as runs fill them.
+        for list in [&mut density.nodes, &mut density.weights] {
+            list.try_reserve_exact(capacity)
+                .map_err(|_| Error::TooLarge {
+                    what: "spectral density nodes",
+                    requested: capacity,
+                })?;
+        }
+        let share = T::one() / T::of_usize(options.runs);
+        let mut rng = crate::rng::Rng::seed_from(options.seed);
+        for _ in 0..options.runs {
+            // One run, its probe drawn from the stream as the in-place
+            // form draws them.
+            let count = super::run_once(
+                op,
+                options.steps,
+                &mut rng,
+                &mut run_nodes,
+                &mut run_weights,
+                &mut storage,
+            )?;
+            density.nodes.extend_from_slice(&run_nodes[..count]);
+            density
+                .weights
+                .extend(run_weights[..count].iter().map(|&w| w * share));
+        }
+        Ok(density)
     }
 }

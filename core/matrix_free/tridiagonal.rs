@@ -40,7 +40,8 @@ pub enum Vectors<'a, T> {
 /// [`Error::BufferLength`] for `off` shorter than `m - 1` or a `vectors`
 /// buffer of the wrong size, [`Error::NonFiniteData`] for a non-finite
 /// entry, [`Error::NotConverged`] if an eigenvalue needs more than 60 QL
-/// sweeps.
+/// sweeps, [`Error::NonFiniteResult`] if entries near the top of the
+/// scalar's range overflow.
 pub fn symmetric_tridiagonal_eigen<T: Float>(
     diagonal: &mut [T],
     off: &mut [T],
@@ -135,6 +136,16 @@ pub fn symmetric_tridiagonal_eigen<T: Float>(
             set_e(off, m, l, g);
             set_e(off, m, split, T::zero());
         }
+    }
+    // Entries near the top of the scalar's range can overflow on the way.
+    let overflowed = match &vectors {
+        Vectors::None => false,
+        Vectors::FirstRow(z) | Vectors::All(z) => !crate::scalar::all_finite(z),
+    };
+    if overflowed || !crate::scalar::all_finite(diagonal) {
+        return Err(Error::NonFiniteResult {
+            what: "the tridiagonal eigen-decomposition",
+        });
     }
     sort_ascending(diagonal, &mut vectors, m, rows);
     Ok(())

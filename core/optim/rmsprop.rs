@@ -47,7 +47,9 @@ pub struct RmsPropConfig {
     /// Momentum factor, in [0, 1). Default: 0.
     pub momentum: f64,
     /// Normalize by the estimated variance of the gradient rather than its
-    /// second moment. Default: false.
+    /// second moment. With an `alpha` near 0 that estimate is near 0 (one
+    /// sample has no spread), and steps grow to `lr |g| / eps`. Default:
+    /// false.
     pub centered: bool,
 }
 

@@ -2,6 +2,7 @@
 //! (weights in flash) and rebuilt bit for bit, and safetensors files with
 //! PyTorch's names read and written (feature `safetensors`).
 
+mod question_mark;
 mod rust_source;
 #[cfg(feature = "safetensors")]
 mod safetensors;

@@ -12,6 +12,7 @@ mod init_structure;
 mod iris;
 mod optimizer_settings;
 mod optimizers;
+mod prelude;
 mod schedules;
 mod seeded;
 mod stopping;

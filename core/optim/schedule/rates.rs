@@ -136,7 +136,16 @@ impl CosineAnnealingLr {
 impl Schedule for CosineAnnealingLr {
     fn learning_rate(&self, base_lr: f64, epoch: usize) -> f64 {
         let phase = core::f64::consts::PI * epoch as f64 / self.t_max as f64;
-        self.eta_min + (base_lr - self.eta_min) * (1.0 + math::cos(phase)) / 2.0
+        let weight = f64::midpoint(1.0, math::cos(phase));
+        let rate = self.eta_min + (base_lr - self.eta_min) * weight;
+        if rate.is_finite() {
+            rate
+        } else {
+            // `base_lr - eta_min` overflowed (rates near f64::MAX): the same
+            // value as a convex combination, which stays between the two.
+            let convex = self.eta_min * (1.0 - weight) + base_lr * weight;
+            convex.min(self.eta_min.max(base_lr))
+        }
     }
 }
 

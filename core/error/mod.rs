@@ -2,9 +2,24 @@
 //!
 //! Library code never panics on user input: bad hyper-parameters, mismatched
 //! data and numerical breakdown come back as an [`Error`] value that says
-//! what was wrong and where.
+//! what was wrong and where. The error types of the `std` parts
+//! ([`CsvError`], [`RustSourceError`], `SafetensorsError`) convert into
+//! [`Error`] with `?`, so one `fn main() -> constnet::Result<()>` serves a
+//! whole program.
 
 use core::fmt;
+
+#[cfg(feature = "std")]
+mod csv;
+#[cfg(feature = "std")]
+mod interop;
+
+#[cfg(feature = "std")]
+pub use csv::CsvError;
+#[cfg(feature = "std")]
+pub use interop::RustSourceError;
+#[cfg(feature = "safetensors")]
+pub use interop::SafetensorsError;
 
 /// What went wrong. Every variant carries enough context to act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -132,9 +147,13 @@ pub enum Error {
         /// Their inner product as computed.
         product: f64,
     },
-    /// A linear operator returned a NaN or infinite value (or an estimate
-    /// built from its products overflowed).
-    NonFiniteProduct,
+    /// A computed result has a NaN or infinite value: a linear operator's
+    /// product, an estimate built from such products, a Hessian or its
+    /// gradient (the point is too extreme for the scalar).
+    NonFiniteResult {
+        /// What was computed.
+        what: &'static str,
+    },
     /// An iterative method did not converge in its iteration limit.
     NotConverged {
         /// The method.
@@ -172,6 +191,17 @@ pub enum Error {
         /// What was missing.
         reason: &'static str,
     },
+    /// Reading CSV failed ([`crate::data::csv`], `std`); `?` converts.
+    #[cfg(feature = "std")]
+    Csv(CsvError),
+    /// Writing Rust source failed ([`crate::interop::rust_source`], `std`);
+    /// `?` converts.
+    #[cfg(feature = "std")]
+    RustSource(RustSourceError),
+    /// A safetensors file was refused ([`crate::interop::safetensors`],
+    /// feature `safetensors`); `?` converts.
+    #[cfg(feature = "safetensors")]
+    Safetensors(SafetensorsError),
 }
 
 impl fmt::Display for Error {
@@ -276,8 +306,8 @@ impl fmt::Display for Error {
                     )
                 }
             }
-            Self::NonFiniteProduct => {
-                write!(f, "the linear operator returned a NaN or infinite value")
+            Self::NonFiniteResult { what } => {
+                write!(f, "{what} has a NaN or infinite value")
             }
             Self::NotConverged { what, iterations } => {
                 write!(f, "{what} did not converge in {iterations} iterations")
@@ -296,6 +326,12 @@ impl fmt::Display for Error {
             ),
             Self::Symmetry(error) => write!(f, "{error}"),
             Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
+            #[cfg(feature = "std")]
+            Self::Csv(error) => write!(f, "{error}"),
+            #[cfg(feature = "std")]
+            Self::RustSource(error) => write!(f, "{error}"),
+            #[cfg(feature = "safetensors")]
+            Self::Safetensors(error) => write!(f, "{error}"),
         }
     }
 }
@@ -330,7 +366,38 @@ impl Error {
 }
 
 #[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Csv(error) => Some(error),
+            Self::RustSource(error) => Some(error),
+            #[cfg(feature = "safetensors")]
+            Self::Safetensors(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl From<CsvError> for Error {
+    fn from(error: CsvError) -> Self {
+        Self::Csv(error)
+    }
+}
+
+#[cfg(feature = "std")]
+impl From<RustSourceError> for Error {
+    fn from(error: RustSourceError) -> Self {
+        Self::RustSource(error)
+    }
+}
+
+#[cfg(feature = "safetensors")]
+impl From<SafetensorsError> for Error {
+    fn from(error: SafetensorsError) -> Self {
+        Self::Safetensors(error)
+    }
+}
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
