@@ -269,16 +269,15 @@ impl TfliteGraph {
                 max,
             });
         };
-        if let Some(last) = self.operators.last_mut() {
-            if last.outputs == [input.0 as i32]
-                && last.options
-                    == (Options::FullyConnected {
-                        activation: activation::NONE,
-                    })
-            {
-                last.options = Options::FullyConnected { activation: fused };
-                return Ok(input);
-            }
+        let unfused = Options::FullyConnected {
+            activation: activation::NONE,
+        };
+        if let Some(last) = self.operators.last_mut()
+            && last.outputs == [input.0 as i32]
+            && last.options == unfused
+        {
+            last.options = Options::FullyConnected { activation: fused };
+            return Ok(input);
         }
         let width = self.tensors[input.0].shape[1] as usize;
         let y = self.activation(name, width, params);
@@ -409,8 +408,8 @@ impl TfliteGraph {
     }
 }
 
-fn write_tensor<'a>(
-    fbb: &mut FlatBufferBuilder<'a>,
+fn write_tensor(
+    fbb: &mut FlatBufferBuilder<'_>,
     t: &Tensor,
 ) -> WIPOffset<flatbuffers::TableFinishedWIPOffset> {
     let scales = fbb.create_vector(&t.quantization.scales);
@@ -435,8 +434,8 @@ fn write_tensor<'a>(
     fbb.end_table(table)
 }
 
-fn write_operator<'a>(
-    fbb: &mut FlatBufferBuilder<'a>,
+fn write_operator(
+    fbb: &mut FlatBufferBuilder<'_>,
     op: &Operator,
     opcode: u32,
 ) -> WIPOffset<flatbuffers::TableFinishedWIPOffset> {
