@@ -12,7 +12,7 @@
 //! | [`Int8Softmax`] | `SOFTMAX` | TensorFlow Lite Micro's fixed-point softmax ([`SoftmaxParams`]) |
 //!
 //! `M_c` is applied with
-//! [`multiply_by_quantized_multiplier`](super::fixed_point::multiply_by_quantized_multiplier).
+//! [`multiply_by_quantized_multiplier`].
 
 use super::fixed_point::{QuantizedMultiplier, multiply_by_quantized_multiplier};
 use super::softmax::SoftmaxParams;
@@ -113,7 +113,7 @@ pub enum TableFunction {
 
 /// `y = table[x + 128]`: an elementwise function of an int8 input as the
 /// LiteRT interpreter evaluates `LOGISTIC` and `TANH` (a table filled at
-/// preparation, see [`table`](super::table)).
+/// preparation, entry by entry as the interpreter fills it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Int8Table<const N: usize> {
     /// The function tabulated.

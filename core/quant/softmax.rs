@@ -59,10 +59,11 @@ impl SoftmaxParams {
         }
         let QuantizedMultiplier { multiplier, shift } = quantize_multiplier(real)?;
         // floor((2^5 - 1) * 2^26 / 2^shift), TensorFlow Lite's input radius.
-        let radius = (f64::from((1_i32 << DIFF_INTEGER_BITS) - 1)
-            * f64::from(1_u32 << (31 - DIFF_INTEGER_BITS))
-            / f64::from(1_u32 << shift))
-        .floor() as i32;
+        let radius = libm::floor(
+            f64::from((1_i32 << DIFF_INTEGER_BITS) - 1)
+                * f64::from(1_u32 << (31 - DIFF_INTEGER_BITS))
+                / f64::from(1_u32 << shift),
+        ) as i32;
         Ok(Self {
             multiplier,
             left_shift: shift,
