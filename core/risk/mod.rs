@@ -162,7 +162,7 @@ where
             ),
             Some(weights) => (
                 net.loss_and_gradient(
-                    &Weighted::new(loss, weights),
+                    &Weighted::new(loss, weights)?,
                     &part.x,
                     &part.targets,
                     &mut part_grad,
@@ -224,7 +224,7 @@ where
                 share::<B>(data.len()),
             ),
             Some(weights) => {
-                let weighted = Weighted::new(loss, weights);
+                let weighted = Weighted::new(loss, weights)?;
                 (
                     net.hessian_vector_product(&weighted, x, t, v, &mut part_grad, &mut part_hv),
                     1.0,
@@ -289,7 +289,7 @@ where
                 share::<B>(data.len()),
             ),
             Some(weights) => {
-                let weighted = Weighted::new(loss, weights);
+                let weighted = Weighted::new(loss, weights)?;
                 (
                     net.hessian_into(&weighted, x, t, &mut part_grad, scratch)?,
                     1.0,

@@ -3,7 +3,7 @@
 
 use nalgebra::SMatrix;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::scalar::Float;
 
@@ -19,8 +19,24 @@ pub struct Weighted<'l, L, const B: usize> {
 
 impl<'l, L, const B: usize> Weighted<'l, L, B> {
     /// `inner` with these per-sample weights.
-    pub const fn new(inner: &'l L, weights: [f64; B]) -> Self {
-        Self { inner, weights }
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] (named `weight`) for a weight that
+    /// is negative, NaN or beyond `f32`'s range (the adapter serves `f32`
+    /// and `f64` networks alike, and a weight that is infinite in `f32`
+    /// would make every loss infinite).
+    pub fn new(inner: &'l L, weights: [f64; B]) -> Result<Self> {
+        if let Some(&bad) = weights
+            .iter()
+            .find(|w| !(**w >= 0.0 && **w <= f64::from(f32::MAX)))
+        {
+            return Err(Error::InvalidHyperParameter {
+                name: "weight",
+                value: bad,
+                expected: "every weight finite, >= 0 and within f32's range",
+            });
+        }
+        Ok(Self { inner, weights })
     }
 
     fn weight(&self, b: usize) -> f64 {

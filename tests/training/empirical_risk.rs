@@ -194,3 +194,38 @@ fn refusals_name_what_to_fix() {
         Err(Error::BufferLength { given: 3, .. })
     ));
 }
+
+#[test]
+fn the_weighted_loss_is_the_weighted_sum_of_per_sample_losses() {
+    use constnet::risk::Weighted;
+    let (xs, ys, _) = samples();
+    let net = Small::<f64>::seeded(6);
+    let x = SMatrix::<f64, 2, 3>::from_fn(|r, c| xs[c][r]);
+    let t = [ys[0], ys[1], ys[2]];
+    let weights = [0.5, 0.0, 2.0];
+    let weighted = Weighted::new(&Mse, weights).unwrap();
+    let mut grad = [0.0; P];
+    let value = net.loss_and_gradient(&weighted, &x, &t, &mut grad);
+    // By hand: each sample alone (a batch of one), weighted.
+    let (mut by_hand, mut by_hand_grad) = (0.0, [0.0; P]);
+    for (b, w) in weights.iter().enumerate() {
+        let mut g = [0.0; P];
+        let one = SMatrix::<f64, 2, 1>::new(xs[b][0], xs[b][1]);
+        by_hand += w * net.loss_and_gradient(&Mse, &one, &[ys[b]], &mut g);
+        for (s, v) in by_hand_grad.iter_mut().zip(g) {
+            *s += w * v;
+        }
+    }
+    assert!((value - by_hand).abs() < 1e-14, "{value} vs {by_hand}");
+    close(&grad, &by_hand_grad, 1e-13);
+    // Weights that are not finite, negative or infinite in f32 are refused.
+    for bad in [f64::NAN, -1.0, f64::INFINITY, 1e39] {
+        assert!(
+            matches!(
+                Weighted::new(&Mse, [1.0, bad]),
+                Err(Error::InvalidHyperParameter { name: "weight", .. })
+            ),
+            "{bad}"
+        );
+    }
+}
