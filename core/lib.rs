@@ -33,9 +33,11 @@
 //! (the RAM a network needs, as constants), and
 //! [`diagnostics`] (what goes wrong in optimization, measured). Second
 //! order: [`hessian`] (Hessian-vector products and full Hessians),
-//! [`spectrum`] (eigenvalues and what they say), [`matrix_free`] (Lanczos,
-//! power iteration, Hutchinson, spectral density), `newton` (Newton and
-//! saddle-free Newton, `std`).
+//! [`risk`] (the same for the empirical risk of a whole data set,
+//! accumulated over minibatches), [`spectrum`] (eigenvalues and what they
+//! say), [`matrix_free`] (Lanczos, power iteration, Hutchinson, spectral
+//! density, with or without `std`), `newton` (Newton and saddle-free Newton,
+//! `std`).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -64,6 +66,8 @@ pub mod network;
 #[cfg(feature = "std")]
 pub mod newton;
 pub mod optim;
+pub mod quant;
+pub mod risk;
 pub mod rng;
 pub mod scalar;
 pub mod spectrum;

@@ -134,6 +134,7 @@ impl BlockSpectrum {
 /// declaration order, of the training-mode mean loss of one batch.
 ///
 /// # Errors
+/// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target;
 /// [`Error::NonFiniteResult`] for a non-finite Hessian-vector product.
 pub fn layer_blocks<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
@@ -146,6 +147,7 @@ where
     L: Loss<T, O>,
     T: Float,
 {
+    loss.check_targets(targets)?;
     let mut op = HvpOperator::new(net, loss, x, targets);
     let mut blocks = Vec::new();
     let (mut unit, mut column) = (vec![T::zero(); P], vec![T::zero(); P]);

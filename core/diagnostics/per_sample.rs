@@ -101,8 +101,8 @@ impl NoiseScale {
     /// # Errors
     /// [`Error::InvalidHyperParameter`] when a batch has fewer than two
     /// samples or `p` is 0; [`Error::BufferLength`] when a batch's length
-    /// is not `B * p` with the same `B` for all; [`Error::NonFiniteResult`] for a
-    /// non-finite gradient.
+    /// is not `B * p` with the same `B` for all ([`Error::TooLarge`] when
+    /// `B * p` overflows); [`Error::NonFiniteResult`] for a non-finite gradient.
     pub fn from_batches<T: Float>(batches: &[&[T]], batch: usize, p: usize) -> Result<Self> {
         if batch < 2 || p == 0 || batches.is_empty() {
             return Err(Error::InvalidHyperParameter {
@@ -111,13 +111,17 @@ impl NoiseScale {
                 expected: "at least 2 samples per batch, a nonzero parameter count and at least one batch",
             });
         }
+        let required = batch.checked_mul(p).ok_or(Error::TooLarge {
+            what: "per-sample gradients",
+            requested: usize::MAX,
+        })?;
         let (mut trace, mut squared) = (0.0, 0.0);
         for grads in batches {
-            if grads.len() != batch * p {
+            if grads.len() != required {
                 return Err(Error::BufferLength {
                     what: "per-sample gradients",
                     given: grads.len(),
-                    required: batch * p,
+                    required,
                 });
             }
             let mut mean = vec![0.0; p];

@@ -50,7 +50,7 @@ mod safetensors {
     /// Why a safetensors file was refused. Loading validates the whole file and
     /// its fit to the network before it writes anything, so after any of these
     /// the network is unchanged.
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum SafetensorsError {
         /// The file is shorter than the 8-byte header length.
@@ -189,6 +189,19 @@ mod safetensors {
             /// Its value.
             value: i64,
         },
+        /// A value the network cannot hold: NaN, infinite, beyond the range
+        /// of the network's scalar (`1e39` for an `f32` network), or a
+        /// negative running variance (whose square root inference takes).
+        InvalidValue {
+            /// The tensor.
+            tensor: String,
+            /// The index of the value in the tensor (flat, row-major).
+            index: usize,
+            /// The value, widened to `f64`.
+            value: f64,
+            /// What the tensor's values must be.
+            expected: &'static str,
+        },
         /// The network keeps one count of tracked batches; the file's
         /// `num_batches_tracked` tensors disagree.
         InconsistentCounts {
@@ -216,6 +229,7 @@ mod safetensors {
     }
 
     impl core::fmt::Display for SafetensorsError {
+        #[allow(clippy::too_many_lines, reason = "one message per variant")]
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             match self {
                 Self::TooShort { len } => write!(
@@ -303,6 +317,15 @@ mod safetensors {
                 Self::NegativeCount { tensor, value } => write!(
                     f,
                     "tensor `{tensor}` counts {value} batches; a count cannot be negative"
+                ),
+                Self::InvalidValue {
+                    tensor,
+                    index,
+                    value,
+                    expected,
+                } => write!(
+                    f,
+                    "tensor `{tensor}` holds {value} at index {index}; its values must be {expected}"
                 ),
                 Self::InconsistentCounts {
                     tensor,

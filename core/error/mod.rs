@@ -217,6 +217,10 @@ pub enum Incompatible {
     NesterovWithoutMomentum,
     /// Early stopping (`patience`) needs a validation set.
     PatienceWithoutValidation,
+    /// The training-mode loss of a network with batch statistics depends
+    /// on how the samples are batched: the whole-data-set risk needs a batch
+    /// size that divides the number of samples.
+    BatchStatisticsWithPartialBatch,
 }
 
 impl fmt::Display for Incompatible {
@@ -224,6 +228,10 @@ impl fmt::Display for Incompatible {
         f.write_str(match self {
             Self::NesterovWithoutMomentum => "nesterov requires momentum > 0 and dampening = 0",
             Self::PatienceWithoutValidation => "early stopping (patience) needs a validation set",
+            Self::BatchStatisticsWithPartialBatch => {
+                "the training-mode loss of a network with batch statistics depends on its \
+                 batches: choose a batch size B that divides the number of samples"
+            }
         })
     }
 }

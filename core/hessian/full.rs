@@ -43,8 +43,9 @@ pub(crate) struct Prepared<C, T: Float, const O: usize, const B: usize> {
 }
 
 /// Training forward, loss and backward (keeping the output gradients);
-/// writes the gradient into `grad`. Refuses a point where the loss is NaN
-/// or infinite: its Hessian means nothing.
+/// writes the gradient into `grad`. Refuses a bad target (it would give a
+/// meaningless or infinite loss) and a point where the loss is NaN or
+/// infinite: its Hessian means nothing.
 pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -57,6 +58,7 @@ where
     L: Loss<T, O>,
     T: Float,
 {
+    loss.check_targets(targets)?;
     let mut cache = N::Cache::<B>::zeroed();
     let output = net.forward_train(x, &mut cache);
     let mut d_output = SMatrix::<T, O, B>::zeros();

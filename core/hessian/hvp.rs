@@ -19,7 +19,9 @@ pub type Batch<T, const I: usize, const B: usize, Target> = (SMatrix<T, I, B>, [
 /// batch, accumulated on the stack. Returns the mean loss.
 ///
 /// # Errors
-/// [`Error::NotEnoughSamples`] when `batches` is empty.
+/// [`Error::NotEnoughSamples`] when `batches` is empty;
+/// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target,
+/// naming the sample's index over all batches (`k * B + b`).
 pub fn mean_hessian_vector_product<
     N,
     L,
@@ -46,6 +48,12 @@ where
             available: 0,
             needed: 1,
         });
+    }
+    for (k, (_, targets)) in batches.iter().enumerate() {
+        for (b, target) in targets.iter().enumerate() {
+            loss.check_target(target)
+                .map_err(|error| error.for_sample(k * B + b))?;
+        }
     }
     grad.fill(T::zero());
     hv.fill(T::zero());
@@ -159,8 +167,9 @@ where
     ///
     /// # Errors
     /// [`Error::BufferLength`] when `v` or `out` is not `P` long,
-    /// [`Error::NonFiniteResult`] when the product is not finite (`out` is
-    /// then left unchanged).
+    /// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad
+    /// target, [`Error::NonFiniteResult`] when the product is not finite
+    /// (`out` is then left unchanged).
     fn matvec(&mut self, v: &[T], out: &mut [T]) -> Result<()> {
         check_vectors(P, v, out)?;
         let mut direction = [T::zero(); P];
@@ -168,6 +177,7 @@ where
         let (mut grad, mut product) = ([T::zero(); P], [T::zero(); P]);
         match self.source {
             Source::One(x, targets) => {
+                self.loss.check_targets(targets)?;
                 self.net.hessian_vector_product(
                     self.loss,
                     x,
@@ -177,16 +187,17 @@ where
                     &mut product,
                 );
             }
+            // Empty: the zero operator, as documented.
+            Source::Mean([]) => {}
             Source::Mean(batches) => {
-                // Empty: the zero operator, as documented.
-                let _ = mean_hessian_vector_product(
+                mean_hessian_vector_product(
                     self.net,
                     self.loss,
                     batches,
                     &direction,
                     &mut grad,
                     &mut product,
-                );
+                )?;
             }
         }
         self.products += 1;

@@ -70,7 +70,8 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     ///
     /// # Errors
     /// [`crate::Error::BufferLength`] when `hessian` is not `P * P` long;
-    /// [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_into<L: Loss<T, O>, const B: usize>(
@@ -103,7 +104,8 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// # Errors
     /// [`crate::Error::NotMultiple`] when `directions` is not a whole number
     /// of `P`-vectors, [`crate::Error::BufferLength`] when `products` is not
-    /// as long; [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// as long; [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_matrix_product<L: Loss<T, O>, const B: usize>(
@@ -149,7 +151,8 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// thread, the optimized kernel).
     ///
     /// # Errors
-    /// [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
@@ -174,7 +177,8 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// # Errors
     /// [`crate::Error::InvalidHyperParameter`] for a zero block size or
     /// thread count, [`crate::Error::BufferLength`] for a wrong buffer,
-    /// [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]

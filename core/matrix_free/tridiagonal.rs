@@ -29,6 +29,11 @@ pub enum Vectors<'a, T> {
     /// All of `Z` (`m * m` values, row-major: `z[r * m + c]` is component
     /// `r` of eigenvector `c`).
     All(&'a mut [T]),
+    /// All of `Z`, laid out as [`Vectors::All`], starting from the given
+    /// matrix instead of the identity: with the orthogonal `Q` of a
+    /// tridiagonalization `A = Q T Q^T`, the result holds the eigenvectors
+    /// of `A`.
+    Accumulate(&'a mut [T]),
 }
 
 /// Replaces `diagonal` (length `m`) by the eigenvalues, ascending, of the
@@ -61,14 +66,16 @@ pub fn symmetric_tridiagonal_eigen<T: Float>(
     let rows = match &vectors {
         Vectors::None => 0,
         Vectors::FirstRow(z) => check_len(z.len(), m, "eigenvector first row").map(|_| 1)?,
-        Vectors::All(z) => check_len(z.len(), m.saturating_mul(m), "eigenvector matrix")? / m,
+        Vectors::All(z) | Vectors::Accumulate(z) => {
+            check_len(z.len(), m.saturating_mul(m), "eigenvector matrix")? / m
+        }
     };
     if !crate::scalar::all_finite(diagonal) || !crate::scalar::all_finite(&off[..m - 1]) {
         return Err(Error::NonFiniteData { sample: 0 });
     }
-    // Z starts as the identity (or its first row).
+    // Z starts as the identity (or its first row), unless given.
     match &mut vectors {
-        Vectors::None => {}
+        Vectors::None | Vectors::Accumulate(_) => {}
         Vectors::FirstRow(z) | Vectors::All(z) => {
             for (k, value) in z.iter_mut().enumerate() {
                 *value = if k / m == k % m { T::one() } else { T::zero() };
@@ -140,7 +147,9 @@ pub fn symmetric_tridiagonal_eigen<T: Float>(
     // Entries near the top of the scalar's range can overflow on the way.
     let overflowed = match &vectors {
         Vectors::None => false,
-        Vectors::FirstRow(z) | Vectors::All(z) => !crate::scalar::all_finite(z),
+        Vectors::FirstRow(z) | Vectors::All(z) | Vectors::Accumulate(z) => {
+            !crate::scalar::all_finite(z)
+        }
     };
     if overflowed || !crate::scalar::all_finite(diagonal) {
         return Err(Error::NonFiniteResult {
@@ -176,7 +185,7 @@ fn set_e<T>(off: &mut [T], m: usize, i: usize, value: T) {
 fn rotate<T: Float>(vectors: &mut Vectors<'_, T>, m: usize, rows: usize, i: usize, s: T, c: T) {
     let z = match vectors {
         Vectors::None => return,
-        Vectors::FirstRow(z) | Vectors::All(z) => z,
+        Vectors::FirstRow(z) | Vectors::All(z) | Vectors::Accumulate(z) => z,
     };
     for row in 0..rows {
         let (a, b) = (row * m + i, row * m + i + 1);
@@ -198,7 +207,7 @@ fn sort_ascending<T: Float>(values: &mut [T], vectors: &mut Vectors<'_, T>, m: u
         }
         if smallest != i {
             values.swap(i, smallest);
-            if let Vectors::FirstRow(z) | Vectors::All(z) = vectors {
+            if let Vectors::FirstRow(z) | Vectors::All(z) | Vectors::Accumulate(z) = vectors {
                 for row in 0..rows {
                     z.swap(row * m + i, row * m + smallest);
                 }

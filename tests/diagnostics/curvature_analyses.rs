@@ -219,6 +219,12 @@ fn noise_scale_estimates_are_unbiased_on_known_moments() {
     // One batch of one sample cannot estimate a variance.
     assert!(NoiseScale::from_batches(&[&batches[0][..p]], 1, p).is_err());
     assert!(NoiseScale::from_batches(&[&batches[0][..=p]], 2, p).is_err());
+    // B * p overflowing usize is refused, not wrapped (an empty slice would
+    // match a wrapped product of 0).
+    assert!(matches!(
+        NoiseScale::from_batches::<f64>(&[&[]], 2, usize::MAX / 2 + 1),
+        Err(Error::TooLarge { .. })
+    ));
 }
 
 #[test]

@@ -172,6 +172,19 @@ pub fn run() {
         let tolerance = g.f64();
         typed(&Curvature::with_tolerance(&eigenvalues, tolerance), any)
     });
+    fuzz.check("symmetric_eigen_in, any matrix and buffers", 1, |g| {
+        let m = matrix(g);
+        let n = if g.coin() { m.nrows() } else { g.count() };
+        let mut values = m.as_slice().to_vec();
+        let mut eigenvalues = vec![0.0; g.usually(m.nrows(), 6)];
+        let mut work = vec![0.0; g.usually(m.nrows(), 6)];
+        let result =
+            constnet::spectrum::symmetric_eigen_in(&mut values, n, &mut eigenvalues, &mut work);
+        typed(&result, |()| {
+            finite(&eigenvalues, "eigenvalues")?;
+            finite(&values, "eigenvectors")
+        })
+    });
     fuzz.check("symmetric tridiagonal eigenvalues", 1, |g| {
         let m = g.below(6);
         let mut diagonal = g.values_of::<f64>(m);

@@ -62,6 +62,11 @@ pub fn run() {
     });
     fuzz.check("losses: values on valid targets are finite", 1, losses);
     fuzz.check("ConditioningMonitor settings and training", 2, monitor);
+    fuzz.check(
+        "empirical risk: value, gradient, HVP, Hessian",
+        2,
+        empirical_risk,
+    );
     fuzz.finish();
 }
 
@@ -234,4 +239,40 @@ fn monitor(g: &mut Gen) -> Outcome {
     });
     finite(net.parameters(), "parameters")?;
     typed(&result, any)
+}
+
+/// The risk of any data set at any point: a typed error, or finite
+/// values that agree between batch sizes.
+fn empirical_risk(g: &mut Gen) -> Outcome {
+    use constnet::risk::{self, BatchSize};
+    const P: usize = Mlp::<f64>::PARAMS;
+    let n = 1 + g.below(9);
+    let (xs, ys) = data::<f64>(g, n, false);
+    let Ok(data) = Dataset::new(&xs, &ys) else {
+        return Ok(Verdict::Refused);
+    };
+    let net = if g.coin() {
+        Mlp::<f64>::seeded(g.u64())
+    } else {
+        Mlp::<f64>::from_parameters(g.wild_array())
+    };
+    let mut grad = [0.0; P];
+    let three = risk::gradient(&net, &Mse, &data, BatchSize::<3>, &mut grad);
+    let whole = risk::loss(&net, &Mse, &data, BatchSize::<16>);
+    if let (Ok(a), Ok(b)) = (&three, &whole)
+        && (a - b).abs() > 1e-9 * b.abs().max(1.0)
+    {
+        return Err(format!("batches of 3 give {a}, one batch {b}"));
+    }
+    let v: [f64; P] = g.array();
+    let mut hv = [0.0; P];
+    typed(
+        &risk::hessian_vector_product(&net, &Mse, &data, BatchSize::<2>, &v, &mut grad, &mut hv),
+        |_| finite(&hv, "H v"),
+    )?;
+    let normed = Normed::<f64>::seeded(g.u64());
+    typed(&risk::loss(&normed, &Mse, &data, BatchSize::<4>), |j| {
+        finite(&[*j], "risk")
+    })?;
+    typed(&three, |j| finite(&[*j], "risk"))
 }

@@ -183,6 +183,68 @@ fn the_network_does_not_fit_the_file() {
 }
 
 #[test]
+fn values_the_network_cannot_hold() {
+    let with = |index: usize, dtype: &'static str, data: Vec<u8>| {
+        let mut tensors = valid_tensors();
+        tensors[index].1 = dtype;
+        tensors[index].3 = data;
+        file_with(&tensors, |h| h)
+    };
+    let f32s = |values: [f32; 4]| values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    // NaN in a weight, infinity in a running mean.
+    let error = safetensors::load_into(
+        &mut Normed::<f32>::seeded(1),
+        &with(1, "F32", f32s([0.0, 0.0, f32::NAN, 0.0])),
+        &Names::Same,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, SafetensorsError::InvalidValue { tensor, index: 2, value, .. } if tensor == "fc.bias" && value.is_nan()),
+        "{error:?}"
+    );
+    let error = safetensors::load_into(
+        &mut Normed::<f32>::seeded(1),
+        &with(4, "F32", f32s([0.0, f32::INFINITY, 0.0, 0.0])),
+        &Names::Same,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, SafetensorsError::InvalidValue { tensor, index: 1, .. } if tensor == "bn.running_mean"),
+        "{error:?}"
+    );
+    // A negative running variance: inference would take its square root.
+    refused(
+        &with(5, "F32", f32s([0.9, 0.9, 0.9, -0.5])),
+        &SafetensorsError::InvalidValue {
+            tensor: "bn.running_var".into(),
+            index: 3,
+            value: -0.5,
+            expected: "a variance, >= 0",
+        },
+        "bn.running_var",
+    );
+    // 1e39 in an F64 tensor is infinite in f32, fine in f64.
+    let big: Vec<u8> = [1e39_f64, 0.0, 0.0, 0.0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let file = with(1, "F64", big);
+    refused(
+        &file,
+        &SafetensorsError::InvalidValue {
+            tensor: "fc.bias".into(),
+            index: 0,
+            value: 1e39,
+            expected: "finite in f32 (|v| <= 3.4e38)",
+        },
+        "fc.bias",
+    );
+    let mut wide = Normed::<f64>::seeded(1);
+    safetensors::load_into(&mut wide, &file, &Names::Same).unwrap();
+    assert_eq!(wide.parameters()[12], 1e39);
+}
+
+#[test]
 fn batch_norm_counts_that_disagree() {
     // Two batch-norm layers whose counts differ: the network keeps one count.
     let counts = |a: i64, b: i64| {

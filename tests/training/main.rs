@@ -6,6 +6,7 @@
 mod common;
 
 mod datasets;
+mod empirical_risk;
 mod erfinv;
 mod init_distributions;
 mod init_structure;

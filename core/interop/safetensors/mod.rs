@@ -45,6 +45,7 @@
 
 mod error;
 pub mod format;
+mod values;
 
 use std::borrow::ToOwned;
 use std::collections::BTreeMap;
@@ -54,6 +55,7 @@ use std::vec::Vec;
 
 pub use error::SafetensorsError;
 use format::{Dtype, Entry};
+use values::{finite_in, nonnegative, read_count, representable};
 
 use crate::network::{LayerInfo, Network};
 use crate::rng::Rng;
@@ -190,43 +192,14 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
     Ok(planned)
 }
 
-/// The values of a floating-point tensor, widened to `f64` (exact for
-/// every dtype read).
-fn floats(entry: &Entry<'_>, expected: &'static str) -> Result<Vec<f64>, SafetensorsError> {
-    let data = entry.data;
-    Ok(match entry.dtype {
-        Dtype::F32 => data
-            .chunks_exact(4)
-            .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-            .collect(),
-        Dtype::F64 => data
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default()))
-            .collect(),
-        Dtype::F16 => data
-            .chunks_exact(2)
-            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f64())
-            .collect(),
-        Dtype::BF16 => data
-            .chunks_exact(2)
-            .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f64())
-            .collect(),
-        other => {
-            return Err(SafetensorsError::WrongDtype {
-                tensor: entry.name.clone(),
-                expected,
-                found: other.name(),
-            });
-        }
-    })
-}
-
 /// Loads the tensors of a safetensors file (its bytes) into `net`.
 ///
 /// # Errors
 ///
 /// [`SafetensorsError`] for a malformed file, a missing, unexpected,
-/// mis-shaped or mis-typed tensor, or inconsistent counts; `net` is then
+/// mis-shaped or mis-typed tensor, inconsistent counts, or a value the
+/// network cannot hold ([`SafetensorsError::InvalidValue`]: NaN, infinite,
+/// beyond the range of `T`, or a negative running variance); `net` is then
 /// unchanged.
 pub fn load_into<T, N, const I: usize, const O: usize, const P: usize>(
     net: &mut N,
@@ -264,41 +237,35 @@ where
             });
         }
         match planned.slot {
-            Slot::Parameters(range) => parameters[range].copy_from_slice(&floats(entry, FLOATS)?),
-            Slot::Buffers(range) => buffers[range].copy_from_slice(&floats(entry, FLOATS)?),
+            Slot::Parameters(range) => {
+                parameters[range].copy_from_slice(&representable::<T>(entry, FLOATS)?);
+            }
+            Slot::Buffers(range) => {
+                let values = representable::<T>(entry, FLOATS)?;
+                if entry.name.ends_with("running_var") {
+                    nonnegative(entry, &values)?;
+                }
+                buffers[range].copy_from_slice(&values);
+            }
             Slot::BiasPart(range, _) => {
-                for (sum, part) in parameters[range].iter_mut().zip(floats(entry, FLOATS)?) {
+                for (sum, part) in parameters[range.clone()]
+                    .iter_mut()
+                    .zip(representable::<T>(entry, FLOATS)?)
+                {
                     *sum += part;
                 }
-            }
-            Slot::Count => {
-                if entry.dtype != Dtype::I64 {
-                    return Err(SafetensorsError::WrongDtype {
+                // The parts are representable; their sum may not be.
+                let summed = &parameters[range];
+                if let Some(index) = summed.iter().position(|&v| !T::of_f64(v).finite()) {
+                    return Err(SafetensorsError::InvalidValue {
                         tensor: entry.name.clone(),
-                        expected: "I64",
-                        found: entry.dtype.name(),
+                        index,
+                        value: summed[index],
+                        expected: finite_in::<T>(),
                     });
                 }
-                let value = i64::from_le_bytes(entry.data.try_into().unwrap_or_default());
-                if value < 0 {
-                    return Err(SafetensorsError::NegativeCount {
-                        tensor: entry.name.clone(),
-                        value,
-                    });
-                }
-                match &count {
-                    Some((first, first_value)) if *first_value != value => {
-                        return Err(SafetensorsError::InconsistentCounts {
-                            tensor: entry.name.clone(),
-                            value,
-                            first: first.clone(),
-                            first_value: *first_value,
-                        });
-                    }
-                    Some(_) => {}
-                    None => count = Some((entry.name.clone(), value)),
-                }
             }
+            Slot::Count => read_count(entry, &mut count)?,
         }
     }
     if let Some(extra) = entries

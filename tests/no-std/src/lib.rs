@@ -68,6 +68,28 @@ pub fn hessian_trace() -> f32 {
     }
 }
 
+/// The exact XOR Hessian's spectrum on the device: the Hessian on the
+/// stack, decomposed in place, summarized (no allocator). Returns the
+/// largest eigenvalue and the number of negative ones.
+#[must_use]
+pub fn hessian_spectrum() -> (f32, usize) {
+    use constnet::spectrum::{Curvature, symmetric_eigen_in};
+    let net = Xor::<f32>::seeded(1);
+    let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
+    let targets = [[0.0], [1.0], [1.0], [0.0]];
+    let mut grad = [0.0; 33];
+    let mut hessian = [0.0; 33 * 33];
+    let (mut values, mut work) = ([0.0_f32; 33], [0.0_f32; 33]);
+    let decomposed = net
+        .hessian_into(&BceWithLogits, &x, &targets, &mut grad, &mut hessian)
+        .and_then(|_| symmetric_eigen_in(&mut hessian, 33, &mut values, &mut work))
+        .and_then(|()| Curvature::of(&values));
+    match decomposed {
+        Ok(curvature) => (curvature.lambda_max as f32, curvature.inertia.negative),
+        Err(_) => (f32::NAN, 0),
+    }
+}
+
 /// Curvature measured on the device, matrix-free, in static-sized buffers
 /// (no allocator): the largest Hessian eigenvalue by Lanczos and the trace
 /// by Hutchinson, for the XOR loss.

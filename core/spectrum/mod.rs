@@ -13,8 +13,9 @@
 //! along that eigenvector is multiplied by `1 - lr lambda_max`); the ratio
 //! of the extreme magnitudes is the condition number that slows it down.
 //!
-//! [`Curvature`] is computed from any list of eigenvalues, without heap;
-//! [`Spectrum`] (`std`) decomposes a Hessian with nalgebra's
+//! [`Curvature`] is computed from any list of eigenvalues, without heap,
+//! and [`symmetric_eigen_in`] decomposes a matrix in caller storage without
+//! heap (`no_std`, for a device); [`Spectrum`] (`std`) decomposes a Hessian with nalgebra's
 //! `SymmetricEigen` (Householder tridiagonalization and implicit QR), in
 //! `O(P^3)`: 14 ms for SINE's 321 x 321 Hessian, 9 s for DIGITS'
 //! 2410 x 2410 on the benchmark machine. Beyond that, the extreme
@@ -27,6 +28,10 @@
 //! backward-stable eigensolver leaves on an `n x n` matrix).
 
 use core::fmt;
+
+mod dense;
+
+pub use dense::symmetric_eigen_in;
 
 use crate::error::{Error, Result};
 use crate::scalar::Float;
