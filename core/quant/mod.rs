@@ -23,17 +23,22 @@
 //! difference is bounded in the tests).
 
 pub mod calibrate;
+pub mod chain;
 pub mod convert;
 pub mod diagnostics;
 mod error;
 pub mod fixed_point;
 pub mod layers;
 pub mod params;
+pub mod quantize;
 pub mod softmax;
+#[cfg(feature = "std")]
+pub mod source;
 mod table;
 
 pub use calibrate::{RangeMethod, TensorObserver};
-pub use convert::{OutputQuantization, Quantize, assign_params};
+pub use chain::{FloatChain, Folded, Then};
+pub use convert::{OutputQuantization, Quantize, assign_params, quantize_dense};
 pub use diagnostics::{TensorErrors, TensorReport};
 pub use error::QuantError;
 pub use fixed_point::{
@@ -44,4 +49,7 @@ pub use layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };
 pub use params::ActivationParams;
+#[cfg(feature = "std")]
+pub use quantize::{Quantized, quantize};
+pub use quantize::{compare, quantize_input, quantize_into};
 pub use softmax::SoftmaxParams;
