@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the footprint of the firmware programs on the Cortex-M3
-# (LM3S6965) and Cortex-M4F (MPS2-AN386), and fails if the f32 SINE
+# (LM3S6965) and Cortex-M4F (MPS2-AN386), and of f32 and int8 inference on
+# the Cortex-M0 (nRF51) and M3; fails if the f32 or the int8 SINE
 # inference firmware on the M3 grows past its budget.
 #
 # - flash: text + data of the linked ELF (arm-none-eabi-size): the vector
@@ -39,7 +40,7 @@ ROWS=(
     "digits_adam|DIGITS 64-32-10|training, Adam, B = 8"
 )
 
-declare -A flash ram instructions stack_of
+declare -A flash ram instructions
 work="$FIRMWARE_DIR/target/footprint"
 mkdir -p "$work"
 
@@ -99,7 +100,6 @@ for entry in "${TARGETS[@]}"; do
         [[ -n $stack ]] || { echo "$name $program reported no stack high-water mark"; exit 1; }
         flash[$name.$program]=$((text + data))
         ram[$name.$program]=$((data + bss + stack))
-        stack_of[$name.$program]=$stack
         instructions[$name.release.$program]=$(count_instructions "$machine" "$cpu" "$elf")
     done
     rm -f "$work/trace.log"
@@ -126,7 +126,7 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f kB", b / 1000 }'; }
         done
     done
     echo
-    echo "| one inference (B = 1), opt-level \"s\" | arithmetic | M0 flash | M0 RAM (stack) | M0 instructions | M3 flash | M3 RAM (stack) | M3 instructions |"
+    echo "| one inference (B = 1), opt-level \"s\" | arithmetic | M0 flash | M0 RAM | M0 instructions | M3 flash | M3 RAM | M3 instructions |"
     echo "|---|---|---|---|---|---|---|---|"
     for program in "${INT8_PROGRAMS[@]}"; do
         model=SINE
@@ -135,7 +135,7 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f kB", b / 1000 }'; }
         [[ $program == *_int8 ]] && kind=int8
         row="| $model | $kind"
         for core in M0 M3; do
-            row="$row | $(kib "${flash[$core.$program]}") | ${ram[$core.$program]} B (${stack_of[$core.$program]} B) | ${instructions[$core.release.$program]}"
+            row="$row | $(kib "${flash[$core.$program]}") | ${ram[$core.$program]} B | ${instructions[$core.release.$program]}"
         done
         echo "$row |"
     done
