@@ -1,5 +1,5 @@
 //! A network as a chain of layers, in float and in int8: what the
-//! network-level quantization ([`quantize`](super::quantize)) walks.
+//! network-level quantization ([`quantize_into`](super::quantize::quantize_into)) walks.
 //!
 //! A chain is built from two combinators, so it is generic over any list
 //! of layers and adding a layer kind means implementing [`Quantize`] for

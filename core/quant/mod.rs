@@ -12,6 +12,14 @@
 //!    `i32`, and its requantization multipliers ([`fixed_point`]);
 //! 3. [`layers`]: the int8 layers, integer arrays that live in a `static`.
 //!
+//! A whole network is quantized in one call ([`quantize_into`], no heap;
+//! with `std`, `quantize`, which returns a `Quantized` network with a
+//! per-tensor report): it walks the network's layers listed as a
+//! [`chain`] (`Then<first, rest, width>`, and `Folded` for a `Dense`
+//! followed by a `BatchNorm`). A layer kind joins by implementing
+//! [`Quantize`]. With `std`, `source` writes the int8 network as Rust
+//! source for a firmware.
+//!
 //! Inference ([`Int8Layer::forward`]) uses integers only: no floating-point
 //! operation, no soft-float call, no heap, no `std`. [`diagnostics`]
 //! compare the int8 network with the float one tensor by tensor.
