@@ -6,7 +6,7 @@
 //! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
 //! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
 //! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
-//! is meant for).
+//! is meant for), and XOR with a layer normalization in it.
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -20,6 +20,17 @@ use std::hint::black_box;
 
 use common::models::{Digits, Sine, Xor};
 use constnet::prelude::*;
+
+network! {
+    /// XOR through layer normalization: 2 -> Dense 8 -> LayerNorm -> tanh
+    /// -> Dense 1, P = 24 + 16 + 9.
+    struct XorNormed {
+        hidden: Dense<2, 8>,
+        norm: LayerNorm<8>,
+        act: Tanh,
+        out: Dense<8, 1>,
+    }
+}
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
@@ -299,6 +310,7 @@ fn main() {
     let (inputs, targets) = xor_data::<f32>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
     check_f32::<Xor, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor, &xor);
+    check_f32::<XorNormed, _, 2, 1, 49, 4>(&mut m, "XOR+LayerNorm", &BceWithLogits, &xor, &xor);
     let (inputs, targets) = sine_data::<f32>(10);
     let (held_inputs, held_targets) = sine_data::<f32>(11);
     let sine = Dataset::new(&inputs, &targets).expect("valid data");
@@ -319,6 +331,7 @@ fn main() {
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
+    check_hvp::<XorNormed<f64>, _, 2, 1, 49, 4>(&mut m, "XOR+LayerNorm", &BceWithLogits, &xor);
     let (inputs, targets) = sine_data::<f64>(12);
     let sine = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
@@ -326,6 +339,12 @@ fn main() {
     let digits = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Digits<f64>, _, 64, 10, 2410, 32>(&mut m, "DIGITS", &CrossEntropy, &digits);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
+    check_stack_hessian::<XorNormed<f64>, _, 2, 1, 49, 4>(
+        &mut m,
+        "XOR+LayerNorm",
+        &BceWithLogits,
+        &xor,
+    );
     check_stack_hessian::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
 
     let failed: Vec<&(String, Stats)> = m
@@ -354,5 +373,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 3 * 11 + 3 + 2, "every case was measured");
+    assert_eq!(m.rows.len(), 4 * 11 + 4 + 3, "every case was measured");
 }

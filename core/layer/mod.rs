@@ -37,6 +37,7 @@ pub mod batch_norm;
 pub mod block;
 pub mod dense;
 pub mod info;
+pub mod layer_norm;
 pub mod rnn;
 pub mod softmax;
 
@@ -47,6 +48,7 @@ pub use dense::Dense;
 pub use info::{
     Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
+pub use layer_norm::{LayerNorm, LayerNormCache};
 pub use rnn::{Rnn, RnnCache};
 pub use softmax::Softmax;
 

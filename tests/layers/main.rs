@@ -18,6 +18,7 @@ mod hessian;
 mod hessian_closed_forms;
 mod hvp;
 mod kinds;
+mod layer_norm;
 mod non_finite;
 mod rnn;
 mod stability;

@@ -41,7 +41,7 @@ pub enum RunningAverage {
 /// configuration serves `f32` and `f64` networks alike: an `eps` of `1e-50`
 /// would be 0 in `f32`, and a constant feature would divide by zero). NaN
 /// fails.
-const fn valid_eps(eps: f64) -> bool {
+pub(crate) const fn valid_eps(eps: f64) -> bool {
     let narrow = eps as f32;
     eps > 0.0 && eps.is_finite() && narrow > 0.0 && narrow.is_finite()
 }

@@ -41,6 +41,7 @@ use nalgebra::{SMatrix, SVector};
 
 mod config;
 
+pub(crate) use config::valid_eps;
 pub use config::{BatchNorm, RunningAverage};
 
 use super::{

@@ -89,6 +89,19 @@ pub const ROWS: &[Row] = &[
         ],
     },
     Row {
+        name: "LayerNorm",
+        sizes: &["N"],
+        args: &[
+            builder("eps", Value::Number, "1e-5"),
+            ArgRow {
+                key: "elementwise_affine",
+                value: Value::Bool,
+                place: Place::Generic(0),
+                example: "false",
+            },
+        ],
+    },
+    Row {
         name: "Rnn",
         sizes: &["IN", "HIDDEN", "STEPS"],
         args: &[
