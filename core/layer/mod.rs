@@ -36,6 +36,7 @@ pub mod activation;
 pub mod batch_norm;
 pub mod block;
 pub mod dense;
+pub mod dropout;
 pub mod info;
 pub mod layer_norm;
 pub mod rnn;
@@ -45,6 +46,7 @@ pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
+pub use dropout::Dropout;
 pub use info::{
     Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };

@@ -15,6 +15,7 @@ network! {
         bn: BatchNorm<4>,
         ln: LayerNorm<4>,
         rnn: Rnn<2, 3, 2>,
+        dropout: Dropout,
         relu: ReLU,
         leaky: LeakyReLU,
         tanh: Tanh,
@@ -27,7 +28,7 @@ network! {
 #[test]
 fn every_row_names_a_library_kind_of_that_name() {
     let rows: &[(&str, &str, usize)] = constnet::__private::__built_in_kinds!();
-    assert_eq!(rows.len(), 10, "one row per built-in kind");
+    assert_eq!(rows.len(), 11, "one row per built-in kind");
     for (row, name, _) in rows {
         assert_eq!(row, name, "the row `{row}` and the type's NAME");
     }

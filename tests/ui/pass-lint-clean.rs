@@ -41,6 +41,8 @@ network! {
         bn: BatchNorm<6>(eps = 1e-3, momentum = 0.2),
         ln: LayerNorm<6>(eps = 1e-6, elementwise_affine = true),
         ln_plain: LayerNorm<6>(elementwise_affine = false),
+        drop: Dropout(p = 0.1),
+        drop_default: Dropout,
         relu: ReLU,
         rnn: Rnn<3, 4, 2>(sequence = true, weight_init = Init::orthogonal(1.0), bias_init = Init::Zeros),
         cumulative: BatchNorm<8>(momentum = None),

@@ -116,6 +116,11 @@ pub const ROWS: &[Row] = &[
         ],
     },
     Row {
+        name: "Dropout",
+        sizes: &[],
+        args: &[builder("p", Value::Number, "0.5")],
+    },
+    Row {
         name: "ReLU",
         sizes: &[],
         args: &[],
