@@ -66,6 +66,7 @@ pub mod network;
 #[cfg(feature = "std")]
 pub mod newton;
 pub mod optim;
+pub mod quant;
 pub mod risk;
 pub mod rng;
 pub mod scalar;

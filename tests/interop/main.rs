@@ -8,3 +8,5 @@ mod rust_source;
 mod safetensors;
 #[cfg(feature = "safetensors")]
 mod safetensors_errors;
+#[cfg(feature = "tflite")]
+mod tflite;

@@ -12,7 +12,11 @@ use constnet::prelude::*;
 use crate::models::{Normed, Sine, Xor, digits, sine};
 use crate::report::{Out, Report};
 
-/// Every section, in order.
+/// Every section, in order. Each section is a function of its own that is
+/// never inlined, so the peak stack is the largest section's frame rather
+/// than whatever sum of their arrays the inliner leaves in one frame (that
+/// sum moved by kilobytes with unrelated changes to the library and
+/// overflowed the Cortex-M3 board's 64 KiB).
 pub fn all<O: Out>(report: &mut Report<O>) {
     flash_inference(report);
     training(report);
@@ -21,6 +25,7 @@ pub fn all<O: Out>(report: &mut Report<O>) {
 }
 
 /// Inference with the networks in flash.
+#[inline(never)]
 pub fn flash_inference<O: Out>(report: &mut Report<O>) {
     let xs: [f32; 8] = core::array::from_fn(|i| -3.0 + 0.8 * i as f32);
     let singles: [f32; 8] =
@@ -62,6 +67,7 @@ fn train_xor<O: Out, Opt: Optimizer<f32, 33>>(
 
 /// Training: every optimizer on XOR, and Adam fine-tuning the SINE network
 /// copied from flash into RAM.
+#[inline(never)]
 pub fn training<O: Out>(report: &mut Report<O>) {
     train_xor(
         report,
@@ -125,6 +131,7 @@ pub fn training<O: Out>(report: &mut Report<O>) {
 
 /// Batch normalization: training-mode steps with momentum SGD that update
 /// the running statistics, then inference from them.
+#[inline(never)]
 pub fn batch_norm<O: Out>(report: &mut Report<O>) {
     let mut net = Normed::<f32>::seeded(3);
     let Ok(mut sgd) = Sgd::new(SgdConfig {
@@ -160,6 +167,7 @@ pub fn batch_norm<O: Out>(report: &mut Report<O>) {
 
 /// Second order: XOR's exact 33 x 33 Hessian on the stack in `f64`, and an
 /// exact Hessian-vector product of the SINE network from flash in `f32`.
+#[inline(never)]
 pub fn hessian<O: Out>(report: &mut Report<O>) {
     let net = Xor::<f64>::seeded(1);
     let x = SMatrix::<f64, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
