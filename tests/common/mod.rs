@@ -37,10 +37,15 @@ pub fn close(a: f64, b: f64, tol: f64) -> bool {
     approx::relative_eq!(a, b, epsilon = NOISE, max_relative = tol)
 }
 
-/// `|a - b| / max(1, |a|, |b|)`: the relative error of values of order one
-/// and above, the absolute error of smaller ones.
+/// `|a - b| / max(|a|, |b|)`: a true relative error (0 when both are 0), so
+/// a 1% error fails the same way in a small value as in a large one.
 pub fn relative_error(a: f64, b: f64) -> f64 {
-    (a - b).abs() / 1.0_f64.max(a.abs()).max(b.abs())
+    let scale = a.abs().max(b.abs());
+    if scale == 0.0 {
+        0.0
+    } else {
+        (a - b).abs() / scale
+    }
 }
 
 /// Asserts two slices agree elementwise within `tol` ([`close`]).
