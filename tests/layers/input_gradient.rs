@@ -5,7 +5,7 @@
 //! two declared networks through it gives the composite's parameter
 //! gradient, checked the same way.
 
-use crate::common::{FD_STEP, GRAD_TOL, relative_error};
+use crate::common::{FD_STEP, GRAD_TOL, close};
 use constnet::prelude::*;
 
 network! {
@@ -87,7 +87,7 @@ fn check<N, L, const P: usize, const O: usize>(
             };
             let central = (at(FD_STEP) - at(-FD_STEP)) / (2.0 * FD_STEP);
             assert!(
-                relative_error(dx[(r, c)], central) < GRAD_TOL,
+                close(dx[(r, c)], central, GRAD_TOL),
                 "{what}: dL/dx[{r}, {c}] = {} vs {central}",
                 dx[(r, c)]
             );
@@ -159,7 +159,7 @@ fn chaining_two_networks_gives_the_composite_gradient() {
         };
         let central = (at(FD_STEP) - at(-FD_STEP)) / (2.0 * FD_STEP);
         assert!(
-            relative_error(analytic, central) < GRAD_TOL,
+            close(analytic, central, GRAD_TOL),
             "parameter {k}: {analytic} vs {central}"
         );
     }
