@@ -244,10 +244,10 @@ pub enum Incompatible {
     NesterovWithoutMomentum,
     /// Early stopping (`patience`) needs a validation set.
     PatienceWithoutValidation,
-    /// The empirical risk of a network with batch statistics, whose
-    /// training-mode loss depends on how samples are grouped, needs a batch
+    /// The training-mode loss of a network with batch statistics depends
+    /// on how the samples are batched: the whole-data-set risk needs a batch
     /// size that divides the number of samples.
-    PartialBatchWithBatchStatistics,
+    BatchStatisticsWithPartialBatch,
 }
 
 impl fmt::Display for Incompatible {
@@ -255,9 +255,9 @@ impl fmt::Display for Incompatible {
         f.write_str(match self {
             Self::NesterovWithoutMomentum => "nesterov requires momentum > 0 and dampening = 0",
             Self::PatienceWithoutValidation => "early stopping (patience) needs a validation set",
-            Self::PartialBatchWithBatchStatistics => {
-                "the training-mode loss of a network with batch statistics depends on its batches: \
-                 choose a batch size B that divides the number of samples"
+            Self::BatchStatisticsWithPartialBatch => {
+                "the training-mode loss of a network with batch statistics depends on its \
+                 batches: choose a batch size B that divides the number of samples"
             }
         })
     }

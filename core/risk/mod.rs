@@ -91,7 +91,7 @@ where
     loss.check_targets(data.targets())?;
     if N::BUFFERS > 0 && !data.len().is_multiple_of(B) {
         return Err(Error::IncompatibleOptions(
-            Incompatible::PartialBatchWithBatchStatistics,
+            Incompatible::BatchStatisticsWithPartialBatch,
         ));
     }
     Ok(())
@@ -255,7 +255,7 @@ pub fn hessian_into<N, L, T, const I: usize, const O: usize, const P: usize, con
     scratch: &mut [T],
 ) -> Result<f64>
 where
-    N: SecondOrder<T, I, O, P>,
+    N: Network<T, I, O, P> + SecondOrder<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -317,7 +317,7 @@ pub fn hessian<N, L, T, const I: usize, const O: usize, const P: usize, const B:
     batch: BatchSize<B>,
 ) -> Result<crate::hessian::Hessian<T>>
 where
-    N: SecondOrder<T, I, O, P>,
+    N: Network<T, I, O, P> + SecondOrder<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {

@@ -156,7 +156,7 @@ fn refusals_name_what_to_fix() {
     assert!(matches!(
         risk::loss(&normed, &Mse, &data, BatchSize::<4>),
         Err(Error::IncompatibleOptions(
-            constnet::error::Incompatible::PartialBatchWithBatchStatistics
+            constnet::error::Incompatible::BatchStatisticsWithPartialBatch
         ))
     ));
     let j = risk::loss(&normed, &Mse, &data, BatchSize::<5>).unwrap();
