@@ -9,7 +9,8 @@
 //! range. Everything is fixed-size: no heap.
 //!
 //! - [`RangeMethod::MinMax`]: the observed `[min, max]`, what TensorFlow
-//!   Lite's converter uses; nothing saturates on the calibration set.
+//!   Lite's converter uses; on the calibration set only values within half
+//!   a step of an end saturate (the zero point's rounding shifts the range).
 //! - [`RangeMethod::Percentile`]: `[q(1 - p), q(p)]`, the quantiles at `p`
 //!   percent (for example 99.99): rare outliers saturate, and the rest gets
 //!   a finer step.

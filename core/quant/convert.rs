@@ -94,9 +94,7 @@ impl<const I: usize, const O: usize> Quantize<I, O> for Dense<I, O> {
     type Int8 = Int8Dense<I, O>;
     const OUTPUT: OutputQuantization = OutputQuantization::Calibrated;
 
-    /// Per-channel symmetric weights, biases at `s_in * s_w[c]`, and the
-    /// multipliers `s_in * s_w[c] / s_out` formed in `f64` from the `f32`
-    /// scales, as the interpreter forms them.
+    /// See [`quantize_dense`].
     fn quantize(
         &self,
         layer: usize,
@@ -105,52 +103,68 @@ impl<const I: usize, const O: usize> Quantize<I, O> for Dense<I, O> {
         output: ActivationParams,
     ) -> Result<Int8Dense<I, O>, QuantError> {
         let (w, b) = parameters[..O * I + O].split_at(O * I);
-        let mut dense = Int8Dense {
-            weights: [[0; I]; O],
-            bias: [0; O],
-            multipliers: [0; O],
-            shifts: [0; O],
-            input_zero_point: input.zero_point,
-            output_zero_point: output.zero_point,
-        };
-        for c in 0..O {
-            let scale = quantize_weights(layer, &w[c * I..(c + 1) * I], &mut dense.weights[c])
-                .map_err(|e| match e {
-                    QuantError::NonFiniteParameter { layer, index } => {
-                        QuantError::NonFiniteParameter {
-                            layer,
-                            index: c * I + index,
-                        }
-                    }
-                    other => other,
-                })?;
-            dense.bias[c] =
-                quantize_bias(layer, c, b[c], input.scale, scale).map_err(|e| match e {
-                    QuantError::NonFiniteParameter { layer, .. } => {
-                        QuantError::NonFiniteParameter {
-                            layer,
-                            index: O * I + c,
-                        }
-                    }
-                    other => other,
-                })?;
-            // The accumulator must not wrap: |b| + 127 * 255 * I < 2^31.
-            let worst = f64::from(dense.bias[c]).abs() + 127.0 * 255.0 * I as f64;
-            if worst > f64::from(i32::MAX) {
-                return Err(QuantError::BiasOverflow {
-                    layer,
-                    channel: c,
-                    scaled: worst,
-                });
-            }
-            let m = quantize_multiplier(
-                f64::from(input.scale) * f64::from(scale) / f64::from(output.scale),
-            )?;
-            dense.multipliers[c] = m.multiplier;
-            dense.shifts[c] = m.shift as i8;
-        }
-        Ok(dense)
+        quantize_dense(layer, w, b, input, output)
     }
+}
+
+/// An int8 dense layer from float weights `w` (`O x I`, row-major) and
+/// biases `b`: per-channel symmetric weights, biases at `s_in * s_w[c]`,
+/// and the multipliers `s_in * s_w[c] / s_out` formed in `f64` from the
+/// `f32` scales, as the interpreter forms them. Errors index the
+/// parameters as `w` then `b`.
+///
+/// # Errors
+///
+/// [`QuantError::NonFiniteParameter`], [`QuantError::BiasOverflow`] (also
+/// when the accumulator could wrap: `|b| + 127 * 255 * I >= 2^31`), and
+/// [`QuantError::Multiplier`].
+pub fn quantize_dense<const I: usize, const O: usize>(
+    layer: usize,
+    w: &[f32],
+    b: &[f32],
+    input: ActivationParams,
+    output: ActivationParams,
+) -> Result<Int8Dense<I, O>, QuantError> {
+    let mut dense = Int8Dense {
+        weights: [[0; I]; O],
+        bias: [0; O],
+        multipliers: [0; O],
+        shifts: [0; O],
+        input_zero_point: input.zero_point,
+        output_zero_point: output.zero_point,
+    };
+    for c in 0..O {
+        let scale = quantize_weights(layer, &w[c * I..(c + 1) * I], &mut dense.weights[c])
+            .map_err(|e| match e {
+                QuantError::NonFiniteParameter { layer, index } => QuantError::NonFiniteParameter {
+                    layer,
+                    index: c * I + index,
+                },
+                other => other,
+            })?;
+        dense.bias[c] = quantize_bias(layer, c, b[c], input.scale, scale).map_err(|e| match e {
+            QuantError::NonFiniteParameter { layer, .. } => QuantError::NonFiniteParameter {
+                layer,
+                index: O * I + c,
+            },
+            other => other,
+        })?;
+        // The accumulator must not wrap: |b| + 127 * 255 * I < 2^31.
+        let worst = f64::from(dense.bias[c]).abs() + 127.0 * 255.0 * I as f64;
+        if worst > f64::from(i32::MAX) {
+            return Err(QuantError::BiasOverflow {
+                layer,
+                channel: c,
+                scaled: worst,
+            });
+        }
+        let m = quantize_multiplier(
+            f64::from(input.scale) * f64::from(scale) / f64::from(output.scale),
+        )?;
+        dense.multipliers[c] = m.multiplier;
+        dense.shifts[c] = m.shift as i8;
+    }
+    Ok(dense)
 }
 
 /// The bounds of a clamp in `params` (TensorFlow Lite's

@@ -56,6 +56,17 @@ pub enum QuantError {
         /// The bias divided by its scale, which must lie in the `i32` range.
         scaled: f64,
     },
+    /// A slice or a layer list of the wrong length: a chain of layers that
+    /// does not describe the network (its parameters, buffers or layers),
+    /// or scratch slices not sized one per tensor.
+    Length {
+        /// What was counted.
+        what: &'static str,
+        /// The length required.
+        expected: usize,
+        /// The length given.
+        found: usize,
+    },
     /// A layer kind with no int8 form was asked to quantize.
     Unsupported {
         /// The layer kind's name.
@@ -92,6 +103,11 @@ impl fmt::Display for QuantError {
                 f,
                 "the bias of channel {channel} of layer {layer} is {scaled} times its scale, outside i32"
             ),
+            Self::Length {
+                what,
+                expected,
+                found,
+            } => write!(f, "{found} {what} given where {expected} are needed"),
             Self::Unsupported { kind } => write!(f, "a `{kind}` layer has no int8 form"),
         }
     }

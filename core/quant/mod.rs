@@ -12,6 +12,14 @@
 //!    `i32`, and its requantization multipliers ([`fixed_point`]);
 //! 3. [`layers`]: the int8 layers, integer arrays that live in a `static`.
 //!
+//! A whole network is quantized in one call ([`quantize_into`], no heap;
+//! with `std`, `quantize`, which returns a `Quantized` network with a
+//! per-tensor report): it walks the network's layers listed as a
+//! [`chain`] (`Then<first, rest, width>`, and `Folded` for a `Dense`
+//! followed by a `BatchNorm`). A layer kind joins by implementing
+//! [`Quantize`]. With `std`, `source` writes the int8 network as Rust
+//! source for a firmware.
+//!
 //! Inference ([`Int8Layer::forward`]) uses integers only: no floating-point
 //! operation, no soft-float call, no heap, no `std`. [`diagnostics`]
 //! compare the int8 network with the float one tensor by tensor.
@@ -23,17 +31,22 @@
 //! difference is bounded in the tests).
 
 pub mod calibrate;
+pub mod chain;
 pub mod convert;
 pub mod diagnostics;
 mod error;
 pub mod fixed_point;
 pub mod layers;
 pub mod params;
+pub mod quantize;
 pub mod softmax;
+#[cfg(feature = "std")]
+pub mod source;
 mod table;
 
 pub use calibrate::{RangeMethod, TensorObserver};
-pub use convert::{OutputQuantization, Quantize, assign_params};
+pub use chain::{FloatChain, Folded, Then};
+pub use convert::{OutputQuantization, Quantize, assign_params, quantize_dense};
 pub use diagnostics::{TensorErrors, TensorReport};
 pub use error::QuantError;
 pub use fixed_point::{
@@ -44,4 +57,7 @@ pub use layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };
 pub use params::ActivationParams;
+#[cfg(feature = "std")]
+pub use quantize::{Quantized, quantize};
+pub use quantize::{compare, quantize_input, quantize_into};
 pub use softmax::SoftmaxParams;

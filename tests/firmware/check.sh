@@ -30,6 +30,13 @@ for entry in "${TARGETS[@]}"; do
             echo "FAIL $name $program links an allocator"
             failures=$((failures + 1))
         fi
+        # Integer-only inference: no soft-float routine (`__aeabi_f*`,
+        # `__aeabi_d*`, `__addsf3`-style names) and nothing of libm in the ELF.
+        if [[ " ${PROGRAMS_INT8[*]} " == *" $program "* ]] &&
+            arm-none-eabi-nm -C "$elf" | grep -E '__aeabi_[fd]|__[a-z]+[sd]f[23]$|libm::'; then
+            echo "FAIL $name $program links floating-point routines (above)"
+            failures=$((failures + 1))
+        fi
         device="$reports/$name-$program.txt"
         status=0
         run_qemu "$machine" "$cpu" "$elf" >"$device" || status=$?

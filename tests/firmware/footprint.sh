@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the footprint of the firmware programs on the Cortex-M3
-# (LM3S6965) and Cortex-M4F (MPS2-AN386), and fails if the f32 SINE
+# (LM3S6965) and Cortex-M4F (MPS2-AN386), and of f32 and int8 inference on
+# the Cortex-M0 (nRF51) and M3; fails if the f32 or the int8 SINE
 # inference firmware on the M3 grows past its budget.
 #
 # - flash: text + data of the linked ELF (arm-none-eabi-size): the vector
@@ -23,6 +24,11 @@ source "$(dirname "$0")/targets.sh"
 
 FLASH_BUDGET=8192 # bytes: SINE inference firmware on the M3, runtime included
 RAM_BUDGET=1024   # bytes: static data + peak stack
+INT8_FLASH_BUDGET=4096 # bytes: SINE int8 inference firmware on the M3
+INT8_RAM_BUDGET=512
+
+# Inference in f32 and in int8 on the cores without an FPU (release profile).
+INT8_PROGRAMS=(sine_infer sine_int8 digits_infer digits_int8)
 
 # "program|model|what" rows of the table.
 ROWS=(
@@ -82,6 +88,23 @@ for entry in "${TARGETS[@]}"; do
     rm -f "$work/trace.log"
 done
 
+# The int8 table: the M0 and the M3 (no FPU), f32 and int8 side by side.
+for entry in "${TARGETS[@]}"; do
+    read -r target machine cpu name <<<"$entry"
+    [[ $name == M4F ]] && continue
+    build_firmware "$target"
+    for program in "${INT8_PROGRAMS[@]}"; do
+        elf="$FIRMWARE_DIR/target/$target/release/$program"
+        read -r text data bss _ < <(arm-none-eabi-size "$elf" | tail -1)
+        stack=$(run_qemu "$machine" "$cpu" "$elf" | sed -n 's/^# stack_bytes //p')
+        [[ -n $stack ]] || { echo "$name $program reported no stack high-water mark"; exit 1; }
+        flash[$name.$program]=$((text + data))
+        ram[$name.$program]=$((data + bss + stack))
+        instructions[$name.release.$program]=$(count_instructions "$machine" "$cpu" "$elf")
+    done
+    rm -f "$work/trace.log"
+done
+
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f kB", b / 1000 }'; }
 {
     echo "| model | firmware | M3 flash | M3 RAM | M4F flash | M4F RAM |"
@@ -102,6 +125,20 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f kB", b / 1000 }'; }
             echo "| $model | $level | ${instructions[M3.$profile.$program]} | $(kib "${flash[M3.$profile.$program]}") | ${instructions[M4F.$profile.$program]} | $(kib "${flash[M4F.$profile.$program]}") |"
         done
     done
+    echo
+    echo "| one inference (B = 1), opt-level \"s\" | arithmetic | M0 flash | M0 RAM | M0 instructions | M3 flash | M3 RAM | M3 instructions |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for program in "${INT8_PROGRAMS[@]}"; do
+        model=SINE
+        [[ $program == digits_* ]] && model=DIGITS
+        kind=f32
+        [[ $program == *_int8 ]] && kind=int8
+        row="| $model | $kind"
+        for core in M0 M3; do
+            row="$row | $(kib "${flash[$core.$program]}") | ${ram[$core.$program]} B | ${instructions[$core.release.$program]}"
+        done
+        echo "$row |"
+    done
 } | tee "$FIRMWARE_DIR/target/footprint.md"
 
 echo
@@ -113,4 +150,12 @@ if ((flash[M3.sine_infer] > FLASH_BUDGET || ram[M3.sine_infer] > RAM_BUDGET)); t
     echo "FAIL: the SINE inference firmware on the M3 takes ${flash[M3.sine_infer]} bytes of flash and ${ram[M3.sine_infer]} of RAM; the budget is $FLASH_BUDGET and $RAM_BUDGET"
     exit 1
 fi
+for program in "${INT8_PROGRAMS[@]}"; do
+    echo "exact bytes: $program M0 flash ${flash[M0.$program]} RAM ${ram[M0.$program]}, M3 flash ${flash[M3.$program]} RAM ${ram[M3.$program]}"
+done
+if ((flash[M3.sine_int8] > INT8_FLASH_BUDGET || ram[M3.sine_int8] > INT8_RAM_BUDGET)); then
+    echo "FAIL: the SINE int8 inference firmware on the M3 takes ${flash[M3.sine_int8]} bytes of flash and ${ram[M3.sine_int8]} of RAM; the budget is $INT8_FLASH_BUDGET and $INT8_RAM_BUDGET"
+    exit 1
+fi
+echo "SINE int8 inference on the M3 within budget: ${flash[M3.sine_int8]} <= $INT8_FLASH_BUDGET bytes of flash, ${ram[M3.sine_int8]} <= $INT8_RAM_BUDGET of RAM"
 echo "SINE inference on the M3 within budget: ${flash[M3.sine_infer]} <= $FLASH_BUDGET bytes of flash, ${ram[M3.sine_infer]} <= $RAM_BUDGET of RAM"

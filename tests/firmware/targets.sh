@@ -17,8 +17,10 @@ TARGETS=(
 )
 
 # The programs, and those whose stack fits the Cortex-M0 board's 16 KiB.
-PROGRAMS=(check sine_infer digits_infer sine_sgd sine_adam digits_sgd digits_adam)
-PROGRAMS_16K=(sine_infer digits_infer sine_sgd sine_adam)
+PROGRAMS=(check sine_infer digits_infer sine_int8 digits_int8 sine_sgd sine_adam digits_sgd digits_adam)
+PROGRAMS_16K=(sine_infer digits_infer sine_int8 digits_int8 sine_sgd sine_adam)
+# The int8 programs: their ELF must link no floating-point routine.
+PROGRAMS_INT8=(sine_int8 digits_int8)
 
 # Cross-builds for target $1: every program in the release profile, or
 # what the cargo arguments after it say (`--profile speed --bin sine_infer`).

@@ -25,6 +25,13 @@ impl Bits for f32 {
     }
 }
 
+impl Bits for i8 {
+    const DIGITS: usize = 2;
+    fn bits(self) -> u64 {
+        u64::from(self as u8)
+    }
+}
+
 impl Bits for f64 {
     const DIGITS: usize = 16;
     fn bits(self) -> u64 {

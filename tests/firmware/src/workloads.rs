@@ -11,7 +11,9 @@ use core::hint::black_box;
 use constnet::budget::RamBudget;
 use constnet::prelude::*;
 
-use crate::models::{Digits, Sine, digits, sine};
+use constnet::quant::Int8Layer;
+
+use crate::models::{Digits, Sine, digits, digits_q8, sine, sine_q8};
 use crate::report::{Out, Report};
 use crate::{instructions_end, instructions_start};
 
@@ -159,4 +161,37 @@ pub fn digits_sgd<O: Out>(report: &mut Report<O>) {
 /// DIGITS, Adam.
 pub fn digits_adam<O: Out>(report: &mut Report<O>) {
     train_digits(report, adam);
+}
+
+/// A xorshift32 step (Marsaglia, 2003): integer-only, so the int8 programs
+/// generate their inputs without the float code `Rng` would link.
+fn xorshift(state: &mut u32) -> u32 {
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    *state
+}
+
+/// One int8 SINE inference from flash, integers only: the int8 input 40
+/// (x of about 1 in the model's input quantization), an int8 output.
+pub fn sine_int8_inference<O: Out>(report: &mut Report<O>) {
+    let x = black_box([40_i8]);
+    let mut y = [0_i8; 1];
+    calibrate();
+    instructions_start();
+    sine_q8::MODEL.forward(black_box(&x), &mut y);
+    instructions_end();
+    report.values("sine.int8.inference", &black_box(y));
+}
+
+/// One int8 DIGITS inference from flash (64 seeded int8 pixels).
+pub fn digits_int8_inference<O: Out>(report: &mut Report<O>) {
+    let mut state = black_box(0x2545_f491_u32);
+    let pixels: [i8; 64] = core::array::from_fn(|_| xorshift(&mut state) as i8);
+    let mut logits = [0_i8; 10];
+    calibrate();
+    instructions_start();
+    digits_q8::MODEL.forward(black_box(&pixels), &mut logits);
+    instructions_end();
+    report.values("digits.int8.inference", &black_box(logits));
 }

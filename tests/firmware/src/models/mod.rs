@@ -3,6 +3,9 @@
 //! wrote as Rust source (`sine_model.rs`, `digits_model.rs`): they are
 //! `static`s, so they stay in flash. XOR and a batch-normalized network are
 //! built from seeds on the device for the training and Hessian checks.
+//! `sine_q8` and `digits_q8` are the same SINE and DIGITS quantized to int8
+//! (`sine_int8.rs`, `digits_int8.rs`, written by the `int8` example):
+//! integer arrays in flash, run by integer-only kernels.
 
 use constnet::prelude::*;
 
@@ -49,4 +52,14 @@ pub mod sine {
 pub mod digits {
     use super::Digits;
     include!("digits_model.rs");
+}
+
+/// SINE in int8, in flash: `sine_q8::MODEL`.
+pub mod sine_q8 {
+    include!("sine_int8.rs");
+}
+
+/// DIGITS in int8, in flash: `digits_q8::MODEL`.
+pub mod digits_q8 {
+    include!("digits_int8.rs");
 }

@@ -1,0 +1,145 @@
+//! Bad input to quantization: each a typed error, or a documented handling
+//! whose result is checked.
+
+use constnet::prelude::*;
+use constnet::quant::{ActivationParams, QuantError, RangeMethod, Then, quantize};
+
+use super::networks::{SINE_CHAIN, sine, sine_calibration};
+
+#[test]
+fn nan_or_infinite_calibration_data_names_the_sample() {
+    let mut data = sine_calibration();
+    data[17] = [f32::NAN];
+    assert_eq!(
+        quantize(&sine::MODEL, &SINE_CHAIN, &data, RangeMethod::MinMax).err(),
+        Some(QuantError::NonFiniteCalibration {
+            tensor: 0,
+            sample: 17
+        })
+    );
+    data[17] = [f32::INFINITY];
+    assert_eq!(
+        quantize(&sine::MODEL, &SINE_CHAIN, &data, RangeMethod::Mse).err(),
+        Some(QuantError::NonFiniteCalibration {
+            tensor: 0,
+            sample: 17
+        })
+    );
+}
+
+#[test]
+fn an_activation_that_overflows_names_its_tensor() {
+    // A finite input so large that the network overflows f32: fc1 scales
+    // it by weights below 1 (finite), fc2's sums of 16 such terms are not.
+    // Tensor 3 is fc2's output (0 the input, 1 fc1, 2 its ReLU).
+    let mut data = sine_calibration();
+    data[3] = [f32::MAX];
+    assert_eq!(
+        quantize(&sine::MODEL, &SINE_CHAIN, &data, RangeMethod::MinMax).err(),
+        Some(QuantError::NonFiniteCalibration {
+            tensor: 3,
+            sample: 3
+        })
+    );
+}
+
+#[test]
+fn an_empty_calibration_set_is_refused() {
+    assert_eq!(
+        quantize(&sine::MODEL, &SINE_CHAIN, &[], RangeMethod::MinMax).err(),
+        Some(QuantError::EmptyCalibration)
+    );
+}
+
+#[test]
+fn a_bad_percentile_is_refused() {
+    for p in [50.0, 101.0, f64::NAN] {
+        assert!(matches!(
+            quantize(
+                &sine::MODEL,
+                &SINE_CHAIN,
+                &sine_calibration(),
+                RangeMethod::Percentile(p)
+            ),
+            Err(QuantError::InvalidOption {
+                name: "percentile",
+                ..
+            })
+        ));
+    }
+}
+
+#[test]
+fn constant_activations_quantize_exactly() {
+    // Every first-layer bias so negative that the first ReLU is dead: its
+    // tensor is 0 on every sample (a zero-width range), and the network's
+    // output is one constant c.
+    let mut net = sine::MODEL.clone();
+    net.parameters_mut()[16..32].fill(-100.0);
+    let q = quantize(&net, &SINE_CHAIN, &sine_calibration(), RangeMethod::MinMax).unwrap();
+    // fc1's output (calibrated on the ReLU's) and the ReLU's: scale 1, zero
+    // point -128, so 0 is exact and nothing divides by 0.
+    assert_eq!(q.tensors[1], ActivationParams::fixed(1.0, -128));
+    assert_eq!(q.tensors[2], ActivationParams::fixed(1.0, -128));
+    let c = net.forward(&SMatrix::<f32, 1, 1>::new(0.0))[0];
+    for x in [-3.0_f32, 0.0, 2.5] {
+        assert_eq!(net.forward(&SMatrix::<f32, 1, 1>::new(x))[0], c);
+        let y = q.forward_real(&[x])[0];
+        // The output range is [min(c, 0), max(c, 0)]: c is an end, within
+        // half a step.
+        assert!((y - c).abs() <= q.output().scale / 2.0, "{y} vs {c}");
+    }
+}
+
+#[test]
+fn bad_weights_are_typed_errors() {
+    let mut net = sine::MODEL.clone();
+    net.parameters_mut()[40] = f32::NAN;
+    // fc2 is layer 2; its weight 8 is the network's parameter 40.
+    assert_eq!(
+        quantize(&net, &SINE_CHAIN, &sine_calibration(), RangeMethod::MinMax).err(),
+        Some(QuantError::NonFiniteParameter { layer: 2, index: 8 })
+    );
+    // Weights that do not overflow int8 (the scale is their largest
+    // magnitude), but a bias that overflows the int32 accumulator at scale
+    // s_in * s_w: tiny weights next to a large bias.
+    let mut net = sine::MODEL.clone();
+    net.parameters_mut()[..16].fill(1e-30);
+    net.parameters_mut()[16] = 1.0;
+    let err = quantize(&net, &SINE_CHAIN, &sine_calibration(), RangeMethod::MinMax).err();
+    assert!(
+        matches!(
+            err,
+            Some(QuantError::BiasOverflow {
+                layer: 0,
+                channel: 0,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_chain_that_does_not_describe_the_network_is_refused() {
+    // Two layers for SINE's five (the widths chain, the counts do not).
+    let short: Then<Dense<1, 16>, Dense<16, 1>, 16> = Then {
+        first: Dense::new(),
+        rest: Dense::new(),
+    };
+    let err = quantize(
+        &sine::MODEL,
+        &short,
+        &sine_calibration(),
+        RangeMethod::MinMax,
+    )
+    .err();
+    assert_eq!(
+        err,
+        Some(QuantError::Length {
+            what: "layers",
+            expected: 5,
+            found: 2
+        })
+    );
+}
