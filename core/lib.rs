@@ -48,6 +48,7 @@ extern crate std;
 extern crate self as constnet;
 
 pub mod budget;
+mod checks;
 pub mod data;
 pub mod diagnostics;
 pub mod error;
@@ -70,8 +71,11 @@ pub mod risk;
 pub mod rng;
 pub mod scalar;
 pub mod spectrum;
+#[cfg(feature = "std")]
+pub mod testing;
 pub mod train;
 
+#[doc = include_str!("network_macro.md")]
 pub use constnet_macros::network;
 pub use error::{Error, Result};
 pub use nalgebra;
@@ -116,33 +120,21 @@ pub mod prelude {
 /// Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::checks::{
+        Described, Written, batch_too_small, count_mismatch, input_mismatch, wire, wire_mut,
+    };
+    pub use crate::hessian::blocks::NetworkBlocks;
     pub use crate::hessian::pass::{BlockPass, block_width};
-    pub use crate::init::Init;
     pub use crate::layer::{
-        BatchNorm, Dense, Identity, Layer, LayerKind, LayerShape, LeakyReLU, ReLU, Rnn, Sigmoid,
-        Softmax, Tanh, TensorShape, Zeroed,
+        Layer, LayerConfig, LayerShape, TrainContext, Zeroed, fill_buffers, total_len,
     };
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
-    pub use core::clone::Clone;
-    pub use core::cmp::PartialEq;
-    pub use core::fmt::Debug;
-    pub use core::option::Option::{self, None, Some};
-    pub use core::primitive::{f32, u64, usize};
+    pub use constnet_macros::__built_in_kinds;
+    pub use core::option::Option::{None, Some};
+    pub use core::primitive::{u64, usize};
     pub use nalgebra::SMatrix;
-
-    /// The sum of a list of sizes, usable in array lengths.
-    #[must_use]
-    pub const fn const_sum(values: &[usize]) -> usize {
-        let mut total = 0;
-        let mut i = 0;
-        while i < values.len() {
-            total += values[i];
-            i += 1;
-        }
-        total
-    }
 }
 
 /// The README's code blocks, compiled and run as doc tests.

@@ -13,51 +13,11 @@ use core::fmt;
 
 use nalgebra::SMatrix;
 
-use crate::hessian::pass::BlockPass;
-use crate::layer::block::FlatStorage;
-use crate::layer::{LayerKind, TensorShape, Zeroed};
+pub use crate::layer::info::LayerInfo;
+use crate::layer::{TensorShape, TrainContext, Zeroed};
 use crate::loss::Loss;
 use crate::rng::Rng;
 use crate::scalar::Float;
-
-/// One layer of a declared network, as seen from outside.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayerInfo {
-    /// The layer's name in the declaration (`hidden`).
-    pub name: &'static str,
-    /// Its kind.
-    pub kind: LayerKind,
-    /// Input width.
-    pub inputs: usize,
-    /// Output width.
-    pub outputs: usize,
-    /// Offset of its parameters in the flat parameter vector.
-    pub param_offset: usize,
-    /// Number of its parameters.
-    pub params: usize,
-    /// Offset of its buffers in the flat buffer vector.
-    pub buffer_offset: usize,
-    /// Number of its buffer values.
-    pub buffers: usize,
-    /// Its parameter tensors in order.
-    pub tensors: &'static [TensorShape],
-    /// Its buffer tensors in order.
-    pub buffer_tensors: &'static [TensorShape],
-}
-
-impl LayerInfo {
-    /// The range of this layer's parameters in the flat vector.
-    #[must_use]
-    pub const fn param_range(&self) -> core::ops::Range<usize> {
-        self.param_offset..self.param_offset + self.params
-    }
-
-    /// The range of this layer's buffers in the flat buffer vector.
-    #[must_use]
-    pub const fn buffer_range(&self) -> core::ops::Range<usize> {
-        self.buffer_offset..self.buffer_offset + self.buffers
-    }
-}
 
 /// One named parameter (or buffer) tensor of a network: PyTorch's
 /// `hidden.weight`, with its shape and place in the flat vector.
@@ -113,7 +73,9 @@ pub fn tensors_of(
 /// A network with `I` inputs, `O` outputs and `P` parameters in scalar `T`.
 ///
 /// Implemented by the `network!` macro; every method is generic over the
-/// batch size `B` (one column per sample).
+/// batch size `B` (one column per sample). The blocked passes that full
+/// Hessians run on are in a hidden trait the macro implements too;
+/// [`SecondOrder`](crate::hessian::SecondOrder) is their interface.
 pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clone {
     /// Number of buffer values (running statistics).
     const BUFFERS: usize;
@@ -123,11 +85,6 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// What a training forward keeps for backward: every layer's output and
     /// its cache. Lives on the stack; create it with [`Zeroed::zeroed`].
     type Cache<const B: usize>: Zeroed + Clone + fmt::Debug;
-
-    /// Stack storage for the tangents of a blocked R-operator pass of `K`
-    /// directions on a batch of `B` (a flat array sized from the layer
-    /// widths).
-    type BlockStorage<const B: usize, const K: usize>: FlatStorage<T>;
 
     /// A network initialized by each layer's declared initializer, drawing
     /// from `rng` in declaration order.
@@ -154,10 +111,23 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// Training forward: batch statistics, every intermediate kept in `cache`
     /// for [`Network::backward`]. Buffers are not touched: apply
     /// [`Network::update_buffers`] after the step, as the training loop does.
+    /// Layers that draw randomness (dropout) draw it from the default
+    /// [`TrainContext`]; [`Network::forward_train_with`] takes another.
     fn forward_train<const B: usize>(
         &self,
         x: &SMatrix<T, I, B>,
         cache: &mut Self::Cache<B>,
+    ) -> SMatrix<T, O, B> {
+        self.forward_train_with(x, cache, &TrainContext::default())
+    }
+
+    /// [`Network::forward_train`] with the context of a training step (its
+    /// seed), which every layer receives as [`TrainContext::for_layer`].
+    fn forward_train_with<const B: usize>(
+        &self,
+        x: &SMatrix<T, I, B>,
+        cache: &mut Self::Cache<B>,
+        context: &TrainContext,
     ) -> SMatrix<T, O, B>;
 
     /// Applies the buffer updates (running statistics) of the training
@@ -195,35 +165,6 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         r_d_output: &SMatrix<T, O, B>,
         grad: &mut [T; P],
         r_grad: &mut [T; P],
-    );
-
-    /// [`Network::backward`] that also keeps `dL/dy` of every layer: written
-    /// into `output_grads`, in the field where `cache` keeps that layer's
-    /// output (the blocked R-backward reads them).
-    fn backward_keep<const B: usize>(
-        &self,
-        cache: &mut Self::Cache<B>,
-        d_output: &SMatrix<T, O, B>,
-        output_grads: &mut Self::Cache<B>,
-        grad: &mut [T; P],
-    );
-
-    /// The blocked R-operator forward: every layer's
-    /// [`Layer::r_forward_block`](crate::layer::Layer::r_forward_block) in
-    /// order, on the training forward's `cache`, through `pass`.
-    fn r_forward_block<const B: usize>(&self, cache: &Self::Cache<B>, pass: &mut BlockPass<'_, T>);
-
-    /// The blocked R-operator backward: every layer's
-    /// [`Layer::r_backward_block`](crate::layer::Layer::r_backward_block)
-    /// from the last to the first, with the cache before (`forward_cache`)
-    /// and after (`cache`) [`Network::backward_keep`], and the output
-    /// gradients it kept.
-    fn r_backward_block<const B: usize>(
-        &self,
-        forward_cache: &Self::Cache<B>,
-        cache: &Self::Cache<B>,
-        output_grads: &Self::Cache<B>,
-        pass: &mut BlockPass<'_, T>,
     );
 
     /// Training-mode loss of a batch and its gradient, in one forward and one

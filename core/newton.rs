@@ -29,8 +29,8 @@ use nalgebra::SMatrix;
 
 use crate::error::{Error, Result, check_param};
 use crate::hessian::SecondOrder;
+use crate::hessian::blocks::NetworkBlocks;
 use crate::loss::Loss;
-use crate::network::Network;
 use crate::scalar::{Float, norm};
 use crate::spectrum::{Curvature, Spectrum};
 
@@ -146,7 +146,7 @@ pub fn update<N, L, T, const I: usize, const O: usize, const P: usize, const B: 
     damping: f64,
 ) -> Result<StepReport>
 where
-    N: Network<T, I, O, P> + Sync,
+    N: NetworkBlocks<T, I, O, P> + Sync,
     L: Loss<T, O> + Sync,
     L::Target: Sync,
     N::Cache<B>: Sync,

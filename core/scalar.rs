@@ -40,6 +40,10 @@ pub trait Float:
     const MIN_POSITIVE: Self;
     /// The largest finite value.
     const MAX: Self;
+    /// Zero, usable in `const` code (`T::zero()` is not `const`).
+    const ZERO: Self;
+    /// One, usable in `const` code.
+    const ONE: Self;
     /// A short name for messages and benchmarks: `"f32"` or `"f64"`.
     const NAME: &'static str;
 
@@ -62,6 +66,8 @@ impl Float for f32 {
     const EPSILON: Self = f32::EPSILON;
     const MIN_POSITIVE: Self = f32::MIN_POSITIVE;
     const MAX: Self = f32::MAX;
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
     const NAME: &'static str = "f32";
 
     #[inline]
@@ -94,6 +100,8 @@ impl Float for f64 {
     const EPSILON: Self = f64::EPSILON;
     const MIN_POSITIVE: Self = f64::MIN_POSITIVE;
     const MAX: Self = f64::MAX;
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
     const NAME: &'static str = "f64";
 
     #[inline]

@@ -15,7 +15,7 @@ network! {
     }
 }
 
-fn main() -> Result<()> {
+fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let inputs = [[0.0_f32, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
     let targets = [[0.0_f32], [1.0], [1.0], [0.0]];
     let data = Dataset::new(&inputs, &targets)?;
@@ -67,9 +67,7 @@ fn main() -> Result<()> {
     let accuracy = binary_accuracy(&net, &data, 0.0);
     println!("accuracy: {:.0}%", accuracy * 100.0);
     if accuracy < 1.0 {
-        return Err(Error::Numerical {
-            reason: "XOR did not reach 100% accuracy",
-        });
+        return Err("XOR did not reach 100% accuracy".into());
     }
     Ok(())
 }

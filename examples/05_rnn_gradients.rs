@@ -7,7 +7,8 @@
 //! beside it and the verdict over the 29 steps back.
 //!
 //! Part 1 keeps `tanh` in its linear range (zero bias, inputs of size 1e-9),
-//! where the seed text's `W^t = V diag(lambda)^t V^-1` argument holds: the
+//! where the `W^t = V diag(lambda)^t V^-1` argument (Goodfellow, Bengio and
+//! Courville, *Deep Learning*, 2016, section 8.2.5) holds: the
 //! measured decay or growth follows `rho^t` up to a constant bounded by the
 //! condition number of the eigenvectors. Part 2 uses inputs of size 1 and
 //! the initialized bias: saturating `tanh` units multiply the gradient by

@@ -252,7 +252,7 @@ fn check_stack_hessian<N, L, const I: usize, const O: usize, const P: usize, con
     loss: &L,
     train: &Dataset<'_, f64, I, L::Target>,
 ) where
-    N: Network<f64, I, O, P>,
+    N: SecondOrder<f64, I, O, P>,
     L: Loss<f64, O>,
 {
     let net = N::initialized(&mut Rng::seed_from(2));

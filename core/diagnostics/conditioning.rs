@@ -17,9 +17,10 @@
 //! stable step `2 eps*`. For an update `d` that is not `-eps g` (momentum,
 //! weight decay) the same model reads `g^T d + 1/2 d^T H d`.
 //!
-//! The seed's advice is to watch both numbers during training: when
-//! `g^T H g` grows by an order of magnitude while `g^T g` does not shrink,
-//! the learning rate must come down. [`CurvatureGrowth`] makes that rule
+//! Goodfellow, Bengio and Courville advise watching both numbers during
+//! training: when `g^T H g` grows by more than an order of magnitude while
+//! `g^T g` does not shrink, learning slows although the gradient stays
+//! strong, and the learning rate must come down. [`CurvatureGrowth`] makes that rule
 //! precise over windows of samples. `g^T H g` is one exact Hessian-vector
 //! product ([`Network::hessian_vector_product`]), never a finite difference.
 
@@ -33,7 +34,7 @@ use crate::scalar::{Float, dot};
 /// The two numbers that decide whether a gradient step helps: `g^T g` and
 /// `g^T H g` at one point, on one batch.
 ///
-/// The seed's example, `H = [[3, 1], [1, 2]]` at `x = (1, -2)` (so
+/// A two-parameter example, `H = [[3, 1], [1, 2]]` at `x = (1, -2)` (so
 /// `g = H x = (1, -3)`):
 ///
 /// ```
@@ -169,7 +170,7 @@ impl GrowthWarning {
     }
 }
 
-/// The seed's rule "`g^T H g` grows by an order of magnitude while `g^T g`
+/// The rule of Goodfellow, Bengio and Courville (2016, section 8.2.1) "`g^T H g` grows by an order of magnitude while `g^T g`
 /// does not shrink", over windows.
 ///
 /// Samples are grouped into consecutive, non-overlapping windows of `window`
@@ -208,7 +209,7 @@ pub struct CurvatureGrowth {
 
 impl CurvatureGrowth {
     /// Windows of `window` samples (>= 1); a warning when `g^T H g` grows by
-    /// at least `factor` (> 1; the seed's order of magnitude is 10).
+    /// at least `factor` (> 1; their "order of magnitude" is 10).
     pub fn new(window: usize, factor: f64) -> Result<Self> {
         check_param("growth_window", window as f64, window >= 1, "must be >= 1")?;
         check_param(

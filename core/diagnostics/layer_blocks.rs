@@ -135,7 +135,7 @@ impl BlockSpectrum {
 ///
 /// # Errors
 /// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target;
-/// [`Error::Numerical`] for a non-finite Hessian-vector product.
+/// [`Error::NonFiniteResult`] for a non-finite Hessian-vector product.
 pub fn layer_blocks<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -162,8 +162,8 @@ where
             for (i, v) in column[range.clone()].iter().enumerate() {
                 let v = v.to_f64();
                 if !v.is_finite() {
-                    return Err(Error::Numerical {
-                        reason: "a Hessian-vector product is not finite",
+                    return Err(Error::NonFiniteResult {
+                        what: "Hessian-vector product",
                     });
                 }
                 block[(i, j)] = v;

@@ -166,7 +166,7 @@ pub struct MonitorSummary {
 ///     pub struct Line { fc: Dense<1, 1> }
 /// }
 /// // Inputs 2, 1, 0, -1 and targets 0 make the loss 1/2 theta^T H theta
-/// // with H = [[3, 1], [1, 2]]; theta = (1, -2) as in the seed's example.
+/// // with H = [[3, 1], [1, 2]]; theta = (1, -2) a two-parameter example.
 /// let (xs, ys) = ([[2.0], [1.0], [0.0], [-1.0]], [[0.0]; 4]);
 /// let data = Dataset::new(&xs, &ys)?;
 /// let mut net = Line::<f64>::from_parameters([1.0, -2.0]);

@@ -102,7 +102,7 @@ impl NoiseScale {
     /// [`Error::InvalidHyperParameter`] when a batch has fewer than two
     /// samples or `p` is 0; [`Error::BufferLength`] when a batch's length
     /// is not `B * p` with the same `B` for all ([`Error::TooLarge`] when
-    /// `B * p` overflows); [`Error::Numerical`] for a non-finite gradient.
+    /// `B * p` overflows); [`Error::NonFiniteResult`] for a non-finite gradient.
     pub fn from_batches<T: Float>(batches: &[&[T]], batch: usize, p: usize) -> Result<Self> {
         if batch < 2 || p == 0 || batches.is_empty() {
             return Err(Error::InvalidHyperParameter {
@@ -142,8 +142,8 @@ impl NoiseScale {
                 / (batch - 1) as f64;
             let mean_sq: f64 = mean.iter().map(|m| m * m).sum();
             if !(spread.is_finite() && mean_sq.is_finite()) {
-                return Err(Error::Numerical {
-                    reason: "a per-sample gradient is not finite",
+                return Err(Error::NonFiniteResult {
+                    what: "per-sample gradient",
                 });
             }
             trace += spread;

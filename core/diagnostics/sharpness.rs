@@ -157,8 +157,8 @@ impl<T: Float> SharpnessTracker<T> {
         let run = Lanczos::run(op, &start, steps)?;
         let (values, vectors) = run.ritz_pairs()?;
         let (Some(&top), Some(vector)) = (values.last(), vectors.last()) else {
-            return Err(crate::Error::Numerical {
-                reason: "Lanczos produced no Ritz value",
+            return Err(crate::Error::DegenerateStart {
+                what: "Lanczos (no Ritz value)",
             });
         };
         let mut product = vec![T::zero(); vector.len()];

@@ -7,6 +7,10 @@
 //! [`Error`] with `?`, so one `fn main() -> constnet::Result<()>` serves a
 //! whole program.
 
+mod symmetry;
+
+pub use symmetry::SymmetryError;
+
 use core::fmt;
 
 #[cfg(feature = "std")]
@@ -35,10 +39,7 @@ pub enum Error {
         expected: &'static str,
     },
     /// Two options that cannot be combined.
-    IncompatibleOptions {
-        /// Which rule was broken, e.g. `"nesterov requires momentum > 0 and dampening = 0"`.
-        reason: &'static str,
-    },
+    IncompatibleOptions(Incompatible),
     /// Inputs and targets of a data set have different lengths.
     LengthMismatch {
         /// Number of input rows.
@@ -169,10 +170,18 @@ pub enum Error {
         /// overflowed).
         requested: usize,
     },
-    /// A numerical routine did not converge or met a singular case.
-    Numerical {
-        /// What failed and why.
-        reason: &'static str,
+    /// A value given to a routine outside training (a matrix entry, an
+    /// eigenvalue, the loss at the point of a Hessian) is NaN or infinite;
+    /// in training, [`Error::NonFinite`] names the step.
+    NonFiniteInput {
+        /// What is not finite: `"matrix entry"`, `"eigenvalue"`, `"loss"`.
+        what: &'static str,
+    },
+    /// The random start vector of an iterative method lies in the span of
+    /// the vectors it deflates (so it cannot start); another seed starts it.
+    DegenerateStart {
+        /// The method.
+        what: &'static str,
     },
     /// A value does not fit in a fixed-capacity container (no heap).
     CapacityExceeded {
@@ -184,13 +193,9 @@ pub enum Error {
     /// A permutation or sign flip of hidden units was refused: the layer is
     /// not a hidden layer whose units can be exchanged, or the permutation
     /// is malformed.
-    Symmetry(crate::diagnostics::symmetry::SymmetryError),
-    /// A tool asked a layer of a network for something it does not have (no
-    /// layer of that name, or no weight of the requested shape).
-    UnsuitableLayer {
-        /// What was missing.
-        reason: &'static str,
-    },
+    Symmetry(SymmetryError),
+    /// A tool asked a layer of a network for something it does not have.
+    UnsuitableLayer(LayerProblem),
     /// Reading CSV failed ([`crate::data::csv`], `std`); `?` converts.
     #[cfg(feature = "std")]
     Csv(CsvError),
@@ -204,6 +209,56 @@ pub enum Error {
     Safetensors(SafetensorsError),
 }
 
+/// Options that cannot be combined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Incompatible {
+    /// Nesterov momentum needs `momentum > 0` and `dampening = 0`.
+    NesterovWithoutMomentum,
+    /// Early stopping (`patience`) needs a validation set.
+    PatienceWithoutValidation,
+    /// The training-mode loss of a network with batch statistics depends
+    /// on how the samples are batched: the whole-data-set risk needs a batch
+    /// size that divides the number of samples.
+    BatchStatisticsWithPartialBatch,
+}
+
+impl fmt::Display for Incompatible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NesterovWithoutMomentum => "nesterov requires momentum > 0 and dampening = 0",
+            Self::PatienceWithoutValidation => "early stopping (patience) needs a validation set",
+            Self::BatchStatisticsWithPartialBatch => {
+                "the training-mode loss of a network with batch statistics depends on its \
+                 batches: choose a batch size B that divides the number of samples"
+            }
+        })
+    }
+}
+
+/// What a layer of a network lacks for a tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LayerProblem {
+    /// No layer of the network has the name asked for.
+    NoSuchName,
+    /// The layer has no square weight of the size asked for.
+    NoSquareWeight,
+    /// The layer table points outside the parameters (a network built by
+    /// hand with a wrong table).
+    OutsideParameters,
+}
+
+impl fmt::Display for LayerProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoSuchName => "no layer of the network has that name",
+            Self::NoSquareWeight => "the layer has no square weight of the requested size",
+            Self::OutsideParameters => "the layer table points outside the parameters",
+        })
+    }
+}
+
 impl fmt::Display for Error {
     #[allow(clippy::too_many_lines, reason = "one arm per variant")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -215,7 +270,7 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "invalid hyper-parameter `{name}` = {value}: {expected}")
             }
-            Self::IncompatibleOptions { reason } => write!(f, "incompatible options: {reason}"),
+            Self::IncompatibleOptions(which) => write!(f, "incompatible options: {which}"),
             Self::LengthMismatch { inputs, targets } => write!(
                 f,
                 "data set has {inputs} input rows but {targets} targets; they must be equal"
@@ -319,13 +374,17 @@ impl fmt::Display for Error {
                     write!(f, "{what}: {requested} values cannot be allocated")
                 }
             }
-            Self::Numerical { reason } => write!(f, "numerical failure: {reason}"),
+            Self::NonFiniteInput { what } => write!(f, "a {what} is NaN or infinite"),
+            Self::DegenerateStart { what } => write!(
+                f,
+                "{what}: the start vector lies in the deflated space; choose another seed"
+            ),
             Self::CapacityExceeded { what, capacity } => write!(
                 f,
                 "{what} does not fit in its fixed capacity of {capacity}; raise the capacity"
             ),
             Self::Symmetry(error) => write!(f, "{error}"),
-            Self::UnsuitableLayer { reason } => write!(f, "unsuitable layer: {reason}"),
+            Self::UnsuitableLayer(problem) => write!(f, "unsuitable layer: {problem}"),
             #[cfg(feature = "std")]
             Self::Csv(error) => write!(f, "{error}"),
             #[cfg(feature = "std")]
@@ -365,11 +424,12 @@ impl Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
+            #[cfg(feature = "std")]
             Self::Csv(error) => Some(error),
+            #[cfg(feature = "std")]
             Self::RustSource(error) => Some(error),
             #[cfg(feature = "safetensors")]
             Self::Safetensors(error) => Some(error),

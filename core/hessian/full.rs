@@ -13,13 +13,14 @@
 
 use nalgebra::SMatrix;
 
+use super::blocks::NetworkBlocks;
 use super::pass::{BlockDirections, BlockPass, Workspace};
 use crate::error::{Error, Result};
 use crate::kernel::Kernel;
 use crate::layer::Zeroed;
 use crate::layer::block::FlatStorage;
 use crate::loss::Loss;
-use crate::network::{LayerInfo, Network};
+use crate::network::LayerInfo;
 use crate::scalar::Float;
 
 /// The number of directions per pass of a stack Hessian, as a type:
@@ -53,7 +54,7 @@ pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, c
     grad: &mut [T; P],
 ) -> Result<Prepared<N::Cache<B>, T, O, B>>
 where
-    N: Network<T, I, O, P>,
+    N: NetworkBlocks<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -66,9 +67,7 @@ where
     let mut output_grads = N::Cache::<B>::zeroed();
     net.backward_keep(&mut cache, &d_output, &mut output_grads, grad);
     if !value.finite() {
-        return Err(Error::Numerical {
-            reason: "the loss is not finite at this point, so it has no Hessian",
-        });
+        return Err(Error::NonFiniteInput { what: "loss" });
     }
     Ok(Prepared {
         loss: value,
@@ -83,7 +82,7 @@ where
 /// (`H v_k`) goes to `rows[k * P..(k + 1) * P]`, whole or (with
 /// `from = Some(j)`) from entry `j` on, the rest holding anything. The
 /// pass's tangents are cut from the front of `flat`, which must hold
-/// [`super::pass::block_width`] values per column for `B * count` columns;
+/// `block_width` values per column for `B * count` columns;
 /// `scratch` holds `P` zeros.
 pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
@@ -98,7 +97,7 @@ pub(crate) fn run_block<N, L, T, const I: usize, const O: usize, const P: usize,
     from: Option<usize>,
     kernel: Kernel,
 ) where
-    N: Network<T, I, O, P>,
+    N: NetworkBlocks<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -178,7 +177,7 @@ pub(crate) fn mirrored<N, L, T, const I: usize, const O: usize, const P: usize, 
     scratch: &mut [T],
     hessian: &mut [T],
 ) where
-    N: Network<T, I, O, P>,
+    N: NetworkBlocks<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -238,7 +237,7 @@ pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::BufferLength`] when `hessian` does not hold `P * P` values;
-/// [`Error::Numerical`] when the loss is not finite,
+/// [`Error::NonFiniteInput`] when the loss is not finite,
 /// [`Error::NonFiniteResult`] when an entry of the Hessian or the gradient
 /// is not.
 pub fn hessian_into_blocked<
@@ -260,7 +259,7 @@ pub fn hessian_into_blocked<
     hessian: &mut [T],
 ) -> Result<T>
 where
-    N: Network<T, I, O, P>,
+    N: NetworkBlocks<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -294,7 +293,7 @@ where
 /// # Errors
 /// [`Error::NotMultiple`] when `directions` is not a whole number of
 /// `P`-vectors, [`Error::BufferLength`] when `products` is not as long as
-/// `directions`; [`Error::Numerical`] when the loss is not finite,
+/// `directions`; [`Error::NonFiniteInput`] when the loss is not finite,
 /// [`Error::NonFiniteResult`] when a product or the gradient is not.
 pub fn hessian_matrix_product_blocked<
     const K: usize,
@@ -316,7 +315,7 @@ pub fn hessian_matrix_product_blocked<
     products: &mut [T],
 ) -> Result<T>
 where
-    N: Network<T, I, O, P>,
+    N: NetworkBlocks<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {

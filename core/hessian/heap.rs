@@ -28,6 +28,7 @@ use std::vec::Vec;
 
 use nalgebra::{DMatrix, SMatrix};
 
+use super::blocks::NetworkBlocks;
 use super::full::{
     Prepared, blocks_last_first, check_finite, check_len, mirrored, prepare, run_block,
 };
@@ -35,7 +36,6 @@ use super::pass::{BlockDirections, block_width};
 use crate::error::{Result, check_count};
 use crate::kernel::Kernel;
 use crate::loss::Loss;
-use crate::network::Network;
 use crate::scalar::Float;
 
 /// How [`SecondOrder::hessian_with`](super::SecondOrder::hessian_with)
@@ -114,7 +114,7 @@ pub(crate) fn hessian_with<
     hessian: &mut [T],
 ) -> Result<T>
 where
-    N: Network<T, I, O, P> + Sync,
+    N: NetworkBlocks<T, I, O, P> + Sync,
     L: Loss<T, O> + Sync,
     L::Target: Sync,
     N::Cache<B>: Sync,
@@ -166,7 +166,7 @@ fn whole_rows<N, L, T, const I: usize, const O: usize, const P: usize, const B: 
     block: usize,
     hessian: &mut [T],
 ) where
-    N: Network<T, I, O, P> + Sync,
+    N: NetworkBlocks<T, I, O, P> + Sync,
     L: Loss<T, O> + Sync,
     L::Target: Sync,
     N::Cache<B>: Sync,
@@ -240,7 +240,7 @@ pub(crate) fn hessian_value<
     options: &HessianOptions,
 ) -> Result<Hessian<T>>
 where
-    N: Network<T, I, O, P> + Sync,
+    N: NetworkBlocks<T, I, O, P> + Sync,
     L: Loss<T, O> + Sync,
     L::Target: Sync,
     N::Cache<B>: Sync,

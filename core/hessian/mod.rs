@@ -6,7 +6,7 @@
 //! Hessian", Neural Computation 6(1), 1994): no finite differences, no dual
 //! numbers, exact up to rounding.
 //!
-//! - `H v`: [`Network::hessian_vector_product`] (one forward, one R-forward
+//! - `H v`: [`Network::hessian_vector_product`](crate::network::Network::hessian_vector_product) (one forward, one R-forward
 //!   and one combined backward pass; no heap), its mean over several
 //!   batches ([`mean_hessian_vector_product`]), and the Hessian as a linear
 //!   operator for the matrix-free methods ([`HvpOperator`]).
@@ -32,6 +32,7 @@
 //! equals central differences wherever no pre-activation sits within the
 //! difference step of 0.
 
+pub(crate) mod blocks;
 mod full;
 #[cfg(feature = "std")]
 mod heap;
@@ -48,14 +49,13 @@ use nalgebra::SMatrix;
 
 use crate::error::Result;
 use crate::loss::Loss;
-use crate::network::Network;
 use crate::scalar::Float;
 
-/// Second-order methods of every [`Network`] (implemented for all of
+/// Second-order methods of every [`Network`](crate::network::Network) (implemented for all of
 /// them): full Hessians, blocked Hessian-matrix products and the Hessian
 /// operator. `use constnet::prelude::*` brings it into scope.
 pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
-    Network<T, I, O, P>
+    blocks::NetworkBlocks<T, I, O, P>
 {
     /// The exact Hessian of the training-mode mean batch loss on the
     /// stack: writes it into `hessian` (`P * P` values, e.g. a
@@ -71,7 +71,7 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// # Errors
     /// [`crate::Error::BufferLength`] when `hessian` is not `P * P` long;
     /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::Numerical`] when the loss is not finite,
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_into<L: Loss<T, O>, const B: usize>(
@@ -105,7 +105,7 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// [`crate::Error::NotMultiple`] when `directions` is not a whole number
     /// of `P`-vectors, [`crate::Error::BufferLength`] when `products` is not
     /// as long; [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::Numerical`] when the loss is not finite,
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_matrix_product<L: Loss<T, O>, const B: usize>(
@@ -152,7 +152,7 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     ///
     /// # Errors
     /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::Numerical`] when the loss is not finite,
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
@@ -178,7 +178,7 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// [`crate::Error::InvalidHyperParameter`] for a zero block size or
     /// thread count, [`crate::Error::BufferLength`] for a wrong buffer,
     /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::Numerical`] when the loss is not finite,
+    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
@@ -202,7 +202,7 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
 
 impl<N, T, const I: usize, const O: usize, const P: usize> SecondOrder<T, I, O, P> for N
 where
-    N: Network<T, I, O, P>,
+    N: blocks::NetworkBlocks<T, I, O, P>,
     T: Float,
 {
 }

@@ -1,6 +1,6 @@
 //! One blocked R-operator pass through a network: the state that the
-//! generated `Network::r_forward_block` and `Network::r_backward_block`
-//! thread through their layer calls.
+//! generated `r_forward_block` and `r_backward_block` of a network thread
+//! through their layer calls.
 //!
 //! The generated code is one call per layer (wiring only); this type
 //! decides, per layer, which directions it sees, whether its input tangent

@@ -139,7 +139,7 @@ pub fn r_forward_each<Ly, T, const I: usize, const O: usize, const B: usize>(
     ry: &mut [T],
     context: &mut BlockContext<'_, T>,
 ) where
-    Ly: Layer<T, I, O> + ?Sized,
+    Ly: Layer<T, I, O>,
     T: Float,
 {
     let count = ry.len() / (O * B).max(1);
@@ -174,7 +174,7 @@ pub fn r_backward_each<Ly, T, const I: usize, const O: usize, const B: usize>(
     rows: &mut GradRows<'_, T>,
     context: &mut BlockContext<'_, T>,
 ) where
-    Ly: Layer<T, I, O> + ?Sized,
+    Ly: Layer<T, I, O>,
     T: Float,
 {
     let count = rdy.len() / (O * B).max(1);

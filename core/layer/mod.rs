@@ -1,25 +1,42 @@
 //! Layers: the building blocks a `network!` declaration chains together.
 //!
-//! Every layer is a small configuration type (`Dense<2, 8>`, `Tanh`,
-//! `LeakyReLU { negative_slope }`) implementing two traits:
+//! A layer kind is one configuration type (`Dense<2, 8>`, `Tanh`,
+//! `LeakyReLU { negative_slope }`) that states everything about itself
+//! through three traits, so the macro, the network and every tool read the
+//! same facts:
 //!
-//! - [`LayerShape`]: what the macro and the network need at compile time,
-//!   independent of the scalar: parameter and buffer counts, the names and
-//!   shapes of its tensors (PyTorch's names), its kind.
-//! - [`Layer`]: the numerics for a scalar `T` and a batch of `B` samples, each
-//!   sample a column: inference forward, training forward (which fills a
-//!   cache), buffer update, and backward. Everything a layer's derivative
-//!   needs sits in its own file next to its forward, so one screen checks it.
+//! - [`LayerConfig`]: scalar-free facts independent of the input width: its
+//!   name, the configuration a declaration starts from, the input width it
+//!   requires (if any) and its [`Properties`].
+//! - [`LayerShape<I>`](LayerShape): for input width `I`, its output width
+//!   and its parameter and buffer tensors, with PyTorch's names, shapes and
+//!   [`Role`]s.
+//! - [`Layer<T, I, O>`](Layer): the numerics for a scalar `T` and a batch of
+//!   `B` samples, one column each: inference forward, training forward
+//!   (which fills a cache), buffer update, backward, and Pearlmutter's
+//!   R-operator for second order (with block forms for full Hessians, whose
+//!   defaults are exact for every layer). Everything a layer's derivative
+//!   needs sits in its own file next to its forward, so one screen checks
+//!   it.
+//!
+//! A type outside constnet that implements the three traits is a layer
+//! like the built-in ones: a declaration names it by path
+//! (`gate: my_layers::Swish`), and its named arguments call its `const`
+//! builder methods (`my_layers::Scaled<4>(factor = 0.5)` is
+//! `<Scaled<4> as LayerConfig>::DEFAULT.factor(0.5)`, evaluated by the
+//! compiler). `constnet::testing::check_layer` checks its derivatives.
 //!
 //! Parameters arrive as the layer's own slice of the network's flat
 //! parameter vector, in PyTorch order (a dense weight is `out x in`,
 //! row-major, followed by its bias). The generated code slices with constant
 //! offsets, so bounds checks fold away.
+#![doc = include_str!("custom_layer.md")]
 
 pub mod activation;
 pub mod batch_norm;
 pub mod block;
 pub mod dense;
+pub mod info;
 pub mod rnn;
 pub mod softmax;
 
@@ -27,6 +44,9 @@ pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
+pub use info::{
+    Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
+};
 pub use rnn::{Rnn, RnnCache};
 pub use softmax::Softmax;
 
@@ -35,130 +55,103 @@ use nalgebra::SMatrix;
 use crate::rng::Rng;
 use crate::scalar::Float;
 
-/// What kind of layer this is; read by tools that transform a network
-/// (permutation symmetry, per-layer diagnostics, export).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LayerKind {
-    /// Affine map `y = W x + b`.
-    Dense,
-    /// Batch normalization over features.
-    BatchNorm,
-    /// Elman recurrent layer unrolled over a fixed number of steps.
-    Rnn,
-    /// `max(x, 0)`.
-    ReLU,
-    /// `x` for `x > 0`, `slope * x` otherwise.
-    LeakyReLU,
-    /// Hyperbolic tangent.
-    Tanh,
-    /// Logistic sigmoid.
-    Sigmoid,
-    /// The identity.
-    Identity,
-    /// Softmax over the features of each sample.
-    Softmax,
+/// The scalar-free facts of a layer kind that do not depend on its input
+/// width.
+///
+/// ```
+/// use constnet::layer::{Dense, LayerConfig, Tanh};
+/// assert_eq!(<Dense<2, 8> as LayerConfig>::INPUT, Some(2));
+/// assert_eq!(<Tanh as LayerConfig>::INPUT, None); // takes the width before it
+/// assert!(<Tanh as LayerConfig>::PROPERTIES.odd);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a layer type",
+    label = "not a layer",
+    note = "a layer type implements `constnet::layer::LayerConfig`, `LayerShape<I>` and `Layer<T, I, O>` (see the `constnet::layer` documentation)"
+)]
+pub trait LayerConfig: Sized + 'static {
+    /// The kind's name in messages and tables: `"Dense"`.
+    const NAME: &'static str;
+    /// The configuration a declaration starts from; its named arguments are
+    /// `const` builder methods applied to it.
+    const DEFAULT: Self;
+    /// The input width the layer requires, or `None` when it takes the width
+    /// of the layer before it (activations, which keep it).
+    const INPUT: Option<usize>;
+    /// Which generic arguments make [`LayerConfig::INPUT`], for the fix a
+    /// width-mismatch message suggests. Default: [`InputFrom::Unknown`].
+    const INPUT_FROM: InputFrom = InputFrom::Unknown;
+    /// What its function is like. Default: [`Properties::NONE`].
+    const PROPERTIES: Properties = Properties::NONE;
 }
 
-impl LayerKind {
-    /// `true` for layers that act on each feature separately with the same
-    /// function (so they commute with any permutation of features).
-    #[must_use]
-    pub const fn is_elementwise(self) -> bool {
-        matches!(
-            self,
-            Self::ReLU | Self::LeakyReLU | Self::Tanh | Self::Sigmoid | Self::Identity
-        )
-    }
-
-    /// `true` for layers that commute with a permutation of features:
-    /// elementwise activations, softmax and batch normalization (whose
-    /// per-feature parameters and buffers are permuted along).
-    #[must_use]
-    pub const fn is_permutation_equivariant(self) -> bool {
-        self.is_elementwise() || matches!(self, Self::Softmax | Self::BatchNorm)
-    }
-
-    /// The layer kind's name as written in a declaration.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Dense => "Dense",
-            Self::BatchNorm => "BatchNorm",
-            Self::Rnn => "Rnn",
-            Self::ReLU => "ReLU",
-            Self::LeakyReLU => "LeakyReLU",
-            Self::Tanh => "Tanh",
-            Self::Sigmoid => "Sigmoid",
-            Self::Identity => "Identity",
-            Self::Softmax => "Softmax",
-        }
-    }
-}
-
-/// The name and PyTorch shape of one parameter or buffer tensor of a layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TensorShape {
-    /// PyTorch's attribute name: `weight`, `bias`, `running_mean`, ...
-    pub name: &'static str,
-    /// Rows (the first PyTorch dimension).
-    pub rows: usize,
-    /// Columns; 1 for a vector. Stored row-major, as PyTorch stores it.
-    pub cols: usize,
-    /// `true` when PyTorch's tensor is one-dimensional (`[rows]`).
-    pub is_vector: bool,
-}
-
-impl TensorShape {
-    /// A row-major `rows x cols` matrix.
-    #[must_use]
-    pub const fn matrix(name: &'static str, rows: usize, cols: usize) -> Self {
-        Self {
-            name,
-            rows,
-            cols,
-            is_vector: false,
-        }
-    }
-
-    /// A vector of `len` elements.
-    #[must_use]
-    pub const fn vector(name: &'static str, len: usize) -> Self {
-        Self {
-            name,
-            rows: len,
-            cols: 1,
-            is_vector: true,
-        }
-    }
-
-    /// Number of elements.
-    #[must_use]
-    pub const fn len(&self) -> usize {
-        self.rows * self.cols
-    }
-
-    /// `true` for a tensor with no elements.
-    #[must_use]
-    pub const fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Compile-time facts about a layer with `I` inputs and `O` outputs,
-/// independent of the scalar type.
-pub trait LayerShape<const I: usize, const O: usize> {
-    /// The kind of layer.
-    const KIND: LayerKind;
-    /// Number of trainable parameters (its share of the flat vector).
-    const PARAMS: usize;
-    /// Number of buffer values (state that is not trained, such as running
-    /// statistics).
-    const BUFFERS: usize;
+/// The shape of a layer kind with `I` inputs: its output width and its
+/// tensors. Independent of the scalar.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not take {I} inputs",
+    label = "this layer is given {I} inputs",
+    note = "implement `LayerShape<I>` for every input width the layer accepts"
+)]
+pub trait LayerShape<const I: usize>: LayerConfig {
+    /// The output width for `I` inputs.
+    const OUTPUT: usize;
     /// Its parameter tensors in PyTorch `parameters()` order.
     const TENSORS: &'static [TensorShape];
-    /// Its buffer tensors in PyTorch `buffers()` order.
-    const BUFFER_TENSORS: &'static [TensorShape];
+    /// Its buffer tensors in PyTorch `buffers()` order. Default: none.
+    const BUFFER_TENSORS: &'static [TensorShape] = &[];
+    /// Number of trainable parameters (its share of the flat vector): the
+    /// total length of [`LayerShape::TENSORS`]; do not override.
+    const PARAMS: usize = total_len(Self::TENSORS);
+    /// Number of buffer values (state that is not trained, such as running
+    /// statistics): the total length of [`LayerShape::BUFFER_TENSORS`]; do
+    /// not override.
+    const BUFFERS: usize = total_len(Self::BUFFER_TENSORS);
+}
+
+/// What a training forward may read besides its input: the seed of the
+/// training step, from which a layer with randomness (dropout) draws its
+/// mask reproducibly. The generated network gives each layer its own
+/// stream ([`TrainContext::for_layer`]); the training loop gives each step
+/// its own seed, and the Hessian tools use the same context for every pass
+/// of one evaluation, so backward, Hessian-vector products and Hessians
+/// are derivatives of one function.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TrainContext {
+    /// The seed of the training step.
+    pub step_seed: u64,
+    /// The index of the layer in its network.
+    pub layer: usize,
+}
+
+impl TrainContext {
+    /// The context of a step with this seed.
+    #[must_use]
+    pub const fn new(step_seed: u64) -> Self {
+        Self {
+            step_seed,
+            layer: 0,
+        }
+    }
+
+    /// The context of a training run's step `step` (counted from 0), from
+    /// the run's `seed`.
+    #[must_use]
+    pub const fn step(seed: u64, step: u64) -> Self {
+        Self::new(seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// The same step, seen by layer `layer`.
+    #[must_use]
+    pub const fn for_layer(self, layer: usize) -> Self {
+        Self { layer, ..self }
+    }
+
+    /// A generator for this step and layer: the same context gives the same
+    /// numbers.
+    #[must_use]
+    pub const fn rng(&self) -> Rng {
+        Rng::seed_from(self.step_seed ^ (self.layer as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
+    }
 }
 
 /// Values that have an all-zero starting state. Caches and scratch matrices
@@ -201,11 +194,19 @@ impl<A: Zeroed, B: Zeroed, C: Zeroed> Zeroed for (A, B, C) {
     }
 }
 
-/// The numerics of a layer with `I` inputs and `O` outputs in scalar `T`.
+/// The numerics of a layer with `I` inputs and `O` outputs in scalar `T`
+/// (`O` is [`LayerShape::OUTPUT`]).
 ///
 /// A batch is an `SMatrix<T, I, B>` with one column per sample. Methods
 /// receive the layer's own slices of the network's parameters and buffers.
-pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I, O> {
+/// Derivatives are checked against central differences by
+/// `constnet::testing::check_layer`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no numerics for {I} inputs and {O} outputs in `{T}`",
+    label = "no `Layer<{T}, {I}, {O}>` implementation",
+    note = "implement `Layer<T, I, O>` for every scalar `T: Float` and the widths the layer accepts"
+)]
+pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I> {
     /// What the training forward keeps for backward, beyond the layer's input
     /// and output (which the network keeps anyway). `()` for most layers.
     type Cache<const B: usize>: Zeroed + Clone + core::fmt::Debug;
@@ -213,12 +214,14 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I, O> {
     /// Writes initial parameters (and buffers) into the layer's slices.
     fn init(&self, params: &mut [T], buffers: &mut [T], rng: &mut Rng);
 
-    /// Writes the initial buffers alone (running mean 0 and variance 1 for
-    /// batch normalization), for networks built from given parameters.
-    /// Default: no buffers, nothing to do.
+    /// Writes the initial buffers alone, for networks built from given
+    /// parameters. Default: each buffer tensor's [`Fill`] (batch
+    /// normalization: running mean 0, running variance 1), which is also
+    /// what a network built in a `const` starts with; override it only
+    /// together with those fills.
     #[inline]
     fn init_buffers(&self, buffers: &mut [T]) {
-        let _ = buffers;
+        fill_buffers(buffers, 0, Self::BUFFER_TENSORS);
     }
 
     /// Inference forward: `y = f(x)`, using buffers (e.g. running statistics)
@@ -234,7 +237,9 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I, O> {
     /// Training forward: `y = f(x)` in training mode, filling the cache that
     /// [`Layer::backward`] reads. Must not change buffers (see
     /// [`Layer::update_buffers`]), so the same pass serves gradients,
-    /// Hessian-vector products and diagnostics.
+    /// Hessian-vector products and diagnostics. Randomness (a dropout mask)
+    /// is drawn from `context` and kept in the cache, so the derivative
+    /// passes see the same function.
     fn forward_train<const B: usize>(
         &self,
         params: &[T],
@@ -242,6 +247,7 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I, O> {
         x: &SMatrix<T, I, B>,
         y: &mut SMatrix<T, O, B>,
         cache: &mut Self::Cache<B>,
+        context: &TrainContext,
     );
 
     /// Applies the buffer update of one training step (e.g. the running mean

@@ -8,7 +8,7 @@
 
 use nalgebra::SMatrix;
 
-use super::{Layer, LayerKind, LayerShape, TensorShape};
+use super::{Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext};
 use crate::math;
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -83,12 +83,16 @@ fn jvp<T: Float, const N: usize, const B: usize>(
     }
 }
 
-impl<const N: usize> LayerShape<N, N> for Softmax {
-    const KIND: LayerKind = LayerKind::Softmax;
-    const PARAMS: usize = 0;
-    const BUFFERS: usize = 0;
+impl LayerConfig for Softmax {
+    const NAME: &'static str = "Softmax";
+    const DEFAULT: Self = Self;
+    const INPUT: Option<usize> = None;
+    const PROPERTIES: Properties = Properties::NONE.permutes_features();
+}
+
+impl<const N: usize> LayerShape<N> for Softmax {
+    const OUTPUT: usize = N;
     const TENSORS: &'static [TensorShape] = &[];
-    const BUFFER_TENSORS: &'static [TensorShape] = &[];
 }
 
 impl<T: Float, const N: usize> Layer<T, N, N> for Softmax {
@@ -122,6 +126,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Softmax {
         x: &SMatrix<T, N, B>,
         y: &mut SMatrix<T, N, B>,
         _cache: &mut (),
+        _context: &TrainContext,
     ) {
         <Self as Layer<T, N, N>>::forward(self, params, buffers, x, y);
     }

@@ -91,7 +91,7 @@ pub const fn power_workspace_len(n: usize) -> usize {
 /// (`deflate` not a whole number of vectors), [`Error::NotOrthonormal`]
 /// for deflation vectors that are not orthonormal,
 /// [`Error::NonFiniteResult`] and the operator's errors, and
-/// [`Error::Numerical`] when the start vector lies in `span(deflate)`.
+/// [`Error::DegenerateStart`] when the start vector lies in `span(deflate)`.
 pub fn power_iteration_in<T: Float>(
     op: &mut impl LinearOperator<T>,
     deflate: &[T],
@@ -119,8 +119,8 @@ pub fn power_iteration_in<T: Float>(
     rademacher(&mut Rng::seed_from(options.seed), v);
     orthogonalize(deflate, v);
     if !normalize(v) {
-        return Err(Error::Numerical {
-            reason: "the start vector lies in the deflated space",
+        return Err(Error::DegenerateStart {
+            what: "power iteration",
         });
     }
     let tolerance = T::of_f64(options.tolerance);

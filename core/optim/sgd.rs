@@ -19,7 +19,7 @@
 //! ball for `lr < 2 (1 + momentum) / lambda`.
 
 use super::Optimizer;
-use crate::error::{Error, Result, check_fraction, check_non_negative, check_param};
+use crate::error::{Error, Incompatible, Result, check_fraction, check_non_negative, check_param};
 use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with
@@ -63,9 +63,9 @@ impl SgdConfig {
         )?;
         check_non_negative("weight_decay", self.weight_decay)?;
         if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
-            return Err(Error::IncompatibleOptions {
-                reason: "nesterov requires momentum > 0 and dampening = 0",
-            });
+            return Err(Error::IncompatibleOptions(
+                Incompatible::NesterovWithoutMomentum,
+            ));
         }
         Ok(())
     }

@@ -29,7 +29,7 @@
 use nalgebra::SMatrix;
 
 use crate::data::Dataset;
-use crate::error::{Error, Result};
+use crate::error::{Error, Incompatible, Result};
 use crate::hessian::SecondOrder;
 use crate::loss::Loss;
 use crate::matrix_free::{LinearOperator, check_vectors};
@@ -90,10 +90,9 @@ where
     const { assert!(B > 0, "the batch size B must be at least 1") };
     loss.check_targets(data.targets())?;
     if N::BUFFERS > 0 && !data.len().is_multiple_of(B) {
-        return Err(Error::IncompatibleOptions {
-            reason: "the training-mode loss of a network with batch statistics depends on its \
-                     batches: choose a batch size B that divides the number of samples",
-        });
+        return Err(Error::IncompatibleOptions(
+            Incompatible::BatchStatisticsWithPartialBatch,
+        ));
     }
     Ok(())
 }
@@ -256,7 +255,7 @@ pub fn hessian_into<N, L, T, const I: usize, const O: usize, const P: usize, con
     scratch: &mut [T],
 ) -> Result<f64>
 where
-    N: Network<T, I, O, P>,
+    N: Network<T, I, O, P> + SecondOrder<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
@@ -318,7 +317,7 @@ pub fn hessian<N, L, T, const I: usize, const O: usize, const P: usize, const B:
     batch: BatchSize<B>,
 ) -> Result<crate::hessian::Hessian<T>>
 where
-    N: Network<T, I, O, P>,
+    N: Network<T, I, O, P> + SecondOrder<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {

@@ -100,7 +100,8 @@ impl Curvature {
     /// [`default_tolerance`].
     ///
     /// # Errors
-    /// [`Error::Numerical`] for an empty list or a non-finite eigenvalue.
+    /// [`Error::ZeroWidth`] for an empty list, [`Error::NonFiniteInput`] for a
+    /// non-finite eigenvalue.
     pub fn of<T: Float>(eigenvalues: &[T]) -> Result<Self> {
         Self::with_tolerance(eigenvalues, default_tolerance(eigenvalues))
     }
@@ -108,7 +109,8 @@ impl Curvature {
     /// The summary of `eigenvalues` with a given tolerance (>= 0) for zero.
     ///
     /// # Errors
-    /// [`Error::Numerical`] for an empty list or a non-finite eigenvalue;
+    /// [`Error::ZeroWidth`] for an empty list, [`Error::NonFiniteInput`] for a
+    /// non-finite eigenvalue;
     /// [`Error::InvalidHyperParameter`] for a negative or NaN tolerance.
     pub fn with_tolerance<T: Float>(eigenvalues: &[T], tolerance: f64) -> Result<Self> {
         crate::error::check_param(
@@ -117,10 +119,13 @@ impl Curvature {
             tolerance >= 0.0,
             "must be finite and at least 0",
         )?;
-        if eigenvalues.is_empty() || !crate::scalar::all_finite(eigenvalues) {
-            return Err(Error::Numerical {
-                reason: "a spectrum needs at least one eigenvalue, all finite",
+        if eigenvalues.is_empty() {
+            return Err(Error::ZeroWidth {
+                what: "list of eigenvalues",
             });
+        }
+        if !crate::scalar::all_finite(eigenvalues) {
+            return Err(Error::NonFiniteInput { what: "eigenvalue" });
         }
         let mut inertia = Inertia::default();
         let (mut lambda_max, mut lambda_min) = (f64::NEG_INFINITY, f64::INFINITY);
@@ -228,22 +233,28 @@ mod eigen {
         ///
         /// # Errors
         /// [`Error::NotSquare`] for a matrix that is not square,
-        /// [`Error::Numerical`] for an empty matrix, a non-finite entry or
+        /// [`Error::ZeroWidth`] for an empty matrix, [`Error::NonFiniteInput`] for a
+        /// non-finite entry, [`Error::NotConverged`]
         /// a decomposition that does not converge.
         pub fn of(matrix: DMatrix<T>) -> Result<Self> {
             let (n, cols) = matrix.shape();
             if cols != n {
                 return Err(Error::NotSquare { rows: n, cols });
             }
-            if n == 0 || !crate::scalar::all_finite(matrix.as_slice()) {
-                return Err(Error::Numerical {
-                    reason: "a spectrum needs a nonempty matrix of finite values",
+            if n == 0 {
+                return Err(Error::ZeroWidth { what: "matrix" });
+            }
+            if !crate::scalar::all_finite(matrix.as_slice()) {
+                return Err(Error::NonFiniteInput {
+                    what: "matrix entry",
                 });
             }
-            let eigen =
-                SymmetricEigen::try_new(matrix, T::EPSILON, 1000 * n).ok_or(Error::Numerical {
-                    reason: "the symmetric eigen-decomposition did not converge",
-                })?;
+            let eigen = SymmetricEigen::try_new(matrix, T::EPSILON, 1000 * n).ok_or(
+                Error::NotConverged {
+                    what: "symmetric eigen-decomposition",
+                    iterations: 1000 * n,
+                },
+            )?;
             let mut order: Vec<usize> = (0..n).collect();
             order.sort_by(|&a, &b| {
                 eigen.eigenvalues[a]

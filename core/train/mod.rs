@@ -55,7 +55,8 @@ pub use observer::{Control, EachEpoch, Observer, StepView};
 pub use stopping::mean_loss;
 
 use crate::data::{Dataset, LastBatch, shuffled_order};
-use crate::error::{Error, Result};
+use crate::error::{Error, Incompatible, Result};
+use crate::layer::TrainContext;
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::optim::Optimizer;
@@ -257,8 +258,8 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
         }
 
         // `max_epochs >= 1` was checked, so at least one epoch ran.
-        let last_epoch = last_epoch.ok_or(Error::Numerical {
-            reason: "no epoch ran",
+        let last_epoch = last_epoch.ok_or(Error::ZeroWidth {
+            what: "training run (no epoch ran)",
         })?;
         let mut final_loss = last_epoch.train_loss;
         let mut final_validation_loss = last_epoch.validation_loss;
@@ -306,7 +307,9 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
         };
         for (x, targets) in train.minibatches::<B>(order, self.config.last_batch) {
             let step = scratch.step;
-            let output = net.forward_train(&x, &mut scratch.cache);
+            // Each step draws its randomness (dropout masks) from its own seed.
+            let context = TrainContext::step(self.config.seed, step as u64);
+            let output = net.forward_train_with(&x, &mut scratch.cache, &context);
             let value = loss.loss_and_gradient(&output, &targets, &mut scratch.d_output);
             let fail = |what, kept_step| Error::NonFinite {
                 what,
@@ -398,9 +401,9 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             });
         }
         if self.config.patience.is_some() && validation.is_none() {
-            return Err(Error::IncompatibleOptions {
-                reason: "early stopping (patience) needs a validation set",
-            });
+            return Err(Error::IncompatibleOptions(
+                Incompatible::PatienceWithoutValidation,
+            ));
         }
         loss.check_targets(train.targets())?;
         if let Some(held_out) = validation {

@@ -2,7 +2,7 @@
 //! it came from, so validation can point its errors at the exact token.
 
 use proc_macro2::Span;
-use syn::{Attribute, Expr, Generics, Ident, LitBool, LitFloat, LitInt, Path, Visibility};
+use syn::{Attribute, Expr, Generics, Ident, LitFloat, LitInt, Path, Visibility, WhereClause};
 
 /// The whole macro input: one or more network declarations.
 pub struct Input {
@@ -17,18 +17,23 @@ pub struct NetworkDecl {
     /// Generics written by the user; always an error (the scalar is added by
     /// the macro), kept to point at them.
     pub generics: Generics,
+    /// A `where` clause written by the user; always an error.
+    pub where_clause: Option<WhereClause>,
     pub layers: Vec<LayerDecl>,
     /// The span of the braces, for errors about the whole body.
     pub body_span: Span,
 }
 
-/// `#[attrs] name: Kind<sizes>(args)`.
+/// `#[attrs] name: Kind<sizes>(args)`, or `name: path::to::Kind<sizes>(args)`
+/// for a layer type defined outside constnet.
 pub struct LayerDecl {
     pub attrs: Vec<Attribute>,
     /// Visibility written on a layer; always an error, kept to point at it.
     pub vis: Visibility,
     pub name: Ident,
-    pub kind: Ident,
+    /// The kind's path, without its sizes: one identifier for a built-in
+    /// kind, or the path of a layer type.
+    pub kind: Path,
     /// `<...>` after the kind, if written.
     pub sizes: Option<Sizes>,
     /// `(...)` after the kind and sizes, if written.
@@ -69,13 +74,26 @@ pub struct Arg {
 pub enum LitValue {
     /// An integer or float literal, possibly negated, and its value.
     Number(f64),
-    Bool(bool),
+    Bool,
     /// `None` (used for batch norm's cumulative average).
     NoneValue,
     /// Any other literal (string, char, ...); the name of its kind.
     Other(&'static str),
     /// Not a literal: an expression the compiler evaluates.
     Expression,
+}
+
+impl LayerDecl {
+    /// The kind's name when it is written as one identifier (a built-in
+    /// kind, or a type in scope).
+    pub fn kind_ident(&self) -> Option<&Ident> {
+        self.kind.get_ident()
+    }
+
+    /// The span of the kind's path, for messages about the kind.
+    pub fn kind_span(&self) -> Span {
+        syn::spanned::Spanned::span(&self.kind)
+    }
 }
 
 impl SizeExpr {
@@ -99,7 +117,7 @@ pub fn lit_value(expr: &Expr) -> LitValue {
             syn::Lit::Float(float) => {
                 float_value(float).map_or(LitValue::Other("float"), LitValue::Number)
             }
-            syn::Lit::Bool(LitBool { value, .. }) => LitValue::Bool(*value),
+            syn::Lit::Bool(_) => LitValue::Bool,
             syn::Lit::Str(_) => LitValue::Other("string"),
             syn::Lit::Char(_) => LitValue::Other("character"),
             syn::Lit::ByteStr(_) | syn::Lit::CStr(_) => LitValue::Other("byte string"),

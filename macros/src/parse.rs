@@ -3,7 +3,8 @@
 //! ```text
 //! input   := network+
 //! network := attr* vis "struct" IDENT generics? "{" (layer ("," layer)* ","?)? "}"
-//! layer   := attr* vis IDENT ":" IDENT ("<" size ("," size)* ">")? ("(" arg ("," arg)* ","? ")")?
+//! layer   := attr* vis IDENT ":" kind ("<" size ("," size)* ">")? ("(" arg ("," arg)* ","? ")")?
+//! kind    := IDENT | path          (a built-in kind, or the path of a layer type)
 //! size    := INT | path | "{" expr "}"
 //! arg     := (IDENT "=")? expr
 //! ```
@@ -40,8 +41,28 @@ impl Parse for NetworkDecl {
             return Err(lookahead.error());
         }
         input.parse::<Token![struct]>()?;
-        let name = input.parse()?;
+        let name: syn::Ident = input.parse()?;
         let generics = input.parse()?;
+        let where_clause = if input.peek(Token![where]) {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let example =
+            format!("write `struct {name} {{ hidden: Dense<2, 8>, act: Tanh, out: Dense<8, 1> }}`");
+        if input.peek(syn::token::Paren) {
+            return Err(input.error(format!(
+                "a network is not a tuple struct: its layers are named; {example}"
+            )));
+        }
+        if input.peek(Token![;]) {
+            return Err(input.error(format!("a network needs its layers in braces; {example}")));
+        }
+        if !input.peek(syn::token::Brace) {
+            return Err(input.error(format!(
+                "expected the network's layers in braces; {example}"
+            )));
+        }
         let content;
         let brace = braced!(content in input);
         let layers = content
@@ -53,6 +74,7 @@ impl Parse for NetworkDecl {
             vis,
             name,
             generics,
+            where_clause,
             layers,
             body_span: brace.span.join(),
         })
@@ -65,7 +87,7 @@ impl Parse for LayerDecl {
         let vis = input.parse()?;
         let name = input.parse()?;
         input.parse::<Token![:]>()?;
-        let kind = input.parse()?;
+        let kind = input.call(syn::Path::parse_mod_style)?;
         let sizes = if input.peek(Token![<]) {
             Some(parse_sizes(input)?)
         } else {

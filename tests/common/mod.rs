@@ -5,7 +5,7 @@
 
 pub mod models;
 
-use constnet::layer::{Layer, Zeroed};
+use constnet::layer::Layer;
 use constnet::loss::Loss;
 use constnet::nalgebra::SMatrix;
 use constnet::network::Network;
@@ -26,20 +26,35 @@ pub fn central_difference(f: impl Fn(f64) -> f64, h: f64) -> f64 {
     (f(h) - f(-h)) / (2.0 * h)
 }
 
-/// Relative error `|a - b| / max(1, |a|, |b|)`: absolute near zero, relative
-/// elsewhere.
-pub fn relative_error(a: f64, b: f64) -> f64 {
-    (a - b).abs() / 1.0_f64.max(a.abs()).max(b.abs())
+/// The rounding noise of a central difference of order-one values, below
+/// which two derivatives cannot be told apart.
+pub const NOISE: f64 = 1e-8;
+
+/// `true` when `a` and `b` agree to `tol` relatively (`|a - b| <= tol *
+/// max(|a|, |b|)`) or to the absolute noise floor [`NOISE`]: a 1% error in
+/// a derivative of 1e-3 fails, as in one of 1e3.
+pub fn close(a: f64, b: f64, tol: f64) -> bool {
+    approx::relative_eq!(a, b, epsilon = NOISE, max_relative = tol)
 }
 
-/// Asserts two slices agree elementwise within `tol` (relative error).
+/// `|a - b| / max(|a|, |b|)`: a true relative error (0 when both are 0), so
+/// a 1% error fails the same way in a small value as in a large one.
+pub fn relative_error(a: f64, b: f64) -> f64 {
+    let scale = a.abs().max(b.abs());
+    if scale == 0.0 {
+        0.0
+    } else {
+        (a - b).abs() / scale
+    }
+}
+
+/// Asserts two slices agree elementwise within `tol` ([`close`]).
 pub fn assert_all_close(actual: &[f64], expected: &[f64], tol: f64, what: &str) {
     assert_eq!(actual.len(), expected.len(), "{what}: lengths differ");
     for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
-        let err = relative_error(a, e);
         assert!(
-            err <= tol,
-            "{what}[{i}]: got {a}, expected {e} (relative error {err:e} > {tol:e})"
+            close(a, e, tol),
+            "{what}[{i}]: got {a}, expected {e} (tolerance {tol:e} relative, {NOISE:e} absolute)"
         );
     }
 }
@@ -150,9 +165,9 @@ pub fn check_network<N, L, const I: usize, const O: usize, const P: usize, const
     check_hvp(net, loss, x, targets, &random_vec(rng, 1.0));
 }
 
-/// Checks one layer's backward (dL/dx and dL/dparams) and R-operator passes
-/// against central differences, for the scalar function
-/// `L = sum(w .* layer(params, x))` with random weights `w`.
+/// Checks one layer's backward and R-operator passes (and its block
+/// methods) against central differences at the given point, with the
+/// library's public checker.
 pub fn check_layer<Ly, const I: usize, const O: usize, const B: usize>(
     layer: &Ly,
     params: &[f64],
@@ -162,105 +177,9 @@ pub fn check_layer<Ly, const I: usize, const O: usize, const B: usize>(
 ) where
     Ly: Layer<f64, I, O>,
 {
-    let mut rng = Rng::seed_from(seed);
-    let w: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
-    let run = |p: &[f64], x: &SMatrix<f64, I, B>| {
-        let mut y = SMatrix::<f64, O, B>::zeros();
-        let mut cache = Ly::Cache::<B>::zeroed();
-        layer.forward_train(p, buffers, x, &mut y, &mut cache);
-        (y, cache)
-    };
-    let objective = |p: &[f64], x: &SMatrix<f64, I, B>| run(p, x).0.component_mul(&w).sum();
-
-    let (y, mut cache) = run(params, x);
-    let mut dx = SMatrix::<f64, I, B>::zeros();
-    let mut grad = vec![0.0; params.len()];
-    layer.backward(params, x, &y, &mut cache, &w, Some(&mut dx), &mut grad);
-
-    let numeric_dx: Vec<f64> = (0..I * B)
-        .map(|k| {
-            central_difference(
-                |t| {
-                    let mut moved = *x;
-                    moved.as_mut_slice()[k] += t;
-                    objective(params, &moved)
-                },
-                FD_STEP,
-            )
-        })
-        .collect();
-    assert_all_close(dx.as_slice(), &numeric_dx, GRAD_TOL, "layer dL/dx");
-    let numeric_grad: Vec<f64> = (0..params.len())
-        .map(|k| {
-            central_difference(
-                |t| {
-                    let mut moved = params.to_vec();
-                    moved[k] += t;
-                    objective(&moved, x)
-                },
-                FD_STEP,
-            )
-        })
-        .collect();
-    assert_all_close(&grad, &numeric_grad, GRAD_TOL, "layer dL/dparams");
-
-    // R-operator along a random direction (v, rx), with a random tangent of
-    // the upstream gradient: compare with differences of y and of backward.
-    let v: Vec<f64> = (0..params.len())
-        .map(|_| rng.uniform_in(-1.0, 1.0))
-        .collect();
-    let rx: SMatrix<f64, I, B> = random_matrix(&mut rng, 1.0);
-    let rdy: SMatrix<f64, O, B> = random_matrix(&mut rng, 1.0);
-    let mut ry = SMatrix::<f64, O, B>::zeros();
-    let mut r_cache = Ly::Cache::<B>::zeroed();
-    layer.r_forward(params, &v, x, &y, &cache, &rx, &mut ry, &mut r_cache);
-    let mut rdx = SMatrix::<f64, I, B>::zeros();
-    let mut r_grad = vec![0.0; params.len()];
-    layer.r_backward(
-        params,
-        &v,
-        x,
-        &y,
-        &cache,
-        &rx,
-        &r_cache,
-        &w,
-        &rdy,
-        Some(&mut rdx),
-        &mut r_grad,
-    );
-
-    let at = |t: f64| {
-        let p: Vec<f64> = params.iter().zip(&v).map(|(p, d)| p + t * d).collect();
-        let xt = x + rx * t;
-        let dy = w + rdy * t;
-        let (y, mut cache) = run(&p, &xt);
-        let mut dx = SMatrix::<f64, I, B>::zeros();
-        let mut grad = vec![0.0; p.len()];
-        layer.backward(&p, &xt, &y, &mut cache, &dy, Some(&mut dx), &mut grad);
-        (y, dx, grad)
-    };
-    let (y_up, dx_up, g_up) = at(FD_STEP);
-    let (y_down, dx_down, g_down) = at(-FD_STEP);
-    let diff = |a: &[f64], b: &[f64]| -> Vec<f64> {
-        a.iter()
-            .zip(b)
-            .map(|(a, b)| (a - b) / (2.0 * FD_STEP))
-            .collect()
-    };
-    assert_all_close(
-        ry.as_slice(),
-        &diff(y_up.as_slice(), y_down.as_slice()),
-        HVP_TOL,
-        "layer R{y}",
-    );
-    assert_all_close(
-        rdx.as_slice(),
-        &diff(dx_up.as_slice(), dx_down.as_slice()),
-        HVP_TOL,
-        "layer R{dx}",
-    );
-    assert_all_close(&r_grad, &diff(&g_up, &g_down), HVP_TOL, "layer R{dparams}");
+    if let Err(error) = constnet::testing::check_layer_at(layer, params, buffers, x, seed) {
+        panic!("layer check failed: {error}");
+    }
 }
 
 /// Checks a loss's gradient and Hessian-vector product with respect to the

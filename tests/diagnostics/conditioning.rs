@@ -1,4 +1,4 @@
-//! The ill-conditioning monitor against closed forms: the seed's quadratic
+//! The ill-conditioning monitor against closed forms: a two-parameter quadratic
 //! (`H = [[3, 1], [1, 2]]` at `x = (1, -2)`), realised as a declared linear
 //! model whose MSE loss is exactly `1/2 theta^T H theta`, where the
 //! second-order prediction must equal the actual change; the general step
@@ -26,7 +26,7 @@ const EXACT: f64 = 1e-12;
 const QUADRATIC_INPUTS: [[f64; 1]; 4] = [[2.0], [1.0], [0.0], [-1.0]];
 const QUADRATIC_TARGETS: [[f64; 1]; 4] = [[0.0]; 4];
 
-/// `1/2 theta^T H theta` for the seed's `H`.
+/// `1/2 theta^T H theta` for the two-parameter `H`.
 fn quadratic(theta: [f64; 2]) -> f64 {
     let [w, b] = theta;
     0.5 * (3.0 * w * w + 2.0 * w * b + 2.0 * b * b)

@@ -376,6 +376,8 @@ fn hard_cases_of_the_eigenvalue_algorithm() {
     let bad = Matrix2::new(1.0, f64::NAN, 0.0, 1.0);
     assert!(matches!(
         weight_spectrum(&bad),
-        Err(Error::Numerical { .. })
+        Err(Error::NonFiniteInput {
+            what: "matrix entry"
+        })
     ));
 }

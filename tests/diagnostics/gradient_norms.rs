@@ -9,6 +9,7 @@ use constnet::diagnostics::gradient_flow::{
     DEFAULT_BAND, HiddenGradientProfile, layer_gradient_norms, record_gradients, spectral_norm,
     square_weight, weight_spectrum,
 };
+use constnet::error::LayerProblem;
 use constnet::nalgebra::Matrix4;
 use constnet::prelude::*;
 
@@ -88,11 +89,20 @@ fn square_weight_reads_the_named_layer_or_refuses() {
         SMatrix::<f64, 8, 8>::from_row_slice(&net.parameters()[72..136])
     );
     let missing: Result<SMatrix<f64, 8, 8>> = square_weight(&net, "fc9");
-    assert!(matches!(missing, Err(Error::UnsuitableLayer { .. })));
+    assert_eq!(
+        missing,
+        Err(Error::UnsuitableLayer(LayerProblem::NoSuchName))
+    );
     let wrong_size: Result<SMatrix<f64, 4, 4>> = square_weight(&net, "fc2");
-    assert!(matches!(wrong_size, Err(Error::UnsuitableLayer { .. })));
+    assert_eq!(
+        wrong_size,
+        Err(Error::UnsuitableLayer(LayerProblem::NoSquareWeight))
+    );
     let not_square: Result<SMatrix<f64, 8, 8>> = square_weight(&net, "out");
-    assert!(matches!(not_square, Err(Error::UnsuitableLayer { .. })));
+    assert_eq!(
+        not_square,
+        Err(Error::UnsuitableLayer(LayerProblem::NoSquareWeight))
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use constnet::diagnostics::symmetry::{
     HiddenLayer, Symmetry, SymmetryError, canonicalize_parameters, distance_modulo_symmetry,
     equivalent_parameterizations, flip_units, permute_units,
 };
-use constnet::layer::{LayerKind, TensorShape};
+use constnet::layer::{Properties, TensorShape};
 use constnet::network::LayerInfo;
 use constnet::prelude::*;
 
@@ -55,7 +55,7 @@ network! {
 
 const fn info(
     name: &'static str,
-    kind: LayerKind,
+    kind: &'static str,
     (inputs, outputs): (usize, usize),
     (param_offset, params): (usize, usize),
     (buffer_offset, buffers): (usize, usize),
@@ -65,6 +65,11 @@ const fn info(
     LayerInfo {
         name,
         kind,
+        properties: match kind.as_bytes() {
+            b"Tanh" => Properties::NONE.elementwise().odd(),
+            b"BatchNorm" => Properties::NONE.permutes_features().odd().train_differs(2),
+            _ => Properties::NONE.odd(),
+        },
         inputs,
         outputs,
         param_offset,
@@ -91,7 +96,7 @@ fn a_declared_recurrent_network_permutes_the_rnn_units_and_blocks_what_mixes_ste
         SymmetryError::Blocked {
             layer: "embed",
             by: "rnn",
-            kind: LayerKind::Rnn
+            kind: "Rnn"
         }
     );
     let rnn = HiddenLayer::named(layers, "rnn").unwrap();
@@ -266,46 +271,92 @@ fn stacked_recurrent_layers_permute_every_step_and_the_reader_input() {
     }
 }
 
-/// Dense 3 -> 4, Rnn over 4 -> 5, Dense 5 -> 1, as a layer table.
+/// Dense 3 -> 4, Rnn over 4 -> 5, Dense 5 -> 1, as a layer table. The
+/// tensors are named `a`, `b`, `c` on purpose: the tools read roles.
 static WITH_RNN: [LayerInfo; 3] = [
     info(
         "embed",
-        LayerKind::Dense,
+        "Dense",
         (3, 4),
         (0, 16),
         (0, 0),
         &[
-            TensorShape::matrix("weight", 4, 3),
-            TensorShape::vector("bias", 4),
+            TensorShape::incoming("a", 4, 3),
+            TensorShape::unit_bias("b", 4),
         ],
         &[],
     ),
     info(
         "rnn",
-        LayerKind::Rnn,
+        "Rnn",
         (4, 5),
         (16, 50),
         (0, 0),
         &[
-            TensorShape::matrix("weight_ih", 5, 4),
-            TensorShape::matrix("weight_hh", 5, 5),
-            TensorShape::vector("bias", 5),
+            TensorShape::incoming("a", 5, 4),
+            TensorShape::recurrent("b", 5),
+            TensorShape::unit_bias("c", 5),
         ],
         &[],
     ),
     info(
         "head",
-        LayerKind::Dense,
+        "Dense",
         (5, 1),
         (66, 6),
         (0, 0),
         &[
-            TensorShape::matrix("weight", 1, 5),
-            TensorShape::vector("bias", 1),
+            TensorShape::incoming("a", 1, 5),
+            TensorShape::unit_bias("b", 1),
         ],
         &[],
     ),
 ];
+
+/// [`WITH_RNN`] with the recurrent layer's tensors of no known role: the
+/// tools cannot tell which entries belong to which unit.
+static UNDESCRIBED: [LayerInfo; 3] = [
+    WITH_RNN[0],
+    info(
+        "rnn",
+        "Rnn",
+        (4, 5),
+        (16, 50),
+        (0, 0),
+        &[
+            TensorShape::matrix("weight_ih_l0", 5, 4),
+            TensorShape::matrix("weight_hh_l0", 5, 5),
+            TensorShape::vector("bias", 5),
+        ],
+        &[],
+    ),
+    WITH_RNN[2],
+];
+
+#[test]
+fn layers_without_roles_are_refused_whatever_their_names() {
+    let err = |r: constnet::Result<HiddenLayer>| match r {
+        Err(Error::Symmetry(e)) => e,
+        other => panic!("expected a symmetry error, got {other:?}"),
+    };
+    // PyTorch's names without roles say nothing: the layer computes no
+    // units the tools know, and the embedding's reader is not one either.
+    assert_eq!(
+        err(HiddenLayer::at(&UNDESCRIBED, 1)),
+        SymmetryError::NotComputing {
+            layer: "rnn",
+            kind: "Rnn"
+        }
+    );
+    assert_eq!(
+        err(HiddenLayer::at(&UNDESCRIBED, 0)),
+        SymmetryError::Blocked {
+            layer: "embed",
+            by: "rnn",
+            kind: "Rnn"
+        }
+    );
+}
 
 #[test]
 fn a_recurrent_layer_reading_units_one_step_at_a_time_is_their_reader() {
@@ -349,41 +400,41 @@ fn a_recurrent_layer_reading_units_one_step_at_a_time_is_their_reader() {
 static WITH_BATCH_NORM: [LayerInfo; 4] = [
     info(
         "fc",
-        LayerKind::Dense,
+        "Dense",
         (2, 3),
         (0, 9),
         (0, 0),
         &[
-            TensorShape::matrix("weight", 3, 2),
-            TensorShape::vector("bias", 3),
+            TensorShape::incoming("weight", 3, 2),
+            TensorShape::unit_bias("bias", 3),
         ],
         &[],
     ),
     info(
         "bn",
-        LayerKind::BatchNorm,
+        "BatchNorm",
         (3, 3),
         (9, 6),
         (0, 6),
         &[
-            TensorShape::vector("weight", 3),
-            TensorShape::vector("bias", 3),
+            TensorShape::per_feature("weight", 3, false),
+            TensorShape::per_feature("bias", 3, true),
         ],
         &[
-            TensorShape::vector("running_mean", 3),
-            TensorShape::vector("running_var", 3),
+            TensorShape::per_feature("running_mean", 3, true),
+            TensorShape::per_feature("running_var", 3, false),
         ],
     ),
-    info("act", LayerKind::Tanh, (3, 3), (15, 0), (6, 0), &[], &[]),
+    info("act", "Tanh", (3, 3), (15, 0), (6, 0), &[], &[]),
     info(
         "out",
-        LayerKind::Dense,
+        "Dense",
         (3, 1),
         (15, 4),
         (6, 0),
         &[
-            TensorShape::matrix("weight", 1, 3),
-            TensorShape::vector("bias", 1),
+            TensorShape::incoming("weight", 1, 3),
+            TensorShape::unit_bias("bias", 1),
         ],
         &[],
     ),

@@ -6,7 +6,7 @@
 
 use super::batch_norm::{Cumulative, DenseBnRelu, EXACT, TwoNorms};
 use crate::common::{assert_all_close, random_matrix};
-use constnet::layer::{BatchNorm, Layer, LayerKind, RunningAverage, Zeroed};
+use constnet::layer::{BatchNorm, Layer, RunningAverage, TrainContext, Zeroed};
 use constnet::prelude::*;
 
 #[test]
@@ -84,7 +84,14 @@ fn momentum_zero_and_one_keep_or_replace_the_running_statistics() {
     let x = SMatrix::<f64, 2, 3>::new(1.0, 2.0, 3.0, 0.0, 0.0, 6.0);
     let buffers_after = |layer: BatchNorm<2>| {
         let (mut y, mut cache) = (SMatrix::<f64, 2, 3>::zeros(), Zeroed::zeroed());
-        layer.forward_train(&[1.0, 1.0, 0.0, 0.0], &[], &x, &mut y, &mut cache);
+        layer.forward_train(
+            &[1.0, 1.0, 0.0, 0.0],
+            &[],
+            &x,
+            &mut y,
+            &mut cache,
+            &TrainContext::default(),
+        );
         let mut buffers = [0.5, -0.5, 2.0, 3.0];
         layer.update_buffers(&mut buffers, &cache, 10);
         buffers
@@ -228,7 +235,7 @@ fn metadata_uses_pytorch_names_and_order() {
     let info = &<TwoNorms as Network<f32, 2, 1, 29>>::LAYERS[3];
     assert_eq!(
         (info.kind, info.param_offset, info.buffer_offset),
-        (LayerKind::BatchNorm, 16, 4)
+        ("BatchNorm", 16, 4)
     );
     // Initialization: gamma 1, beta 0, running mean 0, running variance 1.
     let net = TwoNorms::<f64>::seeded(5);

@@ -8,7 +8,7 @@ use constnet::hessian::Kernel;
 use constnet::layer::block::tangent;
 use constnet::layer::{
     BatchNorm, BlockContext, Dense, Directions, GradRows, Identity, Layer, LeakyReLU, ReLU, Rnn,
-    Sigmoid, Softmax, Tanh, Zeroed,
+    Sigmoid, Softmax, Tanh, TrainContext, Zeroed,
 };
 use constnet::prelude::*;
 
@@ -49,7 +49,14 @@ impl<'l, Ly: Layer<f64, I, O>, const I: usize, const O: usize, const PARAMS: usi
         let x: SMatrix<f64, I, B> = random_matrix(rng, 2.0);
         let mut y = SMatrix::<f64, O, B>::zeros();
         let mut cache = Ly::Cache::<B>::zeroed();
-        layer.forward_train(&params, &[], &x, &mut y, &mut cache);
+        layer.forward_train(
+            &params,
+            &[],
+            &x,
+            &mut y,
+            &mut cache,
+            &TrainContext::default(),
+        );
         let forward_cache = cache.clone();
         let dy: SMatrix<f64, O, B> = random_matrix(rng, 1.0);
         let mut dx = SMatrix::<f64, I, B>::zeros();

@@ -57,7 +57,7 @@ fn check_all_paths<N, L, const I: usize, const O: usize, const P: usize, const B
     targets: &[L::Target; B],
     what: &str,
 ) where
-    N: Network<f64, I, O, P> + Sync,
+    N: SecondOrder<f64, I, O, P> + Sync,
     L: Loss<f64, O> + Sync,
     L::Target: Sync,
     N::Cache<B>: Sync,
@@ -307,6 +307,6 @@ fn bad_buffers_and_points_are_errors() {
     let broken = Xor::<f64>::from_parameters([f64::NAN; 33]);
     assert!(matches!(
         broken.hessian_into(&BceWithLogits, &x, &targets, &mut grad, &mut h),
-        Err(Error::Numerical { .. })
+        Err(Error::NonFiniteInput { what: "loss" })
     ));
 }

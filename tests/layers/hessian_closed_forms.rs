@@ -52,7 +52,7 @@ fn hessian_of<N, L, const I: usize, const O: usize, const P: usize, const B: usi
     targets: &[L::Target; B],
 ) -> Derivatives<P>
 where
-    N: Network<f64, I, O, P>,
+    N: SecondOrder<f64, I, O, P>,
     L: Loss<f64, O>,
 {
     let mut grad = [0.0; P];

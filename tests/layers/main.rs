@@ -17,6 +17,7 @@ mod derivatives;
 mod hessian;
 mod hessian_closed_forms;
 mod hvp;
+mod kinds;
 mod non_finite;
 mod rnn;
 mod stability;

@@ -8,7 +8,7 @@ use crate::common::{
     FD_STEP, GRAD_TOL, assert_all_close, central_difference, check_layer, check_network,
     random_matrix, random_vec,
 };
-use constnet::layer::{Layer, LayerKind, LayerShape, Rnn};
+use constnet::layer::{Layer, LayerShape, Rnn, TrainContext};
 use constnet::prelude::*;
 use constnet::train::mean_loss;
 
@@ -59,7 +59,7 @@ fn forward_case<
 ) {
     let mut rng = Rng::seed_from(seed);
     let layer = Rnn::<I, H, S>::new();
-    let mut params = vec![0.0; <Rnn<I, H, S> as LayerShape<IN, H>>::PARAMS];
+    let mut params = vec![0.0; <Rnn<I, H, S> as LayerShape<IN>>::PARAMS];
     Layer::<f64, IN, H>::init(&layer, &mut params, &mut [], &mut rng);
     let x: SMatrix<f64, IN, 3> = random_matrix(&mut rng, 1.5);
 
@@ -67,7 +67,15 @@ fn forward_case<
     Layer::<f64, IN, H>::forward(&layer, &params, &[], &x, &mut last);
     let mut trained = SMatrix::<f64, H, 3>::zeros();
     let mut cache = RnnCache::<f64, H, S, 3>::zeroed();
-    Layer::<f64, IN, H>::forward_train(&layer, &params, &[], &x, &mut trained, &mut cache);
+    Layer::<f64, IN, H>::forward_train(
+        &layer,
+        &params,
+        &[],
+        &x,
+        &mut trained,
+        &mut cache,
+        &TrainContext::default(),
+    );
     assert_eq!(last, trained, "inference and training forward agree");
 
     let sequence_layer = Rnn::<I, H, S, true>::new();
@@ -272,10 +280,7 @@ fn declared_rnn_networks_have_the_right_shapes() {
         ]
     );
     let info = &<SequenceRegressor as Network<f32, 6, 2, 186>>::LAYERS[0];
-    assert_eq!(
-        (info.kind, info.inputs, info.outputs),
-        (LayerKind::Rnn, 6, 15)
-    );
+    assert_eq!((info.kind, info.inputs, info.outputs), ("Rnn", 6, 15));
 }
 
 #[test]

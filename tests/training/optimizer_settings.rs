@@ -89,7 +89,9 @@ fn bad_sgd_hyper_parameters_are_refused_at_construction() {
     ] {
         assert!(matches!(
             Sgd::<f32, 3>::new(nesterov),
-            Err(Error::IncompatibleOptions { .. })
+            Err(Error::IncompatibleOptions(
+                constnet::error::Incompatible::NesterovWithoutMomentum
+            ))
         ));
     }
 }

@@ -367,7 +367,12 @@ fn early_stopping_counts_patience_and_restores_the_best_epoch_exactly() {
         ..TrainConfig::default()
     };
     let (error, _) = train_line(config, &mut Recorder::default(), false);
-    assert!(matches!(error, Err(Error::IncompatibleOptions { .. })));
+    assert!(matches!(
+        error,
+        Err(Error::IncompatibleOptions(
+            constnet::error::Incompatible::PatienceWithoutValidation
+        ))
+    ));
     for bad in [
         TrainConfig {
             patience: Some(0),

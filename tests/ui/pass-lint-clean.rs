@@ -1,7 +1,10 @@
 //! Generated code is clean under strict lints in the user's crate: every
 //! warning denied, including the allow-by-default lints careful crates turn
-//! on, and clippy's `all` and `pedantic` groups. Also compiled as a module of
-//! `tests/ui.rs`, so the workspace's clippy run checks it for real.
+//! on, and clippy's `all` and `pedantic` groups, for a declaration of every
+//! built-in kind with every argument. The macro allows no lint group, only
+//! `non_upper_case_globals` on its hidden constants named after layers.
+//! Also compiled as a module of `tests/ui.rs`, so the workspace's clippy
+//! run checks it for real.
 #![deny(
     warnings,
     missing_docs,
@@ -31,6 +34,21 @@ network! {
         act: LeakyReLU(negative_slope = 0.1),
         out: Dense<{ HIDDEN }, 1>,
     }
+
+    /// Every other built-in kind, with every argument.
+    pub struct Every {
+        fc: Dense<2, 6>(weight_init = Init::xavier_uniform(1.0), bias_init = Init::Zeros),
+        bn: BatchNorm<6>(eps = 1e-3, momentum = 0.2),
+        relu: ReLU,
+        rnn: Rnn<3, 4, 2>(sequence = true, weight_init = Init::orthogonal(1.0), bias_init = Init::Zeros),
+        cumulative: BatchNorm<8>(momentum = None),
+        tanh: Tanh,
+        sigmoid: Sigmoid,
+        rnn2: Rnn<4, 3, 2>(false),
+        identity: Identity,
+        leaky: LeakyReLU(0.3),
+        softmax: Softmax,
+    }
 }
 
 /// Trains one step and checks the output is finite.
@@ -52,5 +70,12 @@ pub(crate) fn main() {
     assert!(
         after < before,
         "one small step down the gradient lowers the loss"
+    );
+    let every = Every::<f64>::seeded(1);
+    let x = SMatrix::<f64, 2, 3>::from_fn(|i, j| 0.3 * f64::from(u8::try_from(i + j).unwrap_or(0)));
+    let y = every.forward(&x);
+    assert!(
+        y.iter().all(|p| *p > 0.0 && *p < 1.0),
+        "softmax outputs probabilities"
     );
 }

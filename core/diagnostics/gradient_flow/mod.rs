@@ -3,7 +3,7 @@
 //! recurrent weight of an RNN, or any square layer) and through the layers
 //! of a deep network.
 //!
-//! The seed text's argument: after `t` steps a recurrence multiplies by
+//! The argument: after `t` steps a recurrence multiplies by
 //! `W^t = V diag(lambda)^t V^-1`, so eigenvalues of modulus below one make
 //! the signal vanish and above one make it explode, like `rho^t` with `rho`
 //! the spectral radius (I. Goodfellow, Y. Bengio and A. Courville, *Deep
@@ -36,8 +36,8 @@ pub use weight_spectrum::{
 
 use nalgebra::{SMatrix, SVector};
 
-use crate::error::{Error, Result, check_param};
-use crate::layer::{LayerKind, RnnCache};
+use crate::error::{Error, LayerProblem, Result, check_param};
+use crate::layer::{RnnCache, Role};
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::scalar::Float;
@@ -151,9 +151,10 @@ pub fn orbit_norms<T: Float, const N: usize>(
     })
 }
 
-/// The square weight matrix of the layer named `layer` in `net`: `W_hh`
-/// (`weight_hh_l0`) of an `Rnn` layer, or `weight` of a `Dense` layer with
-/// as many inputs as outputs; `K` is its size.
+/// The square weight matrix of the layer named `layer` in `net`, found by
+/// role: its recurrent weights ([`Role::Recurrent`], an `Rnn`'s `W_hh`)
+/// when it has them, else its incoming weights ([`Role::Incoming`]) when
+/// square (a `Dense` layer with as many inputs as outputs); `K` is its size.
 ///
 /// # Errors
 /// [`Error::UnsuitableLayer`] when no layer has that name or the layer has
@@ -169,30 +170,26 @@ where
     let info = N::LAYERS
         .iter()
         .find(|info| info.name == layer)
-        .ok_or(Error::UnsuitableLayer {
-            reason: "no layer of the network has that name",
-        })?;
-    let wanted = if info.kind == LayerKind::Rnn {
-        "weight_hh_l0"
-    } else {
-        "weight"
+        .ok_or(Error::UnsuitableLayer(LayerProblem::NoSuchName))?;
+    // The recurrent matrix if the layer has one, else square incoming
+    // weights: found by role, whatever the tensors are called.
+    let square = |role| {
+        info.tensor_with(role)
+            .filter(|(_, t)| t.rows == K && t.cols == K && !t.is_vector)
     };
-    let mut offset = info.param_offset;
-    for tensor in info.tensors {
-        if tensor.name == wanted && tensor.rows == K && tensor.cols == K && !tensor.is_vector {
-            let values =
-                net.parameters()
-                    .get(offset..offset + K * K)
-                    .ok_or(Error::UnsuitableLayer {
-                        reason: "the layer table points outside the parameters",
-                    })?;
-            return Ok(SMatrix::from_row_slice(values));
-        }
-        offset += tensor.len();
+    let role = if info.tensor_with(Role::Recurrent).is_some() {
+        Role::Recurrent
+    } else {
+        Role::Incoming
+    };
+    if let Some((offset, _)) = square(role) {
+        let values = net
+            .parameters()
+            .get(offset..offset + K * K)
+            .ok_or(Error::UnsuitableLayer(LayerProblem::OutsideParameters))?;
+        return Ok(SMatrix::from_row_slice(values));
     }
-    Err(Error::UnsuitableLayer {
-        reason: "the layer has no square weight of the requested size",
-    })
+    Err(Error::UnsuitableLayer(LayerProblem::NoSquareWeight))
 }
 
 /// One training forward and backward pass of `net` on a batch, like
@@ -284,8 +281,8 @@ impl<const S: usize> HiddenGradientProfile<S> {
 pub struct LayerGradientNorm {
     /// The layer's name in the declaration.
     pub layer: &'static str,
-    /// Its kind.
-    pub kind: LayerKind,
+    /// Its kind's name.
+    pub kind: &'static str,
     /// Its number of parameters.
     pub params: usize,
     /// The Euclidean norm of its share of the gradient.

@@ -241,8 +241,9 @@ fn qr_iterations<const N: usize>(
         }
         iterations += 1;
         if iterations > max_iterations {
-            return Err(Error::Numerical {
-                reason: "the QR algorithm for eigenvalues did not converge",
+            return Err(Error::NotConverged {
+                what: "QR algorithm for eigenvalues",
+                iterations: max_iterations,
             });
         }
         let shift = if iterations % 10 == 0 {

@@ -1,6 +1,8 @@
 //! Eigenvalues, eigenvectors, singular values and powers of a square weight
-//! matrix: the seed text's `W^t = V diag(lambda)^t V^-1`, verified rather
-//! than assumed.
+//! matrix: the decomposition `W^t = V diag(lambda)^t V^-1` behind the
+//! vanishing- and exploding-gradient argument (Goodfellow, Bengio and
+//! Courville, *Deep Learning*, 2016, section 8.2.5), verified rather than
+//! assumed.
 //!
 //! Everything is computed in `f64`, whatever the network's scalar: a
 //! diagnostic wants accuracy, not speed. Eigenvalues come from the complex
@@ -78,15 +80,16 @@ pub struct WeightSpectrum<const N: usize> {
 /// bytes, 650 KB for `N = 64`) and `O(N^3)` operations.
 ///
 /// # Errors
-/// [`Error::Numerical`] when `w` has a NaN or infinite entry, or when the
+/// [`Error::NonFiniteInput`] when `w` has a NaN or infinite entry,
+/// [`Error::NotConverged`] when the
 /// QR algorithm does not converge (not observed in practice).
 pub fn weight_spectrum<T: Float, const N: usize>(
     w: &SMatrix<T, N, N>,
 ) -> Result<WeightSpectrum<N>> {
     let matrix = w.map(Float::to_f64);
     if !matrix.iter().all(|v| v.is_finite()) {
-        return Err(Error::Numerical {
-            reason: "the matrix has a NaN or infinite entry",
+        return Err(Error::NonFiniteInput {
+            what: "matrix entry",
         });
     }
     let schur = schur::schur(&matrix)?;

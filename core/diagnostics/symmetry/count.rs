@@ -1,6 +1,7 @@
 //! How many parameter vectors compute the same function by the symmetries
 //! of [`super`]: the order of the symmetry group, `prod_i n_i!` over the
-//! hidden layers (the seed's `(n!)^m` for `m` layers of `n` units), times
+//! hidden layers (`(n!)^m` for `m` layers of `n` units; Goodfellow, Bengio and Courville,
+//! *Deep Learning*, 2016, section 8.2.2), times
 //! `2^(n_i)` for each layer whose units may also be negated.
 //!
 //! This counts the discrete symmetries only. Continuous ones are not

@@ -5,24 +5,35 @@
 //! Hecht-Nielsen, "On the geometry of feedforward neural network error
 //! surfaces", Neural Computation 5(6), 1993, for the sign flips).
 //!
-//! A *hidden layer* is a `Dense` or `Rnn` layer whose units reach the next
-//! layer that reads them (a `Dense` layer, or an `Rnn` whose step input is
-//! exactly those units) through layers that commute with a permutation of
-//! features (elementwise activations, `Softmax`, `BatchNorm`). Permuting its
-//! units moves, for each unit, its row of every incoming tensor (`Dense`:
-//! weight and bias; `Rnn`: `W_ih`, `W_hh` and bias, and also its column of
-//! `W_hh`, since the recurrent weights read the units too), its `BatchNorm`
-//! gamma, beta, running mean and running variance, and its column of the
-//! reading layer's weight (`Dense`: weight; `Rnn`: `W_ih`). An `Rnn` that
-//! outputs every hidden state (`sequence = true`) has its units at every
-//! step: the same permutation applies to each step's block of features.
+//! A *hidden layer* is a layer that computes units (one with
+//! [`Role::Incoming`] weights and only tensors that belong to its units:
+//! `Dense`, `Rnn`, or a layer of your own described the same way) whose
+//! units reach the next layer that reads them (incoming weights whose
+//! columns are those units: a `Dense` layer, or an `Rnn` whose step input
+//! is exactly those units) through layers that commute with a permutation
+//! of features ([`Properties::permutes_features`]: elementwise activations,
+//! `Softmax`, `BatchNorm`). Permuting its units moves, for each unit, its
+//! row of every incoming tensor (`Dense`: weight and bias; `Rnn`: `W_ih`,
+//! `W_hh` and bias, and also its column of the [`Role::Recurrent`] `W_hh`,
+//! since the recurrent weights read the units too), its entries of the
+//! [`Role::PerFeature`] tensors in between (`BatchNorm` gamma, beta, running
+//! mean and running variance), and its column of the reading layer's
+//! incoming weights. An `Rnn` that outputs every hidden state
+//! (`sequence = true`) has its units at every step: the same permutation
+//! applies to each step's block of features.
 //!
-//! When every layer in between is odd (`Tanh`, `Identity`, `BatchNorm`),
-//! negating a unit (its incoming rows, the `BatchNorm` beta and running
-//! mean, and its outgoing column; for an `Rnn`, whose own activation is
-//! tanh, also its column of `W_hh`, so the self-connection keeps its sign)
-//! is a symmetry too. The structure is read from [`Network::LAYERS`], so
-//! every tool here works on any declared network.
+//! When the computing layer and every layer in between are odd
+//! ([`Properties::odd`]: `Dense`, `Rnn`, `Tanh`, `Identity`, `BatchNorm`),
+//! negating a unit (its incoming rows, the per-feature entries marked
+//! `negated` (`BatchNorm` beta and running mean), and its outgoing column;
+//! for an `Rnn` also its column of `W_hh`, so the self-connection keeps its
+//! sign) is a symmetry too. Everything is read from the roles and
+//! properties in [`Network::LAYERS`], never from kind names, so every tool
+//! here works on any declared network, and a layer it cannot reason about
+//! (a tensor of [`Role::Other`]) stops it with a typed reason.
+//!
+//! [`Properties::permutes_features`]: crate::layer::Properties#structfield.permutes_features
+//! [`Properties::odd`]: crate::layer::Properties#structfield.odd
 //!
 //! Both maps are signed permutations of the flat parameter vector, `S`, with
 //! `L(S theta) = L(theta)`; hence the gradient maps to `S g` and the Hessian
@@ -32,15 +43,14 @@
 
 pub mod canonical;
 pub mod count;
-mod error;
 mod units;
 
+pub use crate::error::SymmetryError;
 pub use canonical::{canonicalize, canonicalize_parameters, distance_modulo_symmetry};
 pub use count::{equivalent_parameterizations, log10_equivalent_parameterizations};
-pub use error::SymmetryError;
 
 use crate::error::{Error, Result};
-use crate::layer::LayerKind;
+use crate::layer::{Role, TensorShape};
 use crate::network::{LayerInfo, Network};
 use crate::scalar::Float;
 
@@ -54,16 +64,6 @@ pub enum Symmetry {
     /// (`Tanh`, `Identity`, `BatchNorm`), sign flips of units: `n! 2^n` for
     /// those layers, `n!` for the others.
     PermutationsAndSignFlips,
-}
-
-/// `true` for layer kinds `f` with `f(-x) = -f(x)` per feature, once their
-/// own per-feature state is negated where needed (`BatchNorm`: beta and the
-/// running mean).
-const fn is_odd(kind: LayerKind) -> bool {
-    matches!(
-        kind,
-        LayerKind::Tanh | LayerKind::Identity | LayerKind::BatchNorm
-    )
 }
 
 /// A hidden layer of a network: the `Dense` or `Rnn` layer computing the
@@ -98,10 +98,14 @@ impl HiddenLayer {
             index,
             layers: layers.len(),
         })?;
-        let units = match info.kind {
-            LayerKind::Dense => info.outputs,
-            // The rows of `W_ih`: `H`, also when every state is output.
-            LayerKind::Rnn => info.tensors.first().map_or(0, |t| t.rows),
+        // A layer computes units when it has incoming weights and every
+        // tensor of it belongs to its units (rows of the incoming and
+        // recurrent weights, biases): each unit is then computed from its
+        // own rows alone.
+        let units = match info.tensor_with(Role::Incoming) {
+            Some((_, incoming)) if info.tensors.iter().all(units::belongs_to_units) => {
+                incoming.rows
+            }
             _ => 0,
         };
         if units == 0 || info.outputs % units != 0 {
@@ -112,12 +116,14 @@ impl HiddenLayer {
             .into());
         }
         for (next, later) in layers.iter().enumerate().skip(index + 1) {
-            let reads_units = match later.kind {
-                LayerKind::Dense => true,
-                // An `Rnn` reads the units when its step input is them.
-                LayerKind::Rnn => units::step_inputs(later) == Some(units),
-                _ => false,
-            };
+            // A later layer reads the units through incoming weights whose
+            // columns are all its inputs (a dense layer) or one step of them
+            // (a recurrent layer stepping through the units).
+            let reads_units = later
+                .tensor_with(Role::Incoming)
+                .is_some_and(|(_, incoming)| {
+                    incoming.cols == later.inputs || incoming.cols == units
+                });
             if reads_units && later.inputs == info.outputs {
                 return Ok(Self {
                     layers,
@@ -126,12 +132,14 @@ impl HiddenLayer {
                     units,
                 });
             }
-            let per_unit = |t: &crate::layer::TensorShape| t.is_vector && t.len() == info.outputs;
+            let per_unit = |t: &TensorShape| {
+                matches!(t.role, Role::PerFeature { .. }) && t.len() == info.outputs
+            };
             let fits = later.tensors.iter().all(per_unit)
                 && later.buffer_tensors.iter().all(per_unit)
                 && later.inputs == info.outputs
                 && later.outputs == info.outputs;
-            if !(later.kind.is_permutation_equivariant() && fits) {
+            if !(later.properties.permutes_features && fits) {
                 return Err(SymmetryError::Blocked {
                     layer: info.name,
                     by: later.name,
@@ -203,14 +211,13 @@ impl HiddenLayer {
         &self.layers[self.computing + 1..self.next]
     }
 
-    /// `true` when every layer in between is odd, so negating a unit is a
-    /// symmetry as well (an `Rnn` computing the units is odd itself: its
+    /// `true` when the computing layer and every layer in between are odd
+    /// ([`Properties::odd`](crate::layer::Properties#structfield.odd)), so
+    /// negating a unit is a symmetry as well (an `Rnn` is odd: its
     /// activation is tanh).
     #[must_use]
     pub fn is_odd(&self) -> bool {
-        self.between()
-            .iter()
-            .all(|l| is_odd(l.kind) && units::flips_known(l))
+        self.info().properties.odd && self.between().iter().all(|l| l.properties.odd)
     }
 
     /// Whether `symmetry` includes sign flips of this layer's units.
@@ -271,10 +278,9 @@ impl HiddenLayer {
         if flips.len() != self.units() {
             return Err(self.bad_length(flips.len()));
         }
-        match self
-            .between()
-            .iter()
-            .find(|l| !(is_odd(l.kind) && units::flips_known(l)))
+        match core::iter::once(self.info())
+            .chain(self.between())
+            .find(|l| !l.properties.odd)
         {
             Some(l) => Err(SymmetryError::NotOdd {
                 layer: self.name(),

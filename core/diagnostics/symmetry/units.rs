@@ -1,67 +1,44 @@
 //! Where one hidden unit lives in the flat vectors, and the in-place moves
 //! on it: exchanging two units, negating one, reading its incoming weights.
 //!
-//! Layout (PyTorch order, [`crate::network`]): the computing layer's
-//! tensors have one row per unit (`Dense`: weight and bias; `Rnn`: `W_ih`,
-//! `W_hh` and bias), row `i` belonging to unit `i`, and an `Rnn`'s `W_hh`
-//! also has one column per unit; a per-feature layer in between has vectors
-//! with one entry per unit and step (batch-norm gamma, beta, running mean
-//! and variance; unit `i` of step `s` at `s * units + i`); the reading
-//! layer's input matrices (`Dense`: weight; `Rnn`: `W_ih`) have one column
-//! per unit and step, at the same places. Permutations are applied in place
+//! Layout (PyTorch order, [`crate::network`]), by role
+//! ([`crate::layer::Role`]): the computing layer's tensors have one row per
+//! unit (incoming weights, recurrent weights, biases), row `i` belonging to
+//! unit `i`, and its recurrent weights also have one column per unit; a
+//! per-feature layer in between has vectors with one entry per unit and
+//! step (batch-norm gamma, beta, running mean and variance; unit `i` of
+//! step `s` at `s * units + i`); the reading layer's incoming weights have
+//! one column per unit and step, at the same places. Permutations are applied in place
 //! by cycles, so no scratch memory is needed.
 
-use crate::layer::{LayerKind, TensorShape};
+use crate::layer::{Role, TensorShape};
 use crate::network::LayerInfo;
 use crate::scalar::Float;
 
 use super::HiddenLayer;
 
-/// The tensor names whose role under a sign flip is known: batch
-/// normalization's (PyTorch's `BatchNorm1d`): gamma (`weight`) and the
-/// running variance stay, beta (`bias`) and the running mean are negated.
-const NEGATED_PARAMS: &[&str] = &["bias"];
-const KEPT_PARAMS: &[&str] = &["weight"];
-const NEGATED_BUFFERS: &[&str] = &["running_mean"];
-const KEPT_BUFFERS: &[&str] = &["running_var"];
-
-/// An `Rnn`'s recurrent matrix `W_hh`: its columns belong to the units too.
-fn is_recurrent(layer: &LayerInfo, tensor: &TensorShape) -> bool {
-    layer.kind == LayerKind::Rnn && tensor.name.starts_with("weight_hh")
+/// `true` for a tensor of a computing layer whose row `i` belongs to unit
+/// `i`: incoming and recurrent weights and unit biases.
+pub(super) fn belongs_to_units(tensor: &TensorShape) -> bool {
+    matches!(
+        tensor.role,
+        Role::Incoming | Role::Recurrent | Role::UnitBias
+    )
 }
 
-/// A tensor of the reading layer that multiplies the units: a `Dense`
-/// layer's weight, an `Rnn`'s `W_ih`.
-fn reads_inputs(layer: &LayerInfo, tensor: &TensorShape) -> bool {
-    match layer.kind {
-        LayerKind::Rnn => tensor.name.starts_with("weight_ih"),
-        _ => !tensor.is_vector,
-    }
+/// A recurrent matrix: its columns belong to the units too.
+fn is_recurrent(tensor: &TensorShape) -> bool {
+    tensor.role == Role::Recurrent
 }
 
-/// The width of one step's input of an `Rnn` (the columns of `W_ih`).
-pub(super) fn step_inputs(layer: &LayerInfo) -> Option<usize> {
-    layer
-        .tensors
-        .iter()
-        .find(|t| reads_inputs(layer, t))
-        .map(|t| t.cols)
+/// A tensor of the reading layer that multiplies the units.
+fn reads_inputs(tensor: &TensorShape) -> bool {
+    tensor.role == Role::Incoming
 }
 
-/// `true` when every tensor of a layer between a hidden layer and the layer
-/// reading its units has a known role under a sign flip.
-pub(super) fn flips_known(layer: &LayerInfo) -> bool {
-    let known = |list: &[TensorShape], negated: &[&str], kept: &[&str]| {
-        list.iter()
-            .all(|t| negated.contains(&t.name) || kept.contains(&t.name))
-    };
-    match layer.kind {
-        LayerKind::BatchNorm => {
-            known(layer.tensors, NEGATED_PARAMS, KEPT_PARAMS)
-                && known(layer.buffer_tensors, NEGATED_BUFFERS, KEPT_BUFFERS)
-        }
-        _ => layer.tensors.is_empty() && layer.buffer_tensors.is_empty(),
-    }
+/// A per-feature entry that a sign flip of its feature negates.
+fn negated(tensor: &TensorShape) -> bool {
+    tensor.role == Role::PerFeature { negated: true }
 }
 
 /// `true` when `perm` holds each of `0..n` exactly once (O(n^2), no memory).
@@ -116,7 +93,7 @@ impl HiddenLayer {
     fn rows(&self, i: usize) -> impl Iterator<Item = (usize, bool)> + 'static {
         let info = self.info();
         placed(info, false).flat_map(move |(offset, t)| {
-            let recurrent = is_recurrent(info, t);
+            let recurrent = is_recurrent(t);
             (0..t.cols).map(move |c| (offset + i * t.cols + c, recurrent))
         })
     }
@@ -126,23 +103,23 @@ impl HiddenLayer {
     fn recurrent_columns(&self, i: usize) -> impl Iterator<Item = usize> + 'static {
         let info = self.info();
         placed(info, false)
-            .filter(move |(_, t)| is_recurrent(info, t))
+            .filter(move |(_, t)| is_recurrent(t))
             .flat_map(move |(offset, t)| (0..t.rows).map(move |r| offset + r * t.cols + i))
     }
 
     /// The flat indices of unit `i`'s entries in the per-feature vectors of
-    /// the layers in between (only those named in `names`, if given), one per
-    /// step.
+    /// the layers in between (with `only_negated`, only those a sign flip
+    /// negates), one per step.
     fn between_entries(
         &self,
         i: usize,
         buffers: bool,
-        names: Option<&'static [&'static str]>,
+        only_negated: bool,
     ) -> impl Iterator<Item = usize> + 'static {
         let (units, steps) = (self.units(), self.steps());
         self.between().iter().flat_map(move |layer| {
             placed(layer, buffers)
-                .filter(move |(_, t)| names.is_none_or(|names| names.contains(&t.name)))
+                .filter(move |(_, t)| !only_negated || negated(t))
                 .flat_map(move |(offset, _)| (0..steps).map(move |s| offset + s * units + i))
         })
     }
@@ -152,7 +129,7 @@ impl HiddenLayer {
     fn outgoing(&self, i: usize) -> impl Iterator<Item = usize> + 'static {
         let (next, units) = (self.next(), self.units());
         placed(next, false)
-            .filter(move |(_, t)| reads_inputs(next, t))
+            .filter(move |(_, t)| reads_inputs(t))
             .flat_map(move |(offset, t)| {
                 (0..t.rows).flat_map(move |r| {
                     (0..t.cols / units).map(move |s| offset + r * t.cols + s * units + i)
@@ -171,8 +148,8 @@ impl HiddenLayer {
             params.swap(a, b);
         }
         for (a, b) in self
-            .between_entries(i, false, None)
-            .zip(self.between_entries(j, false, None))
+            .between_entries(i, false, false)
+            .zip(self.between_entries(j, false, false))
         {
             params.swap(a, b);
         }
@@ -184,8 +161,8 @@ impl HiddenLayer {
     /// Exchanges units `i` and `j` in a buffer vector.
     pub(super) fn swap_buffers<T: Float>(&self, buffers: &mut [T], i: usize, j: usize) {
         for (a, b) in self
-            .between_entries(i, true, None)
-            .zip(self.between_entries(j, true, None))
+            .between_entries(i, true, false)
+            .zip(self.between_entries(j, true, false))
         {
             buffers.swap(a, b);
         }
@@ -199,7 +176,7 @@ impl HiddenLayer {
             .rows(i)
             .map(|(k, _)| k)
             .chain(self.recurrent_columns(i));
-        let between = self.between_entries(i, false, Some(NEGATED_PARAMS));
+        let between = self.between_entries(i, false, true);
         for k in incoming.chain(between).chain(self.outgoing(i)) {
             params[k] = -params[k];
         }
@@ -207,7 +184,7 @@ impl HiddenLayer {
 
     /// Negates unit `i` in a buffer vector.
     pub(super) fn flip_buffer_unit<T: Float>(&self, buffers: &mut [T], i: usize) {
-        for k in self.between_entries(i, true, Some(NEGATED_BUFFERS)) {
+        for k in self.between_entries(i, true, true) {
             buffers[k] = -buffers[k];
         }
     }
@@ -228,7 +205,7 @@ impl HiddenLayer {
             .rows(i)
             .filter(move |&(k, recurrent)| !recurrent || Some(k) == diagonal)
             .map(|(k, _)| k);
-        rows.chain(self.between_entries(i, false, None))
+        rows.chain(self.between_entries(i, false, false))
             .map(move |k| params[k].to_f64())
     }
 
@@ -236,7 +213,7 @@ impl HiddenLayer {
     fn self_connection(&self, i: usize) -> Option<usize> {
         let info = self.info();
         placed(info, false)
-            .find(|(_, t)| is_recurrent(info, t))
+            .find(|(_, t)| is_recurrent(t))
             .map(|(offset, t)| offset + i * t.cols + i)
     }
 

@@ -57,7 +57,6 @@ pub use error::SafetensorsError;
 use format::{Dtype, Entry};
 use values::{finite_in, nonnegative, read_count, representable};
 
-use crate::layer::LayerKind;
 use crate::network::{LayerInfo, Network};
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -148,21 +147,23 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
             } else {
                 vec![tensor.rows, tensor.cols]
             };
-            if layer.kind == LayerKind::Rnn && tensor.name == "bias" {
-                for (part, keeps_sum) in [("bias_ih_l0", true), ("bias_hh_l0", false)] {
-                    let slot = Slot::BiasPart(range.clone(), keeps_sum);
+            if tensor.torch_parts.is_empty() {
+                planned.push(Planned {
+                    name: std::format!("{module}.{}", tensor.name),
+                    shape,
+                    slot: Slot::Parameters(range),
+                });
+            } else {
+                // PyTorch keeps this tensor as a sum (nn.RNN's two biases):
+                // the first part carries it, the others are zero.
+                for (k, part) in tensor.torch_parts.iter().enumerate() {
+                    let slot = Slot::BiasPart(range.clone(), k == 0);
                     planned.push(Planned {
                         name: std::format!("{module}.{part}"),
                         shape: shape.clone(),
                         slot,
                     });
                 }
-            } else {
-                planned.push(Planned {
-                    name: std::format!("{module}.{}", tensor.name),
-                    shape,
-                    slot: Slot::Parameters(range),
-                });
             }
         }
         let mut offset = layer.buffer_offset;

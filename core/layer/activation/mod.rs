@@ -21,16 +21,20 @@ mod block;
 
 use nalgebra::SMatrix;
 
-use super::{Layer, LayerKind, LayerShape, TensorShape};
+use super::{Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext};
 use crate::math;
 use crate::rng::Rng;
 use crate::scalar::Float;
 
 /// A function applied to every feature on its own, with its first and
 /// second derivatives.
-pub trait Elementwise: Copy {
-    /// The layer kind reported in network metadata.
-    const KIND: LayerKind;
+pub trait Elementwise: Copy + 'static {
+    /// The kind's name in messages and tables.
+    const NAME: &'static str;
+    /// The configuration a declaration starts from.
+    const DEFAULT: Self;
+    /// `true` when `f(-x) = -f(x)`.
+    const ODD: bool;
     /// f(x).
     fn value<T: Float>(&self, x: T) -> T;
     /// f'(x), given x and y = f(x).
@@ -133,7 +137,9 @@ impl Default for LeakyReLU {
 }
 
 impl Elementwise for ReLU {
-    const KIND: LayerKind = LayerKind::ReLU;
+    const NAME: &'static str = "ReLU";
+    const DEFAULT: Self = Self;
+    const ODD: bool = false;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         // Written so that NaN passes through (as in PyTorch), never hidden as 0.
@@ -150,7 +156,9 @@ impl Elementwise for ReLU {
 }
 
 impl Elementwise for LeakyReLU {
-    const KIND: LayerKind = LayerKind::LeakyReLU;
+    const NAME: &'static str = "LeakyReLU";
+    const DEFAULT: Self = Self::DEFAULT;
+    const ODD: bool = false;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         if x > T::zero() {
@@ -174,7 +182,9 @@ impl Elementwise for LeakyReLU {
 }
 
 impl Elementwise for Tanh {
-    const KIND: LayerKind = LayerKind::Tanh;
+    const NAME: &'static str = "Tanh";
+    const DEFAULT: Self = Self;
+    const ODD: bool = true;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         math::tanh(x)
@@ -195,7 +205,9 @@ impl Elementwise for Tanh {
 }
 
 impl Elementwise for Sigmoid {
-    const KIND: LayerKind = LayerKind::Sigmoid;
+    const NAME: &'static str = "Sigmoid";
+    const DEFAULT: Self = Self;
+    const ODD: bool = false;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         math::sigmoid(x)
@@ -212,7 +224,9 @@ impl Elementwise for Sigmoid {
 }
 
 impl Elementwise for Identity {
-    const KIND: LayerKind = LayerKind::Identity;
+    const NAME: &'static str = "Identity";
+    const DEFAULT: Self = Self;
+    const ODD: bool = true;
     #[inline]
     fn value<T: Float>(&self, x: T) -> T {
         x
@@ -279,12 +293,20 @@ pub fn elementwise_r_backward<T: Float, F: Elementwise>(
 
 macro_rules! elementwise_layer {
     ($ty:ty) => {
-        impl<const N: usize> LayerShape<N, N> for $ty {
-            const KIND: LayerKind = <$ty as Elementwise>::KIND;
-            const PARAMS: usize = 0;
-            const BUFFERS: usize = 0;
+        impl LayerConfig for $ty {
+            const NAME: &'static str = <$ty as Elementwise>::NAME;
+            const DEFAULT: Self = <$ty as Elementwise>::DEFAULT;
+            const INPUT: Option<usize> = None;
+            const PROPERTIES: Properties = if <$ty as Elementwise>::ODD {
+                Properties::NONE.elementwise().odd()
+            } else {
+                Properties::NONE.elementwise()
+            };
+        }
+
+        impl<const N: usize> LayerShape<N> for $ty {
+            const OUTPUT: usize = N;
             const TENSORS: &'static [TensorShape] = &[];
-            const BUFFER_TENSORS: &'static [TensorShape] = &[];
         }
 
         impl<T: Float, const N: usize> Layer<T, N, N> for $ty {
@@ -312,6 +334,7 @@ macro_rules! elementwise_layer {
                 x: &SMatrix<T, N, B>,
                 y: &mut SMatrix<T, N, B>,
                 _cache: &mut (),
+                _context: &TrainContext,
             ) {
                 elementwise_forward(self, x.as_slice(), y.as_mut_slice());
             }

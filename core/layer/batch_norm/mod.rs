@@ -30,7 +30,12 @@
 //! batch statistics and leaves the buffers alone, and `update_buffers` (the
 //! training loop calls it after each step) moves the running statistics.
 //! Training on a batch of one sample (whose variance is 0, so every output
-//! would be `beta`) is refused at compile time.
+//! would be `beta`) is refused at compile time: the layer's
+//! [`Properties`] ask for a batch of at least 2, which a declared network
+//! checks in every training entry point, naming the network and the layer.
+//! Called directly on one sample, `forward_train` gives `beta` and
+//! `update_buffers` leaves the running statistics alone (the unbiased
+//! variance of one sample is undefined).
 
 use nalgebra::{SMatrix, SVector};
 
@@ -38,22 +43,32 @@ mod config;
 
 pub use config::{BatchNorm, RunningAverage};
 
-use super::{Layer, LayerKind, LayerShape, TensorShape, Zeroed};
+use super::{
+    Fill, InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext, Zeroed,
+};
 use crate::math;
 use crate::rng::Rng;
 use crate::scalar::Float;
 
-impl<const N: usize> LayerShape<N, N> for BatchNorm<N> {
-    const KIND: LayerKind = LayerKind::BatchNorm;
-    const PARAMS: usize = 2 * N;
-    const BUFFERS: usize = 2 * N;
+impl<const N: usize> LayerConfig for BatchNorm<N> {
+    const NAME: &'static str = "BatchNorm";
+    const DEFAULT: Self = Self::new();
+    const INPUT: Option<usize> = Some(N);
+    const INPUT_FROM: InputFrom = InputFrom::Size(0);
+    // Odd once beta and the running mean are negated; training on one
+    // sample is refused (its batch variance is 0: every output would be beta).
+    const PROPERTIES: Properties = Properties::NONE.permutes_features().odd().train_differs(2);
+}
+
+impl<const N: usize> LayerShape<N> for BatchNorm<N> {
+    const OUTPUT: usize = N;
     const TENSORS: &'static [TensorShape] = &[
-        TensorShape::vector("weight", N),
-        TensorShape::vector("bias", N),
+        TensorShape::per_feature("weight", N, false),
+        TensorShape::per_feature("bias", N, true),
     ];
     const BUFFER_TENSORS: &'static [TensorShape] = &[
-        TensorShape::vector("running_mean", N),
-        TensorShape::vector("running_var", N),
+        TensorShape::per_feature("running_mean", N, true),
+        TensorShape::per_feature("running_var", N, false).starting_at(Fill::Ones),
     ];
 }
 
@@ -115,11 +130,6 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         <Self as Layer<T, N, N>>::init_buffers(self, buffers);
     }
 
-    fn init_buffers(&self, buffers: &mut [T]) {
-        buffers[..N].fill(T::zero());
-        buffers[N..2 * N].fill(T::one());
-    }
-
     /// Inference: normalizes with the running statistics (any `B`, including 1).
     #[inline]
     fn forward<const B: usize>(
@@ -150,13 +160,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         x: &SMatrix<T, N, B>,
         y: &mut SMatrix<T, N, B>,
         cache: &mut BatchNormCache<T, N, B>,
+        _context: &TrainContext,
     ) {
-        const {
-            assert!(
-                B > 1,
-                "BatchNorm cannot train on one sample (B = 1): its batch variance is 0. Train with B >= 2; inference (`forward`) takes any B."
-            );
-        };
         let (gamma, beta) = halves::<T, N>(params);
         let inv_b = T::one() / T::of_usize(B);
         // Two passes (mean, then squared deviations), as PyTorch computes them.
@@ -180,7 +185,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
     }
 
     /// Moves the running statistics toward the batch's: the mean, and the
-    /// unbiased variance `variance B / (B - 1)`.
+    /// unbiased variance `variance B / (B - 1)`. A batch of one sample has no
+    /// unbiased variance: it leaves them alone.
     #[inline]
     fn update_buffers<const B: usize>(
         &self,
@@ -188,7 +194,9 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         cache: &BatchNormCache<T, N, B>,
         batches_tracked: u64,
     ) {
-        const { assert!(B > 1, "BatchNorm: no statistics of a batch of one sample") };
+        if B < 2 {
+            return;
+        }
         let factor = T::of_f64(self.update_factor(batches_tracked));
         let keep = T::one() - factor;
         let bessel = T::of_usize(B) / T::of_usize(B - 1);

@@ -24,7 +24,10 @@ mod block;
 
 use nalgebra::{SMatrix, SMatrixView};
 
-use super::{BlockContext, Directions, GradRows, Layer, LayerKind, LayerShape, TensorShape};
+use super::{
+    BlockContext, Directions, GradRows, InputFrom, Layer, LayerConfig, LayerShape, Properties,
+    TensorShape, TrainContext,
+};
 use crate::init::{Fans, Init};
 use crate::kernel::{matvec_rows, mul_at_b};
 use crate::rng::Rng;
@@ -102,15 +105,21 @@ impl<const I: usize, const O: usize> Default for Dense<I, O> {
     }
 }
 
-impl<const I: usize, const O: usize> LayerShape<I, O> for Dense<I, O> {
-    const KIND: LayerKind = LayerKind::Dense;
-    const PARAMS: usize = O * I + O;
-    const BUFFERS: usize = 0;
+impl<const I: usize, const O: usize> LayerConfig for Dense<I, O> {
+    const NAME: &'static str = "Dense";
+    const DEFAULT: Self = Self::new();
+    const INPUT: Option<usize> = Some(I);
+    const INPUT_FROM: InputFrom = InputFrom::Size(0);
+    // Negating a unit's row of `W` and its bias negates exactly its output.
+    const PROPERTIES: Properties = Properties::NONE.odd();
+}
+
+impl<const I: usize, const O: usize> LayerShape<I> for Dense<I, O> {
+    const OUTPUT: usize = O;
     const TENSORS: &'static [TensorShape] = &[
-        TensorShape::matrix("weight", O, I),
-        TensorShape::vector("bias", O),
+        TensorShape::incoming("weight", O, I),
+        TensorShape::unit_bias("bias", O),
     ];
-    const BUFFER_TENSORS: &'static [TensorShape] = &[];
 }
 
 /// `y = W x + b` for a batch, `W` row-major `O x I`.
@@ -236,6 +245,7 @@ impl<T: Float, const I: usize, const O: usize> Layer<T, I, O> for Dense<I, O> {
         x: &SMatrix<T, I, B>,
         y: &mut SMatrix<T, O, B>,
         _cache: &mut (),
+        _context: &TrainContext,
     ) {
         let (w, b) = params.split_at(O * I);
         forward(w, b, x, y);

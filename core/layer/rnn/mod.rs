@@ -35,7 +35,9 @@ pub use cache::RnnCache;
 
 use nalgebra::SMatrix;
 
-use super::{Layer, LayerKind, LayerShape, TensorShape, Zeroed};
+use super::{
+    InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext, Zeroed,
+};
 use crate::init::Init;
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -122,6 +124,16 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
     /// Refuses, at compile time, widths other than `IN = I * S` and
     /// `OUT = OUTPUT`, and empty sizes.
     const fn check_widths<const IN: usize, const OUT: usize>() {
+        Self::check_input::<IN>();
+        assert!(
+            OUT == Self::OUTPUT,
+            "Rnn<I, H, S>: the output width must be H (last state) or, with sequence = true, H * S"
+        );
+    }
+
+    /// Refuses, at compile time, an input width other than `I * S`, and
+    /// empty sizes.
+    const fn check_input<const IN: usize>() {
         assert!(
             I > 0 && H > 0 && S > 0,
             "Rnn<I, H, S>: every size must be at least 1"
@@ -129,10 +141,6 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
         assert!(
             IN == I * S,
             "Rnn<I, H, S>: the input width must be I * S (S steps of I features, time-major)"
-        );
-        assert!(
-            OUT == Self::OUTPUT,
-            "Rnn<I, H, S>: the output width must be H (last state) or, with sequence = true, H * S"
         );
     }
 
@@ -149,27 +157,30 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
     }
 }
 
-impl<
-    const I: usize,
-    const H: usize,
-    const S: usize,
-    const SEQUENCE: bool,
-    const IN: usize,
-    const OUT: usize,
-> LayerShape<IN, OUT> for Rnn<I, H, S, SEQUENCE>
+impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> LayerConfig
+    for Rnn<I, H, S, SEQUENCE>
 {
-    const KIND: LayerKind = LayerKind::Rnn;
-    const PARAMS: usize = {
-        Self::check_widths::<IN, OUT>();
-        H * I + H * H + H
+    const NAME: &'static str = "Rnn";
+    const DEFAULT: Self = Self::new();
+    const INPUT: Option<usize> = Some(I * S);
+    const INPUT_FROM: InputFrom = InputFrom::Product(0, 2);
+    // tanh is odd: negating a unit's rows of W_ih, W_hh and bias and its
+    // column of W_hh negates exactly its hidden state at every step.
+    const PROPERTIES: Properties = Properties::NONE.odd();
+}
+
+impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool, const IN: usize>
+    LayerShape<IN> for Rnn<I, H, S, SEQUENCE>
+{
+    const OUTPUT: usize = {
+        Self::check_input::<IN>();
+        Self::OUTPUT
     };
-    const BUFFERS: usize = 0;
     const TENSORS: &'static [TensorShape] = &[
-        TensorShape::matrix("weight_ih_l0", H, I),
-        TensorShape::matrix("weight_hh_l0", H, H),
-        TensorShape::vector("bias", H),
+        TensorShape::incoming("weight_ih_l0", H, I),
+        TensorShape::recurrent("weight_hh_l0", H),
+        TensorShape::unit_bias("bias", H).sum_of(&["bias_ih_l0", "bias_hh_l0"]),
     ];
-    const BUFFER_TENSORS: &'static [TensorShape] = &[];
 }
 
 impl<
@@ -231,6 +242,7 @@ impl<
         x: &SMatrix<T, IN, B>,
         y: &mut SMatrix<T, OUT, B>,
         cache: &mut RnnCache<T, H, S, B>,
+        _context: &TrainContext,
     ) {
         const { Self::check_widths::<IN, OUT>() };
         let (w_ih, w_hh, bias) = Self::split(params);

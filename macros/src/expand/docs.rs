@@ -1,5 +1,7 @@
 //! The documentation the macro adds to a declared network: a table of its
-//! layers, widths and parameter counts, rendered by rustdoc.
+//! layers as declared, rendered by rustdoc. Widths and parameter counts are
+//! computed by the compiler; they are the network's `INPUT`, `OUTPUT`,
+//! `PARAMS` and `BUFFERS`, and per layer `Network::LAYERS`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,23 +13,21 @@ pub fn layer_table(net: &NetTokens<'_>) -> TokenStream {
         String::new(),
         "# Layers".to_owned(),
         String::new(),
-        "| layer | kind | inputs | outputs | parameters | description |".to_owned(),
-        "|---|---|---|---|---|---|".to_owned(),
+        "| layer | kind | description |".to_owned(),
+        "|---|---|---|".to_owned(),
     ];
-    for (planned, tokens) in net.plan.layers.iter().zip(&net.layers) {
+    for planned in &net.plan.layers {
         lines.push(format!(
-            "| `{}` | `{}` | {} | {} | {} | {} |",
+            "| `{}` | `{}` | {} |",
             planned.name,
             planned.shown,
-            planned.input.quoted(),
-            planned.output.quoted(),
-            tokens.params.describe(),
             first_doc_line(&planned.docs).replace('|', "\\|")
         ));
     }
     lines.push(String::new());
     lines.push(
-        "Declared with `constnet::network!`: parameters are one flat array in PyTorch order; \
+        "Declared with `constnet::network!`: parameters are one flat array in PyTorch order \
+         (`PARAMS` values; `Network::LAYERS` gives each layer's widths and tensors); \
          the scalar `T` is `f32` unless given (`Net<f64>`)."
             .to_owned(),
     );

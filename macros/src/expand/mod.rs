@@ -1,142 +1,163 @@
-//! Code generation: the network struct, its training cache, the hidden
-//! constants, and the `Network` implementation.
+//! Code generation: the network struct, its hidden constants, its
+//! training cache, the compile-time checks, and the `Network`
+//! implementation.
 //!
-//! The generated code is wiring only. Every computation is a call to a
-//! layer's `Layer` method through `::constnet::__private`, on the layer's
-//! constant-offset slice of the flat parameter vector.
+//! The generated code is wiring only. Every width, parameter count and
+//! offset is a `const` the compiler computes from the layers' own
+//! constants (`LayerConfig`, `LayerShape`); the macro does no arithmetic.
+//! Those constants are associated constants of `Net<f32>`, named after
+//! each layer (`Net::hidden` is the configuration of layer `hidden`,
+//! `Net::hidden__width_out` its output width), so a compile error names
+//! the network and the layer, and two networks never share a name. Every
+//! computation is a call to a layer's `Layer` method on its slice of the
+//! flat parameter vector.
 
 mod blocked;
+mod checks;
 mod docs;
 mod passes;
-mod sizes;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::validate::{Condition, Kind, Plan, Size, kind_name};
-use sizes::{Hoister, LayerTokens, literal_counts};
+use crate::validate::{Place, Plan, PlannedLayer, Size};
+
+/// What the generated code needs to know about one layer.
+pub struct LayerTokens {
+    pub name: Ident,
+    /// `::constnet::layer::Dense<2, 8>`, spanned on the kind.
+    pub ty: TokenStream,
+    /// The hidden constant holding the layer's configuration: `Net::<f32>::hidden`.
+    pub config: TokenStream,
+    /// Its input and output widths, as const arguments: `{ Net::<f32>::hidden__width_in }`.
+    pub input: TokenStream,
+    pub output: TokenStream,
+    /// Where its parameters and buffers start and end in the flat vectors.
+    pub params: (TokenStream, TokenStream),
+    pub buffers: (TokenStream, TokenStream),
+    pub cache_field: Ident,
+    /// The span of the kind, where the checks about the layer point.
+    pub span: Span,
+}
+
+impl LayerTokens {
+    /// `<Dense<2, 8> as LayerShape<2>>`
+    pub fn shape(&self) -> TokenStream {
+        let (ty, input) = (&self.ty, &self.input);
+        quote!(<#ty as ::constnet::__private::LayerShape<#input>>)
+    }
+
+    /// `<Dense<2, 8> as LayerConfig>`, spanned on the layer's kind (so a
+    /// failing builder call is reported there).
+    pub fn config_trait(&self) -> TokenStream {
+        let ty = &self.ty;
+        respan(
+            quote!(<#ty as ::constnet::__private::LayerConfig>),
+            self.span,
+        )
+    }
+
+    /// The configuration constant's path, spanned on the layer's kind.
+    pub fn config_at_kind(&self) -> TokenStream {
+        respan(self.config.clone(), self.span)
+    }
+
+    /// `<Dense<2, 8> as Layer<T, 2, 8>>`
+    pub fn layer(&self) -> TokenStream {
+        let (ty, input, output) = (&self.ty, &self.input, &self.output);
+        quote!(<#ty as ::constnet::__private::Layer<T, #input, #output>>)
+    }
+
+    /// The range of the layer's parameters: `a..b`.
+    pub fn param_range(&self) -> TokenStream {
+        let (start, end) = &self.params;
+        quote!(#start..#end)
+    }
+
+    /// The range of the layer's buffers: `a..b`.
+    pub fn buffer_range(&self) -> TokenStream {
+        let (start, end) = &self.buffers;
+        quote!(#start..#end)
+    }
+}
 
 /// Everything computed once for a network and shared by the generators.
 pub struct NetTokens<'a> {
     pub plan: &'a Plan,
     pub layers: Vec<LayerTokens>,
+    /// `Net::<f32>`: the type whose associated constants hold the facts.
+    pub consts: TokenStream,
     pub input: TokenStream,
     pub output: TokenStream,
     pub params: TokenStream,
-    pub buffers: TokenStream,
-    pub cache: proc_macro2::Ident,
-    hoisted: TokenStream,
-    checks: TokenStream,
-    buffer_total: Size,
+    pub cache: Ident,
 }
 
 pub fn expand(plan: &Plan) -> TokenStream {
     let net = NetTokens::new(plan);
     let definition = net.definition();
+    let constants = net.constants();
+    let checks = checks::checks(&net);
     let inherent = net.inherent();
     let cache = passes::cache_struct(&net);
     let network = passes::network_impl(&net);
-    let (hoisted, checks) = (&net.hoisted, &net.checks);
+    let blocked = blocked::blocked(&net);
     quote! {
-        #hoisted
         #definition
+        #constants
         #checks
         #inherent
         #cache
         #network
+        #blocked
     }
 }
 
 impl<'a> NetTokens<'a> {
     fn new(plan: &'a Plan) -> Self {
-        let prefix = format!("__CONSTNET_{}", plan.name.to_string().to_uppercase());
-        let mut hoister = Hoister::new(&prefix);
-        let mut layers = Vec::new();
-        let mut param_start = Size::Lit(0);
-        let mut buffer_start = Size::Lit(0);
-        let mut config_items = Vec::new();
-        let mut count_checks = Vec::new();
-        for (index, layer) in plan.layers.iter().enumerate() {
-            let span = layer.kind_ident.span();
-            let kind = proc_macro2::Ident::new(kind_name(layer.kind), span);
-            let mut sizes: Vec<TokenStream> =
-                layer.sizes.iter().map(|(s, _)| hoister.size(s)).collect();
-            if layer.sequence {
-                sizes.push(quote_spanned!(span=> true));
-            }
-            let ty = if sizes.is_empty() {
-                quote_spanned!(span=> ::constnet::__private::#kind)
-            } else {
-                quote_spanned!(span=> ::constnet::__private::#kind<#(#sizes),*>)
-            };
-            let input = hoister.size(&layer.input);
-            let output = hoister.size(&layer.output);
-            let config = format_ident!("{}_L{}", prefix, index);
-            let mut tokens = LayerTokens {
-                name: layer.name.clone(),
-                ty: ty.clone(),
-                input,
-                output,
-                config: config.clone(),
-                cache_field: format_ident!("{}_cache", layer.name),
-                params: Size::Lit(0),
-                buffers: Size::Lit(0),
-                param_start: param_start.clone(),
-                buffer_start: buffer_start.clone(),
-            };
-            let shape = tokens.shape();
-            if let Some((p, b)) = literal_counts(layer) {
-                tokens.params = Size::Lit(p);
-                tokens.buffers = Size::Lit(b);
-                let (pl, bl) = (
-                    proc_macro2::Literal::u64_unsuffixed(p),
-                    proc_macro2::Literal::u64_unsuffixed(b),
-                );
-                count_checks.push(quote_spanned! {span=>
-                    ::core::assert!(#shape::PARAMS == #pl && #shape::BUFFERS == #bl, "constnet-macros and constnet disagree on a layer's parameter count: use matching versions");
-                });
-            } else {
-                tokens.params = Size::Expr(quote!(#shape::PARAMS));
-                tokens.buffers = Size::Expr(quote!(#shape::BUFFERS));
-            }
-            param_start = param_start.plus(&tokens.params);
-            buffer_start = buffer_start.plus(&tokens.buffers);
-            config_items.push(config_item(&config, &ty, layer, span));
-            layers.push(tokens);
-        }
-        let hoist_total = |hoister: &mut Hoister, name: &str, total: &Size| match total {
-            Size::Lit(_) => total.tokens(),
-            Size::Expr(expr) => {
-                let ident = hoister.hoist_usize(format!("__{name}"), expr);
-                quote!({ #ident })
-            }
+        let name = &plan.name;
+        let consts = quote!(#name::<::core::primitive::f32>);
+        let at = |suffix: String| {
+            let ident = Ident::new(&suffix, Span::call_site());
+            quote!(#consts::#ident)
         };
-        let params = hoist_total(&mut hoister, "params", &param_start);
-        let buffers = hoist_total(&mut hoister, "buffers", &buffer_start);
-        let input = layers.first().map(|l| l.input.clone()).unwrap_or_default();
-        let output = layers.last().map(|l| l.output.clone()).unwrap_or_default();
-
-        let compile_checks = compile_checks(plan, &mut hoister);
-        let hoisted_consts = hoister.items();
-        let checks = quote! {
-            #(#config_items)*
-            #[doc(hidden)]
-            const _: () = {
-                #(#count_checks)*
-            };
-            #(#compile_checks)*
-        };
+        let layers: Vec<LayerTokens> = plan
+            .layers
+            .iter()
+            .map(|layer| {
+                let base = layer.name.to_string();
+                let ty = layer_type(layer, &consts);
+                let width = |end: &str| {
+                    let path = at(format!("{base}__width_{end}"));
+                    quote!({ #path })
+                };
+                LayerTokens {
+                    name: layer.name.clone(),
+                    config: at(base.clone()),
+                    input: width("in"),
+                    output: width("out"),
+                    params: (
+                        at(format!("{base}__params_at")),
+                        at(format!("{base}__params_end")),
+                    ),
+                    buffers: (
+                        at(format!("{base}__buffers_at")),
+                        at(format!("{base}__buffers_end")),
+                    ),
+                    cache_field: format_ident!("{}_cache", layer.name),
+                    span: layer.kind_span,
+                    ty,
+                }
+            })
+            .collect();
         Self {
             plan,
-            layers,
-            input,
-            output,
-            params,
-            buffers,
+            input: quote!({ #consts::INPUT }),
+            output: quote!({ #consts::OUTPUT }),
+            params: quote!({ #consts::PARAMS }),
             cache: format_ident!("{}Cache", plan.name),
-            hoisted: hoisted_consts,
-            checks,
-            buffer_total: buffer_start,
+            consts,
+            layers,
         }
     }
 
@@ -144,67 +165,117 @@ impl<'a> NetTokens<'a> {
         let Plan {
             attrs, vis, name, ..
         } = self.plan;
-        let (params, buffers) = (&self.params, &self.buffers);
+        let consts = &self.consts;
         let table = docs::layer_table(self);
         quote! {
             #(#attrs)*
             #table
             #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
             #vis struct #name<T = ::core::primitive::f32> {
-                parameters: [T; #params],
-                buffers: [T; #buffers],
+                parameters: [T; #consts::PARAMS],
+                buffers: [T; #consts::BUFFERS],
                 batches_tracked: ::core::primitive::u64,
+            }
+        }
+    }
+
+    /// The hidden associated constants of `Net<f32>`: per layer its hoisted
+    /// sizes, its configuration, its widths and its offsets.
+    fn constants(&self) -> TokenStream {
+        let name = &self.plan.name;
+        let consts = &self.consts;
+        let mut items = Vec::new();
+        let mut previous: Option<&LayerTokens> = None;
+        for (layer, tokens) in self.plan.layers.iter().zip(&self.layers) {
+            let base = layer.name.to_string();
+            let ident = |suffix: &str| Ident::new(&format!("{base}{suffix}"), Span::call_site());
+            for (k, (size, span)) in layer.sizes.iter().enumerate() {
+                if let (Some(_), Size::Expr(expr)) = (layer.row, size) {
+                    let hoisted = ident(&format!("__size_{k}"));
+                    items.push(quote_spanned! {*span=>
+                        const #hoisted: ::constnet::__private::usize = #expr;
+                    });
+                }
+            }
+            let (ty, config, span) = (&tokens.ty, &layer.name, tokens.span);
+            let config_trait = tokens.config_trait();
+            let calls = builder_calls(layer);
+            let argument_checks = argument_checks(layer, &config_trait, ty, &base);
+            let checked: Vec<TokenStream> = argument_checks
+                .iter()
+                .map(|(check, _)| respan(quote!(let _ = #consts::#check;), span))
+                .collect();
+            items.extend(argument_checks.into_iter().map(|(_, item)| item));
+            items.push(quote_spanned! {span=>
+                const #config: #ty = {
+                    #(#checked)*
+                    #config_trait::DEFAULT #(#calls)*
+                };
+            });
+            let incoming = previous.map_or_else(
+                || quote!(1),
+                |p| {
+                    let out = &p.output;
+                    quote!(#out)
+                },
+            );
+            let (width_in, width_out) = (ident("__width_in"), ident("__width_out"));
+            let shape = tokens.shape();
+            items.push(quote! {
+                const #width_in: ::constnet::__private::usize = match #config_trait::INPUT {
+                    ::constnet::__private::Some(__cn_width) => __cn_width,
+                    ::constnet::__private::None => #incoming,
+                };
+                const #width_out: ::constnet::__private::usize = #shape::OUTPUT;
+            });
+            let (params_at, params_end) = (ident("__params_at"), ident("__params_end"));
+            let (buffers_at, buffers_end) = (ident("__buffers_at"), ident("__buffers_end"));
+            let (p0, b0) = previous.map_or_else(
+                || (quote!(0), quote!(0)),
+                |p| (p.params.1.clone(), p.buffers.1.clone()),
+            );
+            items.push(quote! {
+                const #params_at: ::constnet::__private::usize = #p0;
+                const #params_end: ::constnet::__private::usize = #consts::#params_at + #shape::PARAMS;
+                const #buffers_at: ::constnet::__private::usize = #b0;
+                const #buffers_end: ::constnet::__private::usize = #consts::#buffers_at + #shape::BUFFERS;
+            });
+            previous = Some(tokens);
+        }
+        quote! {
+            #[doc(hidden)]
+            #[automatically_derived]
+            #[allow(non_upper_case_globals)]
+            impl #name<::core::primitive::f32> {
+                #(#items)*
             }
         }
     }
 
     fn inherent(&self) -> TokenStream {
         let name = &self.plan.name;
-        let (input, output, params, buffers) =
-            (&self.input, &self.output, &self.params, &self.buffers);
-        let network = quote!(::constnet::__private::Network<T, #input, #output, #params>);
-        let has_buffers = !matches!(self.buffer_total, Size::Lit(0));
-        let from_parameters = if has_buffers {
-            let inits = self.layers.iter().map(|l| {
-                let (config, layer, range) = (&l.config, l.layer(), l.buffer_range());
-                quote!(#layer::init_buffers(&#config, &mut __cn_net.buffers[#range]);)
-            });
-            quote! {
-                /// A network with the given flat parameters (PyTorch order) and
-                /// freshly initialized buffers (running mean 0, running variance 1).
-                #[must_use]
-                pub fn from_parameters(__cn_parameters: [T; #params]) -> Self {
-                    let mut __cn_net = Self {
-                        parameters: __cn_parameters,
-                        buffers: [T::zero(); #buffers],
-                        batches_tracked: 0,
-                    };
-                    #(#inits)*
-                    __cn_net
-                }
-            }
-        } else {
-            quote! {
-                /// A network with the given flat parameters, in PyTorch
-                /// `parameters()` order. `const`, so weights can live in flash:
-                /// `static NET: Net = Net::from_parameters([...]);`
-                #[must_use]
-                pub const fn from_parameters(__cn_parameters: [T; #params]) -> Self {
-                    Self { parameters: __cn_parameters, buffers: [], batches_tracked: 0 }
-                }
-            }
+        let consts = &self.consts;
+        let (Some(first), Some(last)) = (self.layers.first(), self.layers.last()) else {
+            return quote!();
         };
+        let (input, output) = (&first.input, &last.output);
+        let (params_end, buffers_end) = (&last.params.1, &last.buffers.1);
+        let network = quote!(::constnet::__private::Network<T, { #consts::INPUT }, { #consts::OUTPUT }, { #consts::PARAMS }>);
+        let fills = self.layers.iter().map(|l| {
+            let (shape, start) = (l.shape(), &l.buffers.0);
+            quote!(::constnet::__private::fill_buffers(&mut __cn_buffers, #start, #shape::BUFFER_TENSORS);)
+        });
         quote! {
-            #[allow(clippy::all, clippy::pedantic)]
+            #[automatically_derived]
             impl<T: ::constnet::__private::Float> #name<T> {
                 /// Input width: features per sample.
                 pub const INPUT: ::constnet::__private::usize = #input;
                 /// Output width.
                 pub const OUTPUT: ::constnet::__private::usize = #output;
                 /// Number of trainable parameters (length of the flat vector).
-                pub const PARAMS: ::constnet::__private::usize = #params;
+                pub const PARAMS: ::constnet::__private::usize = #params_end;
                 /// Number of buffer values (running statistics).
-                pub const BUFFERS: ::constnet::__private::usize = #buffers;
+                pub const BUFFERS: ::constnet::__private::usize = #buffers_end;
 
                 /// A network initialized by each layer's declared initializer,
                 /// drawing from the given generator in declaration order.
@@ -220,14 +291,24 @@ impl<'a> NetTokens<'a> {
                     Self::new(&mut ::constnet::__private::Rng::seed_from(__cn_seed))
                 }
 
-                #from_parameters
+                /// A network with the given flat parameters (PyTorch order)
+                /// and each layer's initial buffers (batch normalization:
+                /// running mean 0, running variance 1). `const`, so weights
+                /// can live in flash: `static NET: Net = Net::from_parameters([...]);`
+                #[must_use]
+                pub const fn from_parameters(__cn_parameters: [T; #consts::PARAMS]) -> Self {
+                    let mut __cn_buffers = [<T as ::constnet::__private::Float>::ZERO; #consts::BUFFERS];
+                    #(#fills)*
+                    Self::from_parts(__cn_parameters, __cn_buffers, 0)
+                }
 
                 /// A network from its flat parameters, buffers and count of
-                /// tracked batches (all state, as saved). `const`.
+                /// tracked batches (all state, as saved). `const`, so a
+                /// trained network can live in flash.
                 #[must_use]
                 pub const fn from_parts(
-                    __cn_parameters: [T; #params],
-                    __cn_buffers: [T; #buffers],
+                    __cn_parameters: [T; #consts::PARAMS],
+                    __cn_buffers: [T; #consts::BUFFERS],
                     __cn_batches_tracked: ::constnet::__private::u64,
                 ) -> Self {
                     Self {
@@ -241,55 +322,114 @@ impl<'a> NetTokens<'a> {
     }
 }
 
-/// The `const` assertions of the checks left to the compiler, one item per
-/// check so that every failing check is reported, each spanned on its size.
-fn compile_checks(plan: &Plan, hoister: &mut Hoister) -> Vec<TokenStream> {
-    plan.checks
-        .iter()
-        .map(|check| {
-            let condition = match &check.condition {
-                Condition::Equal(expected, actual) => {
-                    let (expected, actual) = (hoister.size(expected), hoister.size(actual));
-                    quote!(#expected == #actual)
-                }
-                Condition::Positive(size) => {
-                    let size = hoister.size(size);
-                    quote!(#size >= 1)
-                }
-            };
-            // The message is a format string: keep braces of sizes such as
-            // `{ 2 * N }` literal.
-            let message = check.message.replace('{', "{{").replace('}', "}}");
-            quote_spanned! {check.span=>
-                #[doc(hidden)]
-                const _: () = ::core::assert!(#condition, #message);
+/// The same tokens, every one spanned at `span`: a compile error in code
+/// that refers to a layer's constants then points at the layer.
+pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
             }
+            tree
         })
         .collect()
 }
 
-/// `const PREFIX_Lk: Dense<2, 8> = <Dense<2, 8>>::new().weight_init(...);`
-fn config_item(
-    config: &proc_macro2::Ident,
-    ty: &TokenStream,
-    layer: &crate::validate::PlannedLayer,
-    span: proc_macro2::Span,
-) -> TokenStream {
-    let base = match layer.kind {
-        Kind::Dense | Kind::BatchNorm | Kind::Rnn => quote_spanned!(span=> <#ty>::new()),
-        Kind::LeakyReLU => quote_spanned!(span=> <#ty>::DEFAULT),
-        _ => quote_spanned!(span=> #ty),
-    };
-    let calls = layer.settings.iter().map(|setting| {
-        let method = &setting.method;
-        setting.value.as_ref().map_or_else(
-            || quote_spanned!(method.span()=> .#method()),
-            |value| quote_spanned!(method.span()=> .#method(#value)),
-        )
-    });
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, clippy::all, clippy::pedantic)]
-        const #config: #ty = #base #(#calls)*;
+/// The layer's type: its path and sizes (a built-in kind's sizes given as
+/// expressions refer to their hoisted constants), then the arguments that
+/// select the type (`Rnn<3, 8, 10, true>`).
+fn layer_type(layer: &PlannedLayer, consts: &TokenStream) -> TokenStream {
+    let span = layer.kind_span;
+    let base = layer.name.to_string();
+    let mut generics: Vec<TokenStream> = layer
+        .sizes
+        .iter()
+        .enumerate()
+        .map(|(k, (size, size_span))| match (layer.row, size) {
+            (_, Size::Lit(v)) => {
+                let mut lit = proc_macro2::Literal::usize_unsuffixed(*v as usize);
+                lit.set_span(*size_span);
+                quote!(#lit)
+            }
+            (Some(_), Size::Expr(_)) => {
+                let ident = Ident::new(&format!("{base}__size_{k}"), Span::call_site());
+                quote_spanned!(*size_span=> { #consts::#ident })
+            }
+            (None, Size::Expr(expr)) => expr.clone(),
+        })
+        .collect();
+    let mut selectors: Vec<(usize, TokenStream)> = layer
+        .settings
+        .iter()
+        .filter_map(|s| match s.place {
+            Place::Generic(position) => s.value.as_ref().map(|v| (position, quote!(#v))),
+            Place::Builder => None,
+        })
+        .collect();
+    selectors.sort_by_key(|(position, _)| *position);
+    generics.extend(selectors.into_iter().map(|(_, value)| value));
+    let path = &layer.path;
+    if generics.is_empty() {
+        quote_spanned!(span=> #path)
+    } else {
+        quote_spanned!(span=> #path<#(#generics),*>)
     }
+}
+
+/// `.weight_init(...)`, `.cumulative_average()`: the builder calls of a
+/// layer's configuration, each spanned on its argument.
+fn builder_calls(layer: &PlannedLayer) -> Vec<TokenStream> {
+    layer
+        .settings
+        .iter()
+        .filter(|s| s.place == Place::Builder)
+        .map(|setting| {
+            let method = &setting.method;
+            setting.value.as_ref().map_or_else(
+                || quote_spanned!(method.span()=> .#method()),
+                |value| quote_spanned!(method.span()=> .#method(#value)),
+            )
+        })
+        .collect()
+}
+
+/// With more than one builder argument, one constant per argument that
+/// applies it alone (`Net::bn__arg_momentum`), so each bad value is its own
+/// error; the configuration refers to them, so a bad value is not reported
+/// twice.
+fn argument_checks(
+    layer: &PlannedLayer,
+    config_trait: &TokenStream,
+    ty: &TokenStream,
+    base: &str,
+) -> Vec<(Ident, TokenStream)> {
+    let builders: Vec<_> = layer
+        .settings
+        .iter()
+        .filter(|s| s.place == Place::Builder)
+        .collect();
+    if builders.len() < 2 {
+        return Vec::new();
+    }
+    builders
+        .into_iter()
+        .map(|setting| {
+            let method = &setting.method;
+            let ident = Ident::new(&format!("{base}__arg_{method}"), Span::call_site());
+            let call = setting.value.as_ref().map_or_else(
+                || quote_spanned!(method.span()=> .#method()),
+                |value| quote_spanned!(method.span()=> .#method(#value)),
+            );
+            let item = quote_spanned! {method.span()=>
+                const #ident: #ty = #config_trait::DEFAULT #call;
+            };
+            (ident, item)
+        })
+        .collect()
 }

@@ -1,17 +1,18 @@
 //! The training cache struct and the `Network` implementation: forward,
-//! training forward, buffer update, backward, and the R-operator passes
-//! (single direction, and blocks of directions for full Hessians).
+//! training forward, buffer update, backward, and the R-operator.
 //!
 //! Each pass is a straight line of layer calls. Layer `k` reads the output
 //! of layer `k - 1` (the input for the first layer) and writes its own; the
 //! backward passes walk the layers in reverse, handing `dL/dx` of one layer
-//! to the next as its `dL/dy`.
+//! to the next as its `dL/dy`. A layer's input is its predecessor's output
+//! through `wire`, the identity on matrices whose widths the declaration's
+//! checks made equal.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 
 use super::NetTokens;
-use super::sizes::LayerTokens;
+use super::checks::described;
 
 const MATRIX: &str = "::constnet::__private::SMatrix";
 
@@ -44,6 +45,11 @@ pub(super) fn input_of(net: &NetTokens<'_>, k: usize) -> TokenStream {
     }
 }
 
+/// `wire(&m)`: a layer's input from the matrix before it.
+pub(super) fn wired(m: &TokenStream) -> TokenStream {
+    quote!(::constnet::__private::wire(#m))
+}
+
 pub fn cache_struct(net: &NetTokens<'_>) -> TokenStream {
     let (cache, name, vis) = (&net.cache, &net.plan.name, &net.plan.vis);
     let input_ty = matrix(&net.input);
@@ -67,20 +73,44 @@ pub fn cache_struct(net: &NetTokens<'_>) -> TokenStream {
             #cache_field: ::constnet::__private::Zeroed::zeroed(),
         }
     });
+    let network = name.to_string();
+    let batch_checks = net.layers.iter().zip(&net.plan.layers).map(|(t, l)| {
+        let (field, config_trait) = (&t.name, t.config_trait());
+        let this = described(t, l);
+        quote_spanned! {t.span=>
+            const #field: () = if let ::constnet::__private::Some(__cn_message) =
+                ::constnet::__private::batch_too_small(
+                    #network,
+                    &#this,
+                    #config_trait::PROPERTIES.min_train_batch,
+                    B,
+                )
+            {
+                ::core::panic!("{}", __cn_message.as_str())
+            };
+        }
+    });
+    let reads: Vec<TokenStream> = net
+        .layers
+        .iter()
+        .map(|t| {
+            let field = &t.name;
+            super::respan(quote!(let () = Self::#field;), t.span)
+        })
+        .collect();
     let doc = format!(
         "The training cache of [`{name}`] for a batch of `B` samples: every layer's output and what its backward pass needs. Create it with `Zeroed::zeroed()`; it lives on the stack."
     );
     quote! {
         #[doc = #doc]
         #[derive(::core::clone::Clone, ::core::fmt::Debug)]
-        #[allow(clippy::all, clippy::pedantic)]
         #vis struct #cache<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> {
             /// The batch's input.
             pub input: #input_ty,
             #(#fields)*
         }
 
-        #[allow(clippy::all, clippy::pedantic)]
+        #[automatically_derived]
         impl<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> ::constnet::__private::Zeroed for #cache<T, { B }> {
             #[inline]
             fn zeroed() -> Self {
@@ -90,45 +120,51 @@ pub fn cache_struct(net: &NetTokens<'_>) -> TokenStream {
                 }
             }
         }
+
+        // A training step of `B` samples is refused at compile time when a
+        // layer needs more (batch normalization: 2), naming the layer.
+        #[doc(hidden)]
+        #[automatically_derived]
+        #[allow(non_upper_case_globals)]
+        impl<T: ::constnet::__private::Float, const B: ::constnet::__private::usize> #cache<T, { B }> {
+            #(#batch_checks)*
+
+            /// Refuses, at compile time, a training step of `B` samples
+            /// that a layer cannot train on.
+            #[inline(always)]
+            fn assert_batch_size() {
+                #(#reads)*
+            }
+        }
     }
 }
 
 pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
     let (name, cache) = (&net.plan.name, &net.cache);
-    let (input, output, params, buffers) = (&net.input, &net.output, &net.params, &net.buffers);
+    let (input, output, params) = (&net.input, &net.output, &net.params);
+    let consts = &net.consts;
     let x_ty = matrix(input);
     let y_ty = matrix(output);
     let last = net.layers.last().map(|l| l.name.clone());
-    let layer_infos = net.layers.iter().map(layer_info);
+    let layer_infos = net.layers.iter().map(|l| layer_info(net, l));
+    let batch_check = super::respan(
+        quote!(#cache::<T, { B }>::assert_batch_size();),
+        net.plan.name.span(),
+    );
     let forward = forward_body(net);
-    let forward_train = net.layers.iter().enumerate().map(|(k, l)| {
-        let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
-        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        quote!(#layer::forward_train::<{ B }>(&#config, &__cn_p[#p], &__cn_s[#b], &__cn_cache.#x, &mut __cn_cache.#y, &mut __cn_cache.#c);)
-    });
-    let update = net.layers.iter().map(|l| {
-        let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
-        quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &__cn_cache.#c, __cn_tracked);)
-    });
+    let (forward_train, update, r_forward) = (
+        forward_train_calls(net),
+        update_calls(net),
+        r_forward_calls(net),
+    );
     let backward = backward_body(net, false);
     let r_backward = backward_body(net, true);
-    let r_forward = net.layers.iter().enumerate().map(|(k, l)| {
-        let (layer, config, p) = (l.layer(), &l.config, l.param_range());
-        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        quote! {
-            #layer::r_forward::<{ B }>(
-                &#config, &__cn_p[#p], &__cn_v[#p], &__cn_cache.#x, &__cn_cache.#y, &__cn_cache.#c,
-                &__cn_r_cache.#x, &mut __cn_r_cache.#y, &mut __cn_r_cache.#c,
-            );
-        }
-    });
-    let accessors = accessors(&net.params);
+    let accessors = accessors(params);
     let initialized = initialized(net);
-    let blocked = super::blocked::blocked(net);
     quote! {
-        #[allow(clippy::all, clippy::pedantic)]
+        #[automatically_derived]
         impl<T: ::constnet::__private::Float> ::constnet::__private::Network<T, #input, #output, #params> for #name<T> {
-            const BUFFERS: ::constnet::__private::usize = #buffers;
+            const BUFFERS: ::constnet::__private::usize = #consts::BUFFERS;
             const LAYERS: &'static [::constnet::__private::LayerInfo] = &[#(#layer_infos),*];
             type Cache<const B: ::constnet::__private::usize> = #cache<T, { B }>;
 
@@ -142,11 +178,13 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn forward_train<const B: ::constnet::__private::usize>(
+            fn forward_train_with<const B: ::constnet::__private::usize>(
                 &self,
                 __cn_x: &#x_ty,
                 __cn_cache: &mut #cache<T, { B }>,
+                __cn_context: &::constnet::__private::TrainContext,
             ) -> #y_ty {
+                #batch_check
                 let __cn_p = &self.parameters;
                 let __cn_s = &self.buffers;
                 __cn_cache.input = *__cn_x;
@@ -156,6 +194,7 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
 
             #[inline]
             fn update_buffers<const B: ::constnet::__private::usize>(&mut self, __cn_cache: &#cache<T, { B }>) {
+                #batch_check
                 let __cn_tracked = self.batches_tracked;
                 #(#update)*
                 self.batches_tracked = __cn_tracked.saturating_add(1);
@@ -199,15 +238,66 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
                 let __cn_p = &self.parameters;
                 #r_backward
             }
-
-            #blocked
         }
     }
 }
 
+/// The training forward's layer calls, each with its own stream of the
+/// step's randomness.
+fn forward_train_calls(net: &NetTokens<'_>) -> Vec<TokenStream> {
+    net.layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
+            let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+            let x = wired(&quote!(&__cn_cache.#x));
+            quote! {
+                #layer::forward_train::<{ B }>(
+                    &#config, &__cn_p[#p], &__cn_s[#b], #x, &mut __cn_cache.#y, &mut __cn_cache.#c,
+                    &__cn_context.for_layer(#k),
+                );
+            }
+        })
+        .collect()
+}
+
+/// The buffer updates after a training step.
+fn update_calls(net: &NetTokens<'_>) -> Vec<TokenStream> {
+    net.layers
+        .iter()
+        .map(|l| {
+            let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
+            quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &__cn_cache.#c, __cn_tracked);)
+        })
+        .collect()
+}
+
+/// The R-operator forward's layer calls.
+fn r_forward_calls(net: &NetTokens<'_>) -> Vec<TokenStream> {
+    net.layers
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let (layer, config, p) = (l.layer(), &l.config, l.param_range());
+            let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+            let (x, rx) = (
+                wired(&quote!(&__cn_cache.#x)),
+                wired(&quote!(&__cn_r_cache.#x)),
+            );
+            quote! {
+                #layer::r_forward::<{ B }>(
+                    &#config, &__cn_p[#p], &__cn_v[#p], #x, &__cn_cache.#y, &__cn_cache.#c,
+                    #rx, &mut __cn_r_cache.#y, &mut __cn_r_cache.#c,
+                );
+            }
+        })
+        .collect()
+}
+
 /// `Network::initialized`: every layer's `init` in declaration order.
 fn initialized(net: &NetTokens<'_>) -> TokenStream {
-    let (params, buffers) = (&net.params, &net.buffers);
+    let consts = &net.consts;
     let inits = net.layers.iter().map(|l| {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
         quote!(#layer::init(&#config, &mut __cn_net.parameters[#p], &mut __cn_net.buffers[#b], __cn_rng);)
@@ -215,8 +305,8 @@ fn initialized(net: &NetTokens<'_>) -> TokenStream {
     quote! {
         fn initialized(__cn_rng: &mut ::constnet::__private::Rng) -> Self {
             let mut __cn_net = Self {
-                parameters: [T::zero(); #params],
-                buffers: [T::zero(); #buffers],
+                parameters: [T::zero(); #consts::PARAMS],
+                buffers: [T::zero(); #consts::BUFFERS],
                 batches_tracked: 0,
             };
             #(#inits)*
@@ -228,58 +318,55 @@ fn initialized(net: &NetTokens<'_>) -> TokenStream {
 /// The plain accessors of the `Network` implementation.
 fn accessors(params: &TokenStream) -> TokenStream {
     quote! {
-                #[inline]
-                fn parameters(&self) -> &[T; #params] {
-                    &self.parameters
-                }
+        #[inline]
+        fn parameters(&self) -> &[T; #params] {
+            &self.parameters
+        }
 
-                #[inline]
-                fn parameters_mut(&mut self) -> &mut [T; #params] {
-                    &mut self.parameters
-                }
+        #[inline]
+        fn parameters_mut(&mut self) -> &mut [T; #params] {
+            &mut self.parameters
+        }
 
-                #[inline]
-                fn buffers(&self) -> &[T] {
-                    &self.buffers
-                }
+        #[inline]
+        fn buffers(&self) -> &[T] {
+            &self.buffers
+        }
 
-                #[inline]
-                fn buffers_mut(&mut self) -> &mut [T] {
-                    &mut self.buffers
-                }
+        #[inline]
+        fn buffers_mut(&mut self) -> &mut [T] {
+            &mut self.buffers
+        }
 
-                #[inline]
-                fn batches_tracked(&self) -> ::constnet::__private::u64 {
-                    self.batches_tracked
-                }
+        #[inline]
+        fn batches_tracked(&self) -> ::constnet::__private::u64 {
+            self.batches_tracked
+        }
 
-                #[inline]
-                fn set_batches_tracked(&mut self, __cn_count: ::constnet::__private::u64) {
-                    self.batches_tracked = __cn_count;
-                }
+        #[inline]
+        fn set_batches_tracked(&mut self, __cn_count: ::constnet::__private::u64) {
+            self.batches_tracked = __cn_count;
+        }
     }
 }
 
-fn layer_info(l: &LayerTokens) -> TokenStream {
+fn layer_info(net: &NetTokens<'_>, l: &super::LayerTokens) -> TokenStream {
+    let _ = net;
     let name = l.name.to_string();
-    let shape = l.shape();
+    let (shape, config_trait) = (l.shape(), l.config_trait());
     let (input, output) = (&l.input, &l.output);
-    let (po, pn, bo, bn) = (
-        l.param_start.tokens(),
-        l.params.tokens(),
-        l.buffer_start.tokens(),
-        l.buffers.tokens(),
-    );
+    let (po, bo) = (&l.params.0, &l.buffers.0);
     quote! {
         ::constnet::__private::LayerInfo {
             name: #name,
-            kind: #shape::KIND,
+            kind: #config_trait::NAME,
+            properties: #config_trait::PROPERTIES,
             inputs: #input,
             outputs: #output,
             param_offset: #po,
-            params: #pn,
+            params: #shape::PARAMS,
             buffer_offset: #bo,
-            buffers: #bn,
+            buffers: #shape::BUFFERS,
             tensors: #shape::TENSORS,
             buffer_tensors: #shape::BUFFER_TENSORS,
         }
@@ -291,10 +378,10 @@ fn forward_body(net: &NetTokens<'_>) -> TokenStream {
         let (layer, config, p, b) = (l.layer(), &l.config, l.param_range(), l.buffer_range());
         let out = format_ident!("__cn_a{}", k);
         let x = if k == 0 {
-            quote!(__cn_x)
+            wired(&quote!(__cn_x))
         } else {
             let prev = format_ident!("__cn_a{}", k - 1);
-            quote!(&#prev)
+            wired(&quote!(&#prev))
         };
         let ty = matrix(&l.output);
         quote! {
@@ -319,10 +406,11 @@ fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
     let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
         let (layer, config, p) = (l.layer(), &l.config, l.param_range());
         let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
+        let (x, rx) = (wired(&quote!(&__cn_cache.#x)), wired(&quote!(&__cn_r_cache.#x)));
         let dy = if k + 1 == n { quote!(__cn_d_output) } else { let d = format_ident!("__cn_d{}", k); quote!(&#d) };
         let rdy = if k + 1 == n { quote!(__cn_r_d_output) } else { let d = format_ident!("__cn_rd{}", k); quote!(&#d) };
         let (dx_decl, dx_arg, rdx_decl, rdx_arg) = if k == 0 {
-            let x_ty = matrix(&net.input);
+            let x_ty = matrix(&l.input);
             (
                 quote!(),
                 quote!(::constnet::__private::None::<&mut #x_ty>),
@@ -334,14 +422,14 @@ fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
             let ty = matrix(&net.layers[k - 1].output);
             (
                 quote!(let mut #d = <#ty as ::constnet::__private::Zeroed>::zeroed();),
-                quote!(::constnet::__private::Some(&mut #d)),
+                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(&mut #d))),
                 quote!(let mut #rd = <#ty as ::constnet::__private::Zeroed>::zeroed();),
-                quote!(::constnet::__private::Some(&mut #rd)),
+                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(&mut #rd))),
             )
         };
         let backward = quote! {
             #dx_decl
-            #layer::backward::<{ B }>(&#config, &__cn_p[#p], &__cn_cache.#x, &__cn_cache.#y, &mut __cn_cache.#c, #dy, #dx_arg, &mut __cn_grad[#p]);
+            #layer::backward::<{ B }>(&#config, &__cn_p[#p], #x, &__cn_cache.#y, &mut __cn_cache.#c, #dy, #dx_arg, &mut __cn_grad[#p]);
         };
         if !with_r {
             return backward;
@@ -350,8 +438,8 @@ fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
             #backward
             #rdx_decl
             #layer::r_backward::<{ B }>(
-                &#config, &__cn_p[#p], &__cn_v[#p], &__cn_cache.#x, &__cn_cache.#y, &__cn_cache.#c,
-                &__cn_r_cache.#x, &__cn_r_cache.#c, #dy, #rdy, #rdx_arg, &mut __cn_r_grad[#p],
+                &#config, &__cn_p[#p], &__cn_v[#p], #x, &__cn_cache.#y, &__cn_cache.#c,
+                #rx, &__cn_r_cache.#c, #dy, #rdy, #rdx_arg, &mut __cn_r_grad[#p],
             );
         }
     });

@@ -1,111 +1,196 @@
-//! The layer kinds the DSL knows ([`SPECS`]: sizes and argument keys of
-//! each), and the "did you mean" hints for names that are close to one of
-//! them or that other frameworks use.
+//! The built-in layer kinds, one syntax row each ([`ROWS`]): the name, the
+//! names of the sizes written in `<...>`, and the named arguments with
+//! where each goes (a `const` builder call, or a generic argument of the
+//! type). Everything else about a kind (widths, tensors, value rules) is in
+//! its file in the library and reaches the generated code through the
+//! compiler. The "did you mean" hints for names that are close to a kind or
+//! that other frameworks use are here too.
 
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 use syn::{Error, Ident};
 
-/// The layer kinds the DSL knows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Dense,
-    BatchNorm,
-    Rnn,
-    ReLU,
-    LeakyReLU,
-    Tanh,
-    Sigmoid,
-    Identity,
-    Softmax,
-}
-
-/// How a kind's input width follows from its sizes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum InputWidth {
-    /// The first size is the input width (`Dense<IN, OUT>`, `BatchNorm<N>`).
-    FirstSize,
-    /// The first size times the last (`Rnn<IN, HIDDEN, STEPS>` reads
-    /// `IN x STEPS` features).
-    FirstTimesLast,
-    /// No sizes: the width of the previous layer passes through.
-    Previous,
-}
-
-/// What the DSL accepts for one kind.
-pub struct Spec {
-    pub kind: Kind,
+/// What a built-in kind accepts; see the module documentation.
+pub struct Row {
+    /// The kind's name, also the type's name in `constnet::layer`.
     pub name: &'static str,
-    /// Names of the sizes, for messages; empty for width-preserving layers.
+    /// Names of the sizes, for messages; empty for width-preserving kinds.
     pub sizes: &'static [&'static str],
-    /// Accepted argument keys; the first is also the positional one.
-    pub keys: &'static [&'static str],
-    pub input: InputWidth,
+    /// Its named arguments; the first may also be written positionally.
+    pub args: &'static [ArgRow],
 }
 
-pub const SPECS: &[Spec] = &[
-    Spec {
-        kind: Kind::Dense,
+/// One named argument of a built-in kind.
+#[derive(Clone, Copy)]
+pub struct ArgRow {
+    pub key: &'static str,
+    /// The literals it accepts, for early messages about a wrong type.
+    pub value: Value,
+    pub place: Place,
+    /// A valid value, shown in those messages: `0.2`.
+    pub example: &'static str,
+}
+
+/// The literals an argument accepts (its range is checked by the library).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// A number (or an expression the compiler evaluates).
+    Number,
+    /// A number, or `None`, which calls the named builder without a value.
+    NumberOrNone(&'static str),
+    /// `true` or `false`, written as a literal.
+    Bool,
+    /// An expression the compiler evaluates (an `Init`).
+    Expression,
+}
+
+/// Where an argument goes in the generated code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A builder call on the configuration: `.key(value)`.
+    Builder,
+    /// The generic argument after the sizes at this position (counted
+    /// from 0 after the last size), defaulting to the type's own default
+    /// when not written. It changes the type, so its width.
+    Generic(usize),
+}
+
+const fn builder(key: &'static str, value: Value, example: &'static str) -> ArgRow {
+    ArgRow {
+        key,
+        value,
+        place: Place::Builder,
+        example,
+    }
+}
+
+const INITS: [ArgRow; 2] = [
+    builder(
+        "weight_init",
+        Value::Expression,
+        "Init::xavier_uniform(1.0)",
+    ),
+    builder("bias_init", Value::Expression, "Init::Zeros"),
+];
+
+/// The built-in kinds.
+pub const ROWS: &[Row] = &[
+    Row {
         name: "Dense",
         sizes: &["IN", "OUT"],
-        keys: &["weight_init", "bias_init"],
-        input: InputWidth::FirstSize,
+        args: &INITS,
     },
-    Spec {
-        kind: Kind::BatchNorm,
+    Row {
         name: "BatchNorm",
         sizes: &["N"],
-        keys: &["eps", "momentum"],
-        input: InputWidth::FirstSize,
+        args: &[
+            builder("eps", Value::Number, "1e-5"),
+            builder("momentum", Value::NumberOrNone("cumulative_average"), "0.1"),
+        ],
     },
-    Spec {
-        kind: Kind::Rnn,
+    Row {
         name: "Rnn",
         sizes: &["IN", "HIDDEN", "STEPS"],
-        keys: &["sequence", "weight_init", "bias_init"],
-        input: InputWidth::FirstTimesLast,
+        args: &[
+            ArgRow {
+                key: "sequence",
+                value: Value::Bool,
+                place: Place::Generic(0),
+                example: "true",
+            },
+            INITS[0],
+            INITS[1],
+        ],
     },
-    Spec {
-        kind: Kind::ReLU,
+    Row {
         name: "ReLU",
         sizes: &[],
-        keys: &[],
-        input: InputWidth::Previous,
+        args: &[],
     },
-    Spec {
-        kind: Kind::LeakyReLU,
+    Row {
         name: "LeakyReLU",
         sizes: &[],
-        keys: &["negative_slope"],
-        input: InputWidth::Previous,
+        args: &[builder("negative_slope", Value::Number, "0.2")],
     },
-    Spec {
-        kind: Kind::Tanh,
+    Row {
         name: "Tanh",
         sizes: &[],
-        keys: &[],
-        input: InputWidth::Previous,
+        args: &[],
     },
-    Spec {
-        kind: Kind::Sigmoid,
+    Row {
         name: "Sigmoid",
         sizes: &[],
-        keys: &[],
-        input: InputWidth::Previous,
+        args: &[],
     },
-    Spec {
-        kind: Kind::Identity,
+    Row {
         name: "Identity",
         sizes: &[],
-        keys: &[],
-        input: InputWidth::Previous,
+        args: &[],
     },
-    Spec {
-        kind: Kind::Softmax,
+    Row {
         name: "Softmax",
         sizes: &[],
-        keys: &[],
-        input: InputWidth::Previous,
+        args: &[],
     },
 ];
+
+impl Row {
+    /// The accepted keys, for messages.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.args.iter().map(|a| a.key)
+    }
+}
+
+/// The rows as code the library's tests compile (see `__built_in_kinds`):
+/// `(name, type's NAME, sizes)` for each row, after applying every builder
+/// argument to the type's default configuration and naming the type with
+/// every generic argument.
+pub fn kind_table() -> TokenStream {
+    let entries = ROWS.iter().map(|row| {
+        let ident = format_ident!("{}", row.name);
+        let ones = row.sizes.iter().map(|_| quote!(1));
+        let generics: Vec<TokenStream> = ones
+            .chain(
+                row.args
+                    .iter()
+                    .filter(|a| matches!(a.place, Place::Generic(_)))
+                    .map(|_| quote!(true)),
+            )
+            .collect();
+        let ty = if generics.is_empty() {
+            quote!(::constnet::layer::#ident)
+        } else {
+            quote!(::constnet::layer::#ident<#(#generics),*>)
+        };
+        let calls = row
+            .args
+            .iter()
+            .filter(|a| a.place == Place::Builder)
+            .map(|arg| {
+                let method = format_ident!("{}", arg.key);
+                match arg.value {
+                    Value::Number | Value::Bool => quote!(.#method(0.5)),
+                    Value::Expression => quote!(.#method(::constnet::init::Init::Zeros)),
+                    Value::NumberOrNone(none) => {
+                        let none = format_ident!("{none}");
+                        quote!(.#method(0.5).#none())
+                    }
+                }
+            });
+        let (name, sizes) = (row.name, row.sizes.len());
+        quote! {
+            (
+                #name,
+                <#ty as ::constnet::layer::LayerConfig>::NAME,
+                {
+                    let _ = <#ty as ::constnet::layer::LayerConfig>::DEFAULT #(#calls)*;
+                    #sizes
+                },
+            )
+        }
+    });
+    quote!(&[#(#entries),*])
+}
 
 /// Names users bring from other frameworks, with what to write instead.
 const ALIASES: &[(&str, &str)] = &[
@@ -119,41 +204,23 @@ const ALIASES: &[(&str, &str)] = &[
     ("Logistic", "Sigmoid"),
 ];
 
-pub fn kind_name(kind: Kind) -> &'static str {
-    SPECS
-        .iter()
-        .find(|s| s.kind == kind)
-        .map_or("?", |s| s.name)
-}
-
-/// The kinds that fix the width of their input, for messages.
-pub fn width_fixing_kinds() -> String {
-    let names: Vec<String> = SPECS
-        .iter()
-        .filter(|s| s.input != InputWidth::Previous)
-        .map(|s| format!("`{}<{}>`", s.name, s.sizes.join(", ")))
-        .collect();
-    names.join(", ")
-}
-
-/// The error for a kind the DSL does not know, with a hint when the name is
-/// another framework's, differs in case, or is a small typo away.
-pub fn unknown_kind(kind: &Ident) -> Error {
+/// The error for a one-word kind that is another framework's name or a
+/// small typo of a built-in kind (`Relu`, `Linear`, `Dnse`); `None` when the
+/// name is not close to any, so it is taken as a layer type in scope.
+pub fn misspelled_kind(kind: &Ident) -> Option<Error> {
     let name = kind.to_string();
-    let known: Vec<&str> = SPECS.iter().map(|s| s.name).collect();
+    let known: Vec<&str> = ROWS.iter().map(|s| s.name).collect();
     let hint = ALIASES
         .iter()
         .find(|(alias, _)| *alias == name)
         .map(|(_, ours)| *ours)
-        .or_else(|| closest(&name, &known));
-    let message = match hint {
-        Some(ours) => format!("unknown layer kind `{name}`; did you mean `{ours}`?"),
-        None => format!(
-            "unknown layer kind `{name}`; the known kinds are {}",
-            known.join(", ")
+        .or_else(|| closest(&name, &known))?;
+    Some(Error::new(
+        kind.span(),
+        format!(
+            "unknown layer kind `{name}`; did you mean `{hint}`? (a layer type of your own is written by its path, e.g. `my_layers::{name}`)"
         ),
-    };
-    Error::new(kind.span(), message)
+    ))
 }
 
 /// The candidate closest to `name`: equal ignoring case, or at most two

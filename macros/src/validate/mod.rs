@@ -1,63 +1,63 @@
-//! Shape inference and every check the macro can make, each error spanned
+//! Every check the macro can make from the tokens alone, each error spanned
 //! on the offending token and all of them reported together, in
-//! declaration order.
+//! declaration order: names, attributes, the kind of each layer (a built-in
+//! kind of [`kinds::ROWS`], or the path of a layer type), the number and
+//! form of its sizes ([`sizes`]) and its arguments ([`args`]).
 //!
-//! Widths flow from layer to layer: `Dense<I, O>` and `Rnn<I, H, S>` fix
-//! them, `BatchNorm<N>` checks them, activations pass them through. Sizes
-//! the macro can read (integer literals) are checked here; sizes given as
-//! constants are checked by the compiler through `const` assertions that
-//! `expand` emits, spanned on the same tokens. The kinds and their sizes
-//! and arguments are in [`kinds`], the checks of sizes in [`sizes`] and of
-//! arguments in [`args`].
+//! Widths are not computed here: they are the library's `const`s, and
+//! `expand` makes the compiler check that they chain, with a message that
+//! names both widths and the fix, spanned on the same tokens.
 
 mod args;
 mod kinds;
 mod sizes;
 
 pub use args::Setting;
-pub use kinds::{Kind, kind_name};
+pub use kinds::{Place, Row};
 pub use sizes::Size;
 
-use proc_macro2::Span;
-use syn::{Attribute, Error, Expr, Ident, Visibility};
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
+use syn::{Attribute, Error, Ident, Visibility};
 
-use crate::ast::{LayerDecl, LitValue, NetworkDecl, lit_value};
-use kinds::{InputWidth, SPECS, Spec, unknown_kind, width_fixing_kinds};
+use crate::ast::{LayerDecl, NetworkDecl};
+pub use kinds::kind_table;
+use kinds::{ROWS, misspelled_kind};
+
+/// Items the macro generates on the network type, which a layer's hidden
+/// configuration constant (named after the layer) must not clash with.
+const RESERVED: &[&str] = &[
+    "input",
+    "new",
+    "seeded",
+    "from_parameters",
+    "from_parts",
+    "INPUT",
+    "OUTPUT",
+    "PARAMS",
+    "BUFFERS",
+];
 
 /// A checked layer.
 pub struct PlannedLayer {
     pub name: Ident,
-    pub kind: Kind,
-    pub kind_ident: Ident,
-    /// The sizes used in the generated types. They are the written sizes,
-    /// except that an input size left to a compiler check is replaced by
-    /// the width it must equal: the wiring then type-checks either way, and
-    /// a mismatch is reported once, by the assertion, on the written token.
+    /// The built-in kind's row, `None` for a layer type of your own.
+    pub row: Option<&'static Row>,
+    /// The kind as written, without sizes: `Dense`, `my_layers::Scaled`.
+    pub kind_text: String,
+    /// The span of the kind's path.
+    pub kind_span: Span,
+    /// The type's path: `::constnet::layer::Dense`, or the user's path.
+    pub path: TokenStream,
+    /// The sizes as written, with their spans.
     pub sizes: Vec<(Size, Span)>,
-    /// The layer as written, for messages and documentation: `Dense<2, N>`.
+    /// The layer as written, for messages and documentation:
+    /// `Rnn<2, 8, 4>(sequence = true)`.
     pub shown: String,
+    /// The arguments that go into the type, as written: `(sequence = true)`.
+    pub type_args: String,
     pub settings: Vec<Setting>,
     pub docs: Vec<Attribute>,
-    pub input: Size,
-    pub output: Size,
-    /// `Rnn(sequence = true)`: selects the layer type that outputs every
-    /// hidden state (`Rnn<I, H, S, true>`), so its width is part of the type.
-    pub sequence: bool,
-}
-
-/// What the compiler must check about sizes given as constants.
-pub enum Condition {
-    /// Two widths are equal.
-    Equal(Size, Size),
-    /// A size is at least 1.
-    Positive(Size),
-}
-
-/// A `const` assertion for the generated code, spanned on the size it is about.
-pub struct CompileCheck {
-    pub condition: Condition,
-    pub span: Span,
-    pub message: String,
 }
 
 /// A checked network, ready for code generation.
@@ -66,43 +66,25 @@ pub struct Plan {
     pub vis: Visibility,
     pub name: Ident,
     pub layers: Vec<PlannedLayer>,
-    pub checks: Vec<CompileCheck>,
-}
-
-/// The width flowing out of the layers planned so far.
-struct Flow {
-    width: Size,
-    /// The last layer, described: "`act` (Tanh)".
-    last: String,
-    /// The layer that set the width, when activations passed it on since.
-    source: Option<String>,
-}
-
-impl Flow {
-    /// "the previous layer `hidden` (Dense<2, 8>) outputs 8", or "the
-    /// previous layer `act` (Tanh) passes on the 8 outputs of `hidden` (...)".
-    fn describe(&self) -> String {
-        let width = self.width.quoted();
-        match &self.source {
-            None => format!("the previous layer {} outputs {width}", self.last),
-            Some(source) => format!(
-                "the previous layer {} passes on the {width} outputs of {source}",
-                self.last
-            ),
-        }
-    }
 }
 
 /// Checks a declaration; on failure returns every error found, combined.
 pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
     let mut errors: Vec<Error> = Vec::new();
-    if !decl.generics.params.is_empty() || decl.generics.where_clause.is_some() {
+    let example = format!(
+        "write `{0}` (f32) or `{0}<f64>` where you use it",
+        decl.name
+    );
+    if !decl.generics.params.is_empty() {
         errors.push(Error::new_spanned(
             &decl.generics,
-            format!(
-                "a network is generic over its scalar automatically: remove the generics and write `{0}` (f32) or `{0}<f64>` where you use it",
-                decl.name
-            ),
+            format!("generics are not supported: a network is generic over its scalar automatically; remove them and {example}"),
+        ));
+    }
+    if let Some(clause) = &decl.where_clause {
+        errors.push(Error::new_spanned(
+            clause,
+            format!("`where` clauses are not supported: a network is generic over its scalar automatically; remove it and {example}"),
         ));
     }
     if decl.layers.is_empty() {
@@ -117,34 +99,12 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
     let name_errors: Vec<Vec<Error>> = (0..decl.layers.len())
         .map(|index| check_name(&decl.layers, index))
         .collect();
-
     let mut layers = Vec::new();
-    let mut checks = Vec::new();
-    let mut flow: Option<Flow> = None;
-    let mut chain_broken = false;
     for (layer, name_errors) in decl.layers.into_iter().zip(name_errors) {
         errors.extend(name_errors);
-        let Some(planned) =
-            plan_layer(layer, flow.as_ref(), chain_broken, &mut checks, &mut errors)
-        else {
-            // The width after a rejected layer is unknown: stop checking the
-            // chain so one mistake does not cascade into width errors.
-            flow = None;
-            chain_broken = true;
-            continue;
-        };
-        let passes_through = SPECS
-            .iter()
-            .any(|s| s.kind == planned.kind && s.input == InputWidth::Previous);
-        flow = Some(Flow {
-            width: planned.output.clone(),
-            last: describe(&planned),
-            source: match flow {
-                Some(previous) if passes_through => previous.source.or(Some(previous.last)),
-                _ => None,
-            },
-        });
-        layers.push(planned);
+        if let Some(planned) = plan_layer(layer, &mut errors) {
+            layers.push(planned);
+        }
     }
     match errors.into_iter().reduce(|mut a, b| {
         a.combine(b);
@@ -156,23 +116,7 @@ pub fn validate(decl: NetworkDecl) -> Result<Plan, Error> {
             vis: decl.vis,
             name: decl.name,
             layers,
-            checks,
         }),
-    }
-}
-
-fn describe(layer: &PlannedLayer) -> String {
-    format!("`{}` ({})", layer.name, layer.shown)
-}
-
-/// `Dense<2, HIDDEN>`, `Rnn<2, 8, 4>(sequence = true)`, or `Tanh`.
-fn shown(spec: &Spec, sizes: &[(Size, Span)], sequence: bool) -> String {
-    let mode = if sequence { "(sequence = true)" } else { "" };
-    if sizes.is_empty() {
-        spec.name.to_owned()
-    } else {
-        let sizes: Vec<String> = sizes.iter().map(|(s, _)| s.text()).collect();
-        format!("{}<{}>{mode}", spec.name, sizes.join(", "))
     }
 }
 
@@ -203,6 +147,19 @@ fn check_name(layers: &[LayerDecl], index: usize) -> Vec<Error> {
             layer.name.span(),
             "`input` is reserved for the network's input in its training cache; choose another layer name",
         ));
+    } else if RESERVED.contains(&name.as_str()) {
+        errors.push(Error::new(
+            layer.name.span(),
+            format!(
+                "`{name}` is an item the macro generates on the network; choose another layer name"
+            ),
+        ));
+    }
+    if name.contains("__") {
+        errors.push(Error::new(
+            layer.name.span(),
+            format!("`{name}`: layer names with `__` are reserved for the constants the macro generates; choose another name"),
+        ));
     }
     if let Some(base) = name.strip_suffix("_cache")
         && layers.iter().any(|l| l.name == base)
@@ -215,168 +172,84 @@ fn check_name(layers: &[LayerDecl], index: usize) -> Vec<Error> {
     errors
 }
 
-fn plan_layer(
-    layer: LayerDecl,
-    flow: Option<&Flow>,
-    chain_broken: bool,
-    checks: &mut Vec<CompileCheck>,
-    errors: &mut Vec<Error>,
-) -> Option<PlannedLayer> {
-    let kind_str = layer.kind.to_string();
-    let Some(spec) = SPECS.iter().find(|s| s.name == kind_str) else {
-        errors.push(unknown_kind(&layer.kind));
-        return None;
-    };
-    let sizes = sizes::check_sizes(&layer, spec, errors);
-    let mut settings = args::check_args(&layer, spec, errors);
-    let mut sizes = sizes?;
-    let sequence = settings
-        .iter()
-        .any(|s| s.method == "sequence" && s.value.as_ref().is_some_and(is_true));
-    // `sequence` picks the type (its output width), not a builder call.
-    settings.retain(|s| s.method != "sequence");
-    let shown = shown(spec, &sizes, sequence);
-    for ((size, span), what) in sizes.iter().zip(spec.sizes) {
-        if let Size::Expr(_) = size {
-            checks.push(CompileCheck {
-                condition: Condition::Positive(size.clone()),
-                span: *span,
-                message: format!(
-                    "layer `{}`: a layer size must be at least 1, but `{}` (`{what}` of `{}`) is 0",
-                    layer.name,
-                    size.text(),
-                    spec.name
-                ),
-            });
-        }
+/// Only doc comments may sit on a layer: a `#[cfg]` would remove the layer
+/// and change the widths after it, and other attributes have nothing to
+/// apply to. Never dropped silently.
+fn check_attrs(attrs: Vec<Attribute>, errors: &mut Vec<Error>) -> Vec<Attribute> {
+    let (docs, others): (Vec<_>, Vec<_>) =
+        attrs.into_iter().partition(|a| a.path().is_ident("doc"));
+    for attr in others {
+        let message = if attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr") {
+            "`#[cfg]` on a layer is not supported: removing a layer changes the widths of the layers after it; declare one network per configuration and choose between them with `#[cfg]` on the network"
+        } else {
+            "only doc comments are allowed on a layer: a layer is not an item, so this attribute has nothing to apply to; remove it"
+        };
+        errors.push(Error::new_spanned(&attr, message));
     }
-    let declared = match spec.input {
-        InputWidth::FirstSize => Some(sizes[0].0.clone()),
-        InputWidth::FirstTimesLast => Some(sizes[0].0.product(&sizes[sizes.len() - 1].0)),
-        InputWidth::Previous => None,
-    };
-    let input = match (declared, flow) {
-        (None, Some(flow)) => flow.width.clone(),
-        (None, None) => {
-            if !chain_broken {
-                errors.push(Error::new(
-                    layer.kind.span(),
-                    format!(
-                        "`{kind_str}` cannot be the first layer: its width follows the previous layer; start with a layer that fixes the input width: {}",
-                        width_fixing_kinds()
-                    ),
-                ));
-            }
-            return None;
+    docs
+}
+
+fn plan_layer(layer: LayerDecl, errors: &mut Vec<Error>) -> Option<PlannedLayer> {
+    let builtin = layer
+        .kind_ident()
+        .and_then(|ident| ROWS.iter().find(|row| ident == row.name));
+    if builtin.is_none()
+        && let Some(error) = layer.kind_ident().and_then(misspelled_kind)
+    {
+        errors.push(error);
+        return None;
+    }
+    let kind_text = sizes::tidy(&layer.kind.to_token_stream().to_string());
+    let kind_span = layer.kind_span();
+    let sizes = sizes::check_sizes(&layer, builtin, &kind_text, errors);
+    let settings = args::check_args(&layer, builtin, errors);
+    let sizes = sizes?;
+    let path = match builtin {
+        Some(row) => {
+            let ident = Ident::new(row.name, kind_span);
+            quote_spanned!(kind_span=> ::constnet::layer::#ident)
         }
-        (Some(declared), None) => declared,
-        (Some(declared), Some(flow)) => {
-            let span = sizes[0].1;
-            if let (Size::Lit(expects), Size::Lit(width)) = (&declared, &flow.width) {
-                if expects != width {
-                    errors.push(Error::new(
-                        span,
-                        mismatch(&layer.name, spec, &sizes, &declared, flow, true),
-                    ));
-                }
-                declared
-            } else {
-                checks.push(CompileCheck {
-                    message: format!(
-                        "{}; they must be equal",
-                        mismatch(&layer.name, spec, &sizes, &declared, flow, false)
-                    ),
-                    condition: Condition::Equal(declared.clone(), flow.width.clone()),
-                    span,
-                });
-                // The wiring takes the width it receives. A `Dense` or
-                // `BatchNorm` type takes it too; an `Rnn` is generic over
-                // its input width and checks it itself.
-                if spec.input == InputWidth::FirstSize {
-                    sizes[0].0 = flow.width.clone();
-                }
-                flow.width.clone()
-            }
-        }
+        None => layer.kind.to_token_stream(),
     };
-    let output = match spec.kind {
-        Kind::Rnn if sequence => sizes[1].0.product(&sizes[2].0),
-        Kind::Dense | Kind::Rnn => sizes[1].0.clone(),
-        Kind::BatchNorm => sizes[0].0.clone(),
-        _ => input.clone(),
+    let type_args = type_args_text(&settings);
+    let shown = if sizes.is_empty() {
+        format!("{kind_text}{type_args}")
+    } else {
+        let written: Vec<String> = sizes.iter().map(|(s, _)| s.text()).collect();
+        format!("{kind_text}<{}>{type_args}", written.join(", "))
     };
-    let docs = layer
-        .attrs
-        .into_iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .collect();
+    let docs = check_attrs(layer.attrs, errors);
     Some(PlannedLayer {
         name: layer.name,
-        kind: spec.kind,
-        kind_ident: layer.kind,
+        row: builtin,
+        kind_text,
+        kind_span,
+        path,
         sizes,
         shown,
+        type_args,
         settings,
         docs,
-        input,
-        output,
-        sequence,
     })
 }
 
-/// "layer `out` expects 16 inputs, but the previous layer `hidden`
-/// (Dense<2, 8>) outputs 8; write `Dense<8, 1>`": both widths, where the
-/// width comes from, and, with `suggest`, what to write instead.
-fn mismatch(
-    name: &Ident,
-    spec: &Spec,
-    sizes: &[(Size, Span)],
-    declared: &Size,
-    flow: &Flow,
-    suggest: bool,
-) -> String {
-    let last = spec.sizes.len() - 1;
-    let expects = match (spec.input, declared) {
-        (InputWidth::FirstTimesLast, Size::Lit(product)) => format!(
-            "{product} inputs ({} x {} = {} x {})",
-            spec.sizes[0],
-            spec.sizes[last],
-            sizes[0].0.text(),
-            sizes[last].0.text()
-        ),
-        (InputWidth::FirstTimesLast, Size::Expr(_)) => format!(
-            "`{} x {}` inputs ({} x {})",
-            sizes[0].0.text(),
-            sizes[last].0.text(),
-            spec.sizes[0],
-            spec.sizes[last]
-        ),
-        _ => format!("{} inputs", declared.quoted()),
-    };
-    let message = format!("layer `{name}` expects {expects}, but {}", flow.describe());
-    let (true, Size::Lit(width)) = (suggest, &flow.width) else {
-        return message;
-    };
-    let first = match (spec.input, &sizes[last].0) {
-        (InputWidth::FirstSize, _) => *width,
-        (InputWidth::FirstTimesLast, Size::Lit(steps)) if width % steps == 0 => width / steps,
-        (InputWidth::FirstTimesLast, Size::Lit(steps)) => {
-            return format!(
-                "{message}, which is not a multiple of {} = {steps}",
-                spec.sizes[last]
-            );
-        }
-        _ => return message,
-    };
-    let written =
-        core::iter::once(first.to_string()).chain(sizes[1..].iter().map(|(s, _)| s.text()));
-    format!(
-        "{message}; write `{}<{}>`",
-        spec.name,
-        written.collect::<Vec<_>>().join(", ")
-    )
-}
-
-fn is_true(expr: &Expr) -> bool {
-    matches!(lit_value(expr), LitValue::Bool(true))
+/// `(sequence = true)`: the arguments that select the type, as written.
+fn type_args_text(settings: &[Setting]) -> String {
+    let written: Vec<String> = settings
+        .iter()
+        .filter(|s| matches!(s.place, Place::Generic(_)))
+        .map(|s| {
+            let value = s
+                .value
+                .as_ref()
+                .map(|v| sizes::tidy(&v.to_token_stream().to_string()))
+                .unwrap_or_default();
+            format!("{} = {value}", s.method)
+        })
+        .collect();
+    if written.is_empty() {
+        String::new()
+    } else {
+        format!("({})", written.join(", "))
+    }
 }

@@ -2,14 +2,15 @@
 //! accepted, and how sizes are shown in messages and documentation.
 
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::Error;
 
-use super::kinds::Spec;
+use super::kinds::Row;
 use crate::ast::{LayerDecl, SizeExpr};
 
-/// A width, size or count: a literal the macro knows, or an expression the
-/// compiler evaluates.
+/// A size as written: a literal the macro reads (for messages and early
+/// checks only: widths and counts are computed by the compiler), or an
+/// expression the compiler evaluates.
 #[derive(Clone)]
 pub enum Size {
     Lit(u64),
@@ -17,60 +18,11 @@ pub enum Size {
 }
 
 impl Size {
-    pub fn tokens(&self) -> TokenStream {
-        match self {
-            Self::Lit(v) => {
-                let lit = proc_macro2::Literal::usize_unsuffixed(*v as usize);
-                quote!(#lit)
-            }
-            Self::Expr(tokens) => quote!((#tokens)),
-        }
-    }
-
-    pub fn product(&self, other: &Self) -> Self {
-        if let (Self::Lit(a), Self::Lit(b)) = (self, other) {
-            Self::Lit(a * b)
-        } else {
-            let (a, b) = (self.tokens(), other.tokens());
-            Self::Expr(quote!(#a * #b))
-        }
-    }
-
-    /// The sum, folded when both are literals (`0 + x` is `x`).
-    pub fn plus(&self, other: &Self) -> Self {
-        match (self, other) {
-            (Self::Lit(a), Self::Lit(b)) => Self::Lit(a + b),
-            (Self::Lit(0), x) | (x, Self::Lit(0)) => x.clone(),
-            _ => {
-                let (a, b) = (self.tokens(), other.tokens());
-                Self::Expr(quote!(#a + #b))
-            }
-        }
-    }
-
     /// The size as the user wrote it: `8`, `HIDDEN`, `{ 2 * N }`.
     pub fn text(&self) -> String {
         match self {
             Self::Lit(v) => v.to_string(),
             Self::Expr(tokens) => tidy(&tokens.to_string()),
-        }
-    }
-
-    /// The size in a message: a number, or the expression in backticks.
-    pub fn quoted(&self) -> String {
-        match self {
-            Self::Lit(v) => v.to_string(),
-            Self::Expr(_) => format!("`{}`", self.text()),
-        }
-    }
-
-    /// A parameter count in the generated documentation: the number, or
-    /// "(from constants)" when the library computes it from sizes given as
-    /// constants.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Lit(v) => v.to_string(),
-            Self::Expr(_) => "(from constants)".to_owned(),
         }
     }
 }
@@ -94,53 +46,58 @@ pub fn error_between(start: Span, end: Span, message: impl core::fmt::Display) -
     Error::new_spanned(tokens, message)
 }
 
-/// Checks the number and form of a layer's sizes; `None` when they are
-/// unusable (the errors are pushed).
+/// Checks the number (for a built-in kind) and form of a layer's sizes;
+/// `None` when they are unusable (the errors are pushed).
 pub fn check_sizes(
     layer: &LayerDecl,
-    spec: &Spec,
+    row: Option<&Row>,
+    kind: &str,
     errors: &mut Vec<Error>,
 ) -> Option<Vec<(Size, Span)>> {
     let given = layer.sizes.as_ref().map_or(0, |s| s.items.len());
-    if given != spec.sizes.len() {
-        let message = if spec.sizes.is_empty() {
+    if let Some(row) = row.filter(|row| row.sizes.len() != given) {
+        let message = if row.sizes.is_empty() {
             format!(
                 "`{0}` takes no sizes: its width follows the previous layer; write `{0}`",
-                spec.name
+                row.name
             )
         } else if given == 0 {
             format!(
                 "`{0}` needs its sizes: write `{0}<{1}>`",
-                spec.name,
-                spec.sizes.join(", ")
+                row.name,
+                row.sizes.join(", ")
             )
         } else {
             format!(
                 "`{0}` takes {1}, `{0}<{2}>`; found {given}",
-                spec.name,
-                count(spec.sizes.len(), "size"),
-                spec.sizes.join(", ")
+                row.name,
+                count(row.sizes.len(), "size"),
+                row.sizes.join(", ")
             )
         };
         errors.push(match &layer.sizes {
             Some(sizes) => error_between(sizes.open, sizes.close, message),
-            None => Error::new(layer.kind.span(), message),
+            None => Error::new(layer.kind_span(), message),
         });
         return None;
     }
+    let names = row.map_or(&[][..], |row| row.sizes);
     let mut out = Vec::new();
     let mut ok = true;
-    for (item, what) in layer.sizes.iter().flat_map(|s| &s.items).zip(spec.sizes) {
+    for (k, item) in layer.sizes.iter().flat_map(|s| &s.items).enumerate() {
         let span = item.span();
+        let what = names.get(k).map_or_else(
+            || format!("size {k} of `{kind}`"),
+            |name| format!("`{name}` of `{kind}`"),
+        );
         match item {
             SizeExpr::Literal(lit) => match lit.base10_parse::<u64>() {
-                Ok(0) => {
+                // A built-in kind's sizes are counts; a layer type of your
+                // own may take 0 for a generic argument of its own.
+                Ok(0) if row.is_some() => {
                     errors.push(Error::new(
                         span,
-                        format!(
-                            "a layer size must be at least 1, found 0 (`{what}` of `{}`)",
-                            spec.name
-                        ),
+                        format!("a layer size must be at least 1, found 0 ({what})"),
                     ));
                     ok = false;
                 }
@@ -148,10 +105,7 @@ pub fn check_sizes(
                 Err(_) => {
                     errors.push(Error::new_spanned(
                         lit,
-                        format!(
-                            "a layer size must be a positive integer, found `{lit}` (`{what}` of `{}`)",
-                            spec.name
-                        ),
+                        format!("a layer size must be a positive integer, found `{lit}` ({what})"),
                     ));
                     ok = false;
                 }

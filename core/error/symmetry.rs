@@ -1,10 +1,12 @@
-//! Why a permutation or sign flip of hidden units was refused: the typed
-//! reason carried by [`Error::Symmetry`].
+//! Why a permutation or sign flip of hidden units was refused
+//! ([`crate::diagnostics::symmetry`]): the typed reason carried by
+//! [`Error::Symmetry`]. It lives with the error type, which depends on
+//! nothing above it (only on the layer table's description).
 
 use core::fmt;
 
-use crate::error::Error;
-use crate::layer::LayerKind;
+use super::Error;
+use crate::layer::info::LayerInfo;
 
 /// Why a permutation or sign flip of hidden units was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,15 +22,16 @@ pub enum SymmetryError {
     /// No layer has the name asked for.
     UnknownName {
         /// The network's layers, whose names the message lists.
-        layers: &'static [crate::network::LayerInfo],
+        layers: &'static [LayerInfo],
     },
-    /// The layer does not compute hidden units: they belong to the `Dense`
-    /// or `Rnn` layer that computes them.
+    /// The layer does not compute hidden units (it has no incoming weights,
+    /// or tensors whose role is not one of its units'): they belong to the
+    /// layer that computes them (`Dense`, `Rnn`).
     NotComputing {
         /// The layer.
         layer: &'static str,
         /// Its kind.
-        kind: LayerKind,
+        kind: &'static str,
     },
     /// The layer's units are the network's outputs: permuting them changes
     /// the function.
@@ -45,7 +48,7 @@ pub enum SymmetryError {
         /// The layer in the way.
         by: &'static str,
         /// Its kind.
-        kind: LayerKind,
+        kind: &'static str,
     },
     /// A sign flip was asked for, but a layer between this one and the
     /// layer reading its units is not odd (`ReLU`, `Sigmoid`, ...).
@@ -55,7 +58,7 @@ pub enum SymmetryError {
         /// The layer that is not odd.
         by: &'static str,
         /// Its kind.
-        kind: LayerKind,
+        kind: &'static str,
     },
     /// The slice given is not a permutation of `0..units`, or the flags do
     /// not have one entry per unit.
@@ -84,8 +87,7 @@ impl fmt::Display for SymmetryError {
             }
             Self::NotComputing { layer, kind } => write!(
                 f,
-                "layer `{layer}` is {}: hidden units are permuted at the Dense or Rnn layer computing them",
-                kind.name()
+                "layer `{layer}` ({kind}) does not compute hidden units: they are permuted at the layer computing them (a Dense or Rnn layer, or one whose tensors are all incoming weights, recurrent weights and biases)"
             ),
             Self::OutputLayer { layer } => write!(
                 f,
@@ -93,13 +95,11 @@ impl fmt::Display for SymmetryError {
             ),
             Self::Blocked { layer, by, kind } => write!(
                 f,
-                "the units of `{layer}` cannot be permuted: `{by}` ({}) does not commute with a permutation of them",
-                kind.name()
+                "the units of `{layer}` cannot be permuted: `{by}` ({kind}) does not commute with a permutation of them"
             ),
             Self::NotOdd { layer, by, kind } => write!(
                 f,
-                "the units of `{layer}` cannot be sign-flipped: `{by}` ({}) is not an odd function",
-                kind.name()
+                "the units of `{layer}` cannot be sign-flipped: `{by}` ({kind}) is not an odd function"
             ),
             Self::BadPermutation {
                 layer,

@@ -1,0 +1,40 @@
+//! The macro's syntax rows and the library's kinds agree: every row names a
+//! type of `constnet::layer` whose `LayerConfig::NAME` is the row's name,
+//! every builder argument of the row is a `const` method of that type (the
+//! rows' table is compiled here by the hidden `__built_in_kinds!` macro, so
+//! a renamed or removed method fails this build), and every kind declared
+//! in a network reports the name it was declared with.
+
+use constnet::layer::LayerConfig;
+use constnet::prelude::*;
+
+network! {
+    /// Every built-in kind once, in the order of the macro's rows.
+    struct Every {
+        fc: Dense<2, 4>,
+        bn: BatchNorm<4>,
+        rnn: Rnn<2, 3, 2>,
+        relu: ReLU,
+        leaky: LeakyReLU,
+        tanh: Tanh,
+        sigmoid: Sigmoid,
+        identity: Identity,
+        softmax: Softmax,
+    }
+}
+
+#[test]
+fn every_row_names_a_library_kind_of_that_name() {
+    let rows: &[(&str, &str, usize)] = constnet::__private::__built_in_kinds!();
+    assert_eq!(rows.len(), 9, "one row per built-in kind");
+    for (row, name, _) in rows {
+        assert_eq!(row, name, "the row `{row}` and the type's NAME");
+    }
+    let declared: Vec<&str> = <Every as Network<f32, 2, 3, 38>>::LAYERS
+        .iter()
+        .map(|l| l.kind)
+        .collect();
+    let row_names: Vec<&str> = rows.iter().map(|(row, _, _)| *row).collect();
+    assert_eq!(declared, row_names);
+    assert_eq!(<Dense<2, 4> as LayerConfig>::NAME, "Dense");
+}
