@@ -146,11 +146,11 @@ where
     type Int8 = L::Int8;
     const STAGES: usize = 1;
     const LAYERS: usize = 1;
-    const PARAMS: usize = <L as LayerShape<I, O>>::PARAMS;
-    const BUFFERS: usize = <L as LayerShape<I, O>>::BUFFERS;
+    const PARAMS: usize = <L as LayerShape<I>>::PARAMS;
+    const BUFFERS: usize = <L as LayerShape<I>>::BUFFERS;
 
     fn rules(rules: &mut [OutputQuantization]) {
-        rules[0] = L::OUTPUT;
+        rules[0] = <L as Quantize<I, O>>::OUTPUT;
     }
 
     fn forward_visit(
@@ -362,8 +362,8 @@ impl<const I: usize, const O: usize> FloatChain<I, O> for Folded<Dense<I, O>, Ba
     const STAGES: usize = 1;
     const LAYERS: usize = 2;
     const PARAMS: usize =
-        <Dense<I, O> as LayerShape<I, O>>::PARAMS + <BatchNorm<O> as LayerShape<O, O>>::PARAMS;
-    const BUFFERS: usize = <BatchNorm<O> as LayerShape<O, O>>::BUFFERS;
+        <Dense<I, O> as LayerShape<I>>::PARAMS + <BatchNorm<O> as LayerShape<O>>::PARAMS;
+    const BUFFERS: usize = <BatchNorm<O> as LayerShape<O>>::BUFFERS;
 
     fn rules(rules: &mut [OutputQuantization]) {
         rules[0] = OutputQuantization::Calibrated;
