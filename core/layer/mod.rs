@@ -48,7 +48,7 @@ pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use info::{
-    Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
+    Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
 pub use layer_norm::{LayerNorm, LayerNormCache};
 pub use rnn::{Rnn, RnnCache};
