@@ -29,7 +29,7 @@ network! {
 const P: usize = 35;
 
 fn mask<const N: usize, const B: usize>(
-    layer: &Dropout,
+    layer: Dropout,
     context: &TrainContext,
 ) -> SMatrix<f64, N, B> {
     let x = SMatrix::<f64, N, B>::from_element(1.0);
@@ -44,25 +44,25 @@ fn mask<const N: usize, const B: usize>(
 fn masks_are_reproducible_per_step_and_layer() {
     let layer = Dropout::new(0.3);
     let step = TrainContext::step(7, 3);
-    let first = mask::<64, 32>(&layer, &step);
+    let first = mask::<64, 32>(layer, &step);
     assert_eq!(
         first,
-        mask::<64, 32>(&layer, &step),
+        mask::<64, 32>(layer, &step),
         "same context, same mask"
     );
     assert_ne!(
         first,
-        mask::<64, 32>(&layer, &TrainContext::step(7, 4)),
+        mask::<64, 32>(layer, &TrainContext::step(7, 4)),
         "next step"
     );
     assert_ne!(
         first,
-        mask::<64, 32>(&layer, &TrainContext::step(8, 3)),
+        mask::<64, 32>(layer, &TrainContext::step(8, 3)),
         "other run"
     );
     assert_ne!(
         first,
-        mask::<64, 32>(&layer, &step.for_layer(1)),
+        mask::<64, 32>(layer, &step.for_layer(1)),
         "other layer"
     );
     // Every value is dropped (0) or kept and scaled by 1 / (1 - p).
@@ -71,7 +71,7 @@ fn masks_are_reproducible_per_step_and_layer() {
     // The dropped fraction over 2048 draws: standard deviation
     // sqrt(0.3 * 0.7 / 2048) = 0.010; allow 5 of them.
     for s in 0..5 {
-        let m = mask::<64, 32>(&layer, &TrainContext::step(11, s));
+        let m = mask::<64, 32>(layer, &TrainContext::step(11, s));
         let dropped = m.iter().filter(|&&v| v == 0.0).count() as f64 / 2048.0;
         assert!((dropped - 0.3).abs() < 0.05, "dropped fraction {dropped}");
     }
@@ -89,7 +89,7 @@ fn inference_and_p_zero_are_the_identity() {
     zero.forward_train(&[], &[], &x, &mut y, &mut cache, &TrainContext::step(3, 1));
     assert_eq!(y, x, "p = 0 in training");
     assert_eq!(Dropout::DEFAULT.probability(), 0.5);
-    assert!(<Dropout as LayerConfig>::PROPERTIES.train_differs);
+    const { assert!(<Dropout as LayerConfig>::PROPERTIES.train_differs) };
     assert!(Dropout::try_new(1.0).is_err());
     assert!(Dropout::try_new(-0.1).is_err());
     assert!(Dropout::try_new(f64::NAN).is_err());
@@ -115,7 +115,7 @@ fn dropout_derivatives_match_central_differences_with_the_mask_fixed() {
         check_layer::<_, 6, 6, 4>(&Dropout::new(0.0), &[], &[], &x, seed + 100);
     }
     // The checker's context drops something, so the check covers zeros.
-    let m = mask::<6, 4>(&Dropout::new(0.5), &TrainContext::default());
+    let m = mask::<6, 4>(Dropout::new(0.5), &TrainContext::default());
     assert!(m.iter().any(|&v| v == 0.0) && m.iter().any(|&v| v == 2.0));
 }
 

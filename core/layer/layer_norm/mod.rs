@@ -115,7 +115,7 @@ impl<const N: usize, const AFFINE: bool> LayerNorm<N, AFFINE> {
     /// Two passes (mean, then squared deviations), as PyTorch computes them.
     #[inline]
     fn normalize<T: Float, const B: usize>(
-        &self,
+        eps: T,
         x: &SMatrix<T, N, B>,
         b: usize,
         xhat: &mut SMatrix<T, N, B>,
@@ -125,7 +125,7 @@ impl<const N: usize, const AFFINE: bool> LayerNorm<N, AFFINE> {
             let d = x[(n, b)] - mean;
             d * d
         });
-        let inv_std = T::one() / math::sqrt(variance + T::of_f64(self.epsilon()));
+        let inv_std = T::one() / math::sqrt(variance + eps);
         for n in 0..N {
             xhat[(n, b)] = (x[(n, b)] - mean) * inv_std;
         }
@@ -152,8 +152,9 @@ impl<T: Float, const N: usize, const AFFINE: bool> Layer<T, N, N> for LayerNorm<
         x: &SMatrix<T, N, B>,
         y: &mut SMatrix<T, N, B>,
     ) {
+        let eps = T::of_f64(self.epsilon());
         for b in 0..B {
-            self.normalize(x, b, y);
+            Self::normalize(eps, x, b, y);
             for n in 0..N {
                 let (gamma, beta) = Self::affine(params, n);
                 y[(n, b)] = gamma * y[(n, b)] + beta;
@@ -171,8 +172,9 @@ impl<T: Float, const N: usize, const AFFINE: bool> Layer<T, N, N> for LayerNorm<
         cache: &mut LayerNormCache<T, N, B>,
         _context: &TrainContext,
     ) {
+        let eps = T::of_f64(self.epsilon());
         for b in 0..B {
-            cache.inv_std[b] = self.normalize(x, b, &mut cache.normalized);
+            cache.inv_std[b] = Self::normalize(eps, x, b, &mut cache.normalized);
             for n in 0..N {
                 let (gamma, beta) = Self::affine(params, n);
                 y[(n, b)] = gamma * cache.normalized[(n, b)] + beta;
