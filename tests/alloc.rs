@@ -1,6 +1,7 @@
 //! Zero-allocation proof: a counting global allocator shows that the hot
 //! paths allocate nothing on the heap, for the three models of the
-//! benchmark suite (XOR, SINE, DIGITS) at their batch sizes and at batch
+//! benchmark suite (XOR, SINE, DIGITS) and a gated recurrent classifier
+//! (LSTM) at their batch sizes and at batch
 //! size 1: inference `forward`, `forward_train`, `backward`,
 //! `loss_and_gradient`, a step of every optimizer (`Sgd`, `Adam`, `AdamW`,
 //! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
@@ -284,6 +285,18 @@ fn digits_data<T: Float>(seed: u64) -> ([[T; 64]; 48], [usize; 48]) {
     dataset(seed, |_: &[T; 64], rng| rng.below(10))
 }
 
+network! {
+    /// A gated sequence classifier: 5 steps of 2 features, 2 classes.
+    struct LstmSequence {
+        lstm: Lstm<2, 6, 5>,
+        out: Dense<6, 2>,
+    }
+}
+
+fn sequence_data<T: Float>(seed: u64) -> ([[T; 10]; 16], [usize; 16]) {
+    dataset(seed, |_: &[T; 10], rng| rng.below(2))
+}
+
 fn main() {
     let mut m = Measurements { rows: Vec::new() };
 
@@ -316,6 +329,10 @@ fn main() {
         &digits_held,
     );
 
+    let (inputs, targets) = sequence_data::<f32>(30);
+    let lstm = Dataset::new(&inputs, &targets).expect("valid data");
+    check_f32::<LstmSequence, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm, &lstm);
+
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
@@ -325,6 +342,9 @@ fn main() {
     let (inputs, targets) = digits_data::<f64>(22);
     let digits = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Digits<f64>, _, 64, 10, 2410, 32>(&mut m, "DIGITS", &CrossEntropy, &digits);
+    let (inputs, targets) = sequence_data::<f64>(32);
+    let lstm = Dataset::new(&inputs, &targets).expect("valid data");
+    check_hvp::<LstmSequence<f64>, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
 
@@ -354,5 +374,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 3 * 11 + 3 + 2, "every case was measured");
+    assert_eq!(m.rows.len(), 4 * 11 + 4 + 2, "every case was measured");
 }

@@ -16,4 +16,5 @@ mod newton;
 mod spectrum;
 mod symmetry;
 mod symmetry_batch_norm;
+mod symmetry_gated;
 mod symmetry_recurrent;

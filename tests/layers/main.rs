@@ -14,6 +14,7 @@ mod batch_norm;
 mod batch_norm_running;
 mod blocks;
 mod derivatives;
+mod gated;
 mod hessian;
 mod hessian_closed_forms;
 mod hvp;

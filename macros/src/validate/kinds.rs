@@ -103,6 +103,20 @@ pub const ROWS: &[Row] = &[
         ],
     },
     Row {
+        name: "Lstm",
+        sizes: &["IN", "HIDDEN", "STEPS"],
+        args: &[
+            ArgRow {
+                key: "sequence",
+                value: Value::Bool,
+                place: Place::Generic(0),
+                example: "true",
+            },
+            INITS[0],
+            INITS[1],
+        ],
+    },
+    Row {
         name: "ReLU",
         sizes: &[],
         args: &[],
@@ -199,6 +213,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("LeakyRelu", "LeakyReLU"),
     ("BatchNorm1d", "BatchNorm"),
     ("RNN", "Rnn"),
+    ("LSTM", "Lstm"),
     ("TanH", "Tanh"),
     ("SoftMax", "Softmax"),
     ("Logistic", "Sigmoid"),
