@@ -14,6 +14,7 @@ network! {
         fc: Dense<2, 4>,
         bn: BatchNorm<4>,
         rnn: Rnn<2, 3, 2>,
+        lstm: Lstm<3, 3, 1>,
         relu: ReLU,
         leaky: LeakyReLU,
         tanh: Tanh,
@@ -26,11 +27,11 @@ network! {
 #[test]
 fn every_row_names_a_library_kind_of_that_name() {
     let rows: &[(&str, &str, usize)] = constnet::__private::__built_in_kinds!();
-    assert_eq!(rows.len(), 9, "one row per built-in kind");
+    assert_eq!(rows.len(), 10, "one row per built-in kind");
     for (row, name, _) in rows {
         assert_eq!(row, name, "the row `{row}` and the type's NAME");
     }
-    let declared: Vec<&str> = <Every as Network<f32, 2, 3, 38>>::LAYERS
+    let declared: Vec<&str> = <Every as Network<f32, 2, 3, 134>>::LAYERS
         .iter()
         .map(|l| l.kind)
         .collect();
