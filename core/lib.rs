@@ -93,6 +93,11 @@ pub mod prelude {
     pub use crate::layer::{
         BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
+    // What a user-written layer implements and the types in its signatures.
+    pub use crate::layer::{
+        BlockContext, Directions, Domain, Fill, GradRows, InputFrom, Layer, LayerConfig,
+        LayerShape, Properties, Role, TensorShape, TrainContext,
+    };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::matrix_free::LinearOperator;
     pub use crate::metrics::{accuracy, binary_accuracy};
