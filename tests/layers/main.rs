@@ -19,5 +19,6 @@ mod hessian_closed_forms;
 mod hvp;
 mod kinds;
 mod non_finite;
+mod pool;
 mod rnn;
 mod stability;
