@@ -71,6 +71,7 @@ pub mod risk;
 pub mod rng;
 pub mod scalar;
 pub mod spectrum;
+pub mod state;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod train;
@@ -124,6 +125,7 @@ pub mod __private {
     pub use crate::checks::{
         Described, Written, batch_too_small, count_mismatch, input_mismatch, wire, wire_mut,
     };
+    pub use crate::error::Error;
     pub use crate::hessian::blocks::NetworkBlocks;
     pub use crate::hessian::pass::{BlockPass, block_width};
     pub use crate::layer::{
@@ -132,6 +134,7 @@ pub mod __private {
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
+    pub use crate::state::{buffer_problem_f32, buffer_problem_f64, cast_values, check_buffers};
     pub use constnet_macros::__built_in_kinds;
     pub use core::option::Option::{None, Some};
     pub use core::primitive::{u64, usize};

@@ -98,6 +98,37 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     fn buffers(&self) -> &[T];
     /// The flat buffer vector, writable.
     fn buffers_mut(&mut self) -> &mut [T];
+    /// Checks every buffer value against its tensor's
+    /// [`Domain`](crate::layer::Domain) (a running variance: finite and
+    /// `>= 0`).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidBuffer`] naming the layer, tensor, index and
+    /// value.
+    fn check_buffers(&self) -> crate::Result<()> {
+        crate::state::check_buffers(Self::LAYERS, self.buffers())
+    }
+
+    /// Sets the buffers from `values` (PyTorch `buffers()` order), checked:
+    /// the checked form of writing through [`Network::buffers_mut`].
+    ///
+    /// # Errors
+    /// [`crate::Error::BufferLength`] when `values` is not
+    /// [`Network::BUFFERS`] long, [`crate::Error::InvalidBuffer`] for a value
+    /// outside its tensor's domain; the buffers are then unchanged.
+    fn set_buffers(&mut self, values: &[T]) -> crate::Result<()> {
+        if values.len() != Self::BUFFERS {
+            return Err(crate::Error::BufferLength {
+                what: "buffers",
+                given: values.len(),
+                required: Self::BUFFERS,
+            });
+        }
+        crate::state::check_buffers(Self::LAYERS, values)?;
+        self.buffers_mut().copy_from_slice(values);
+        Ok(())
+    }
+
     /// How many training steps have updated the buffers (PyTorch's
     /// `num_batches_tracked`).
     fn batches_tracked(&self) -> u64;
@@ -143,6 +174,16 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         grad: &mut [T; P],
     );
 
+    /// [`Network::backward`] that also writes `dL/dx`, the gradient with
+    /// respect to the network's input, into `d_input` (overwritten).
+    fn backward_with_input<const B: usize>(
+        &self,
+        cache: &mut Self::Cache<B>,
+        d_output: &SMatrix<T, O, B>,
+        grad: &mut [T; P],
+        d_input: &mut SMatrix<T, I, B>,
+    );
+
     /// The R-operator forward along the parameter direction `v`: fills
     /// `r_cache` with the directional derivatives of everything in `cache`
     /// and returns `R{output}`.
@@ -181,6 +222,30 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         let mut d_output = SMatrix::<T, O, B>::zeros();
         let value = loss.loss_and_gradient(&output, targets, &mut d_output);
         self.backward(&mut cache, &d_output, grad);
+        value
+    }
+
+    /// Training-mode loss of a batch with its gradient with respect to the
+    /// parameters (into `grad`) and to the input, `dL/dx` (into `d_input`,
+    /// one column per sample, of the mean batch loss), in one forward and
+    /// one backward pass on the stack: for saliency maps, adversarial
+    /// examples, or chaining two declared networks (the second's `dL/dx` is
+    /// the first's `d_output` for [`Network::backward`]). Training mode, as
+    /// every gradient here: with batch normalization the batch statistics
+    /// depend on `x` too.
+    fn input_gradient<L: Loss<T, O>, const B: usize>(
+        &self,
+        loss: &L,
+        x: &SMatrix<T, I, B>,
+        targets: &[L::Target; B],
+        grad: &mut [T; P],
+        d_input: &mut SMatrix<T, I, B>,
+    ) -> T {
+        let mut cache = Self::Cache::<B>::zeroed();
+        let output = self.forward_train(x, &mut cache);
+        let mut d_output = SMatrix::<T, O, B>::zeros();
+        let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+        self.backward_with_input(&mut cache, &d_output, grad, d_input);
         value
     }
 

@@ -170,6 +170,33 @@ pub enum Error {
         /// overflowed).
         requested: usize,
     },
+    /// A buffer value (a running statistic) given from outside is not in
+    /// its tensor's [`Domain`](crate::layer::Domain): NaN, infinite, or a
+    /// negative running variance.
+    InvalidBuffer {
+        /// The layer's name in the declaration.
+        layer: &'static str,
+        /// The buffer tensor (`running_var`).
+        tensor: &'static str,
+        /// The index of the value in the tensor.
+        index: usize,
+        /// The value, widened to `f64`.
+        value: f64,
+        /// What its values must be (`"finite and >= 0"`).
+        expected: &'static str,
+    },
+    /// A value does not fit the scalar it is converted to (`1e39` from
+    /// `f64` to `f32` is infinite).
+    NotRepresentable {
+        /// What is converted: `"parameter"` or `"buffer"`.
+        what: &'static str,
+        /// Its index in the flat vector.
+        index: usize,
+        /// The value, widened to `f64`.
+        value: f64,
+        /// The scalar converted to.
+        scalar: &'static str,
+    },
     /// A value given to a routine outside training (a matrix entry, an
     /// eigenvalue, the loss at the point of a Hessian) is NaN or infinite;
     /// in training, [`Error::NonFinite`] names the step.
@@ -374,6 +401,22 @@ impl fmt::Display for Error {
                     write!(f, "{what}: {requested} values cannot be allocated")
                 }
             }
+            Self::InvalidBuffer {
+                layer,
+                tensor,
+                index,
+                value,
+                expected,
+            } => write!(
+                f,
+                "buffer `{layer}.{tensor}`[{index}] is {value}; its values must be {expected}"
+            ),
+            Self::NotRepresentable {
+                what,
+                index,
+                value,
+                scalar,
+            } => write!(f, "{what} {index} is {value}, which {scalar} cannot hold"),
             Self::NonFiniteInput { what } => write!(f, "a {what} is NaN or infinite"),
             Self::DegenerateStart { what } => write!(
                 f,

@@ -67,6 +67,33 @@ pub struct TensorShape {
     /// For a buffer, the value it starts at (a running variance: 1).
     /// Parameters are set by their initializers instead.
     pub fill: Fill,
+    /// For a buffer, the values it may hold; a network refuses others
+    /// wherever its state is set from outside (`from_parts`,
+    /// [`Network::set_buffers`](crate::network::Network::set_buffers), a
+    /// safetensors file).
+    pub domain: Domain,
+}
+
+/// The values a buffer tensor may hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Domain {
+    /// Any finite value (a running mean). Default.
+    #[default]
+    Finite,
+    /// A finite value `>= 0` (a running variance, whose square root
+    /// inference takes).
+    NonNegative,
+}
+
+impl Domain {
+    /// What the domain's values are, for a message.
+    #[must_use]
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Finite => "finite",
+            Self::NonNegative => "finite and >= 0",
+        }
+    }
 }
 
 /// The value a buffer tensor starts at.
@@ -91,6 +118,7 @@ impl TensorShape {
             role: Role::Other,
             torch_parts: &[],
             fill: Fill::Zeros,
+            domain: Domain::Finite,
         }
     }
 
@@ -105,6 +133,7 @@ impl TensorShape {
             role: Role::Other,
             torch_parts: &[],
             fill: Fill::Zeros,
+            domain: Domain::Finite,
         }
     }
 
@@ -144,6 +173,12 @@ impl TensorShape {
     #[must_use]
     pub const fn starting_at(self, fill: Fill) -> Self {
         Self { fill, ..self }
+    }
+
+    /// The same buffer tensor, holding only values of `domain`.
+    #[must_use]
+    pub const fn within(self, domain: Domain) -> Self {
+        Self { domain, ..self }
     }
 
     /// The same tensor, kept by PyTorch as the sum of the named tensors.

@@ -46,7 +46,7 @@ pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use info::{
-    Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
+    Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
 pub use pool::{AvgPool1d, AvgPool2d, Flatten, GlobalAvgPool, MaxPool1d, MaxPool2d, SelectedIndex};
 pub use rnn::{Rnn, RnnCache};

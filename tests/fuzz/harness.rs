@@ -299,24 +299,36 @@ impl Fuzz {
         self.tallies.push(tally);
     }
 
-    /// Prints the counts and fails on any panic or broken promise.
+    /// Prints the counts (to stderr, shown with `--nocapture`, and to
+    /// `fuzz-counts-<group>.txt` in Cargo's test scratch directory,
+    /// `target/tmp`, rewritten by every run) and fails on any panic or
+    /// broken promise.
     pub fn finish(self) {
+        use std::fmt::Write as _;
         let (mut accepted, mut refused) = (0, 0);
+        let mut report = String::new();
         for tally in &self.tallies {
             accepted += tally.accepted;
             refused += tally.refused;
-            eprintln!(
+            let _ = writeln!(
+                report,
                 "fuzz {}: {:<44} {:>6} accepted {:>6} refused",
                 self.group, tally.name, tally.accepted, tally.refused
             );
         }
-        eprintln!(
+        let _ = writeln!(
+            report,
             "fuzz {}: {} entry points, {} cases: {accepted} accepted, {refused} refused, {} failures",
             self.group,
             self.tallies.len(),
             accepted + refused + self.failures.len(),
             self.failures.len()
         );
+        eprint!("{report}");
+        let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("fuzz-counts-{}.txt", self.group.replace(' ', "-")));
+        // The report is a convenience; a read-only target must not fail the suite.
+        let _ = std::fs::write(file, &report);
         assert!(
             self.failures.is_empty(),
             "{} failures in {}:\n{}",

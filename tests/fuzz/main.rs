@@ -7,7 +7,9 @@
 //! Each entry point gets `CONSTNET_FUZZ_CASES` cases (default 200, about a
 //! second for the whole suite; expensive ones a fraction of that) from a
 //! seeded generator (`CONSTNET_FUZZ_SEED`, default 1), so a failure
-//! reproduces. `cargo test --test fuzz -- --nocapture` prints the counts.
+//! reproduces. Every run writes the counts (cases accepted and refused per
+//! entry point) to `target/tmp/fuzz-counts-<group>.txt`;
+//! `cargo test --test fuzz -- --nocapture` prints them too.
 //! A longer run: `CONSTNET_FUZZ_CASES=5000 cargo test --release --test fuzz`.
 //!
 //! The generator is the project's own seeded [`Rng`](constnet::rng::Rng)

@@ -76,6 +76,26 @@ pub fn run() {
         let result = mean_hessian_vector_product(&net, &Mse, &batches, &v, &mut grad, &mut hv);
         typed(&result, any)
     });
+    fuzz.check(
+        "input_gradient at any point, finite where the loss is",
+        1,
+        |g| {
+            let (net, x, targets) = point::<f64>(g);
+            let (mut grad, mut dx) = ([0.0; P], SMatrix::<f64, 2, 3>::zeros());
+            let value = net.input_gradient(&Mse, &x, &targets, &mut grad, &mut dx);
+            // The loss is that of loss_and_gradient, and finite inputs with a
+            // finite loss give a finite dL/dx.
+            let plain = net.loss_and_gradient(&Mse, &x, &targets, &mut [0.0; P]);
+            if value.to_bits() != plain.to_bits() {
+                return Err(format!("input_gradient's loss {value} vs {plain}"));
+            }
+            let moderate = x.iter().chain(net.parameters()).all(|v| v.abs() < 1e3);
+            if moderate && value.is_finite() {
+                finite(dx.as_slice(), "dL/dx")?;
+            }
+            Ok(Verdict::Accepted)
+        },
+    );
     fuzz.finish();
 }
 

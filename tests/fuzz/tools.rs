@@ -227,6 +227,32 @@ pub fn run() {
             |n| finite(n.parameters(), "loaded parameters"),
         )
     });
+    fuzz.check("try_from_parts, set_buffers, cast: any state", 1, |g| {
+        use crate::models::Normed;
+        const NP: usize = Normed::<f64>::PARAMS;
+        let buffers: [f64; 6] = if g.coin() { g.wild_array() } else { g.array() };
+        let params: [f64; NP] = if g.coin() { g.wild_array() } else { g.array() };
+        let built = Normed::<f64>::try_from_parts(params, buffers, g.u64());
+        typed(&built, |net| {
+            // Accepted buffers: finite, variances >= 0.
+            finite(net.buffers(), "buffers")?;
+            if net.buffers()[3..].iter().any(|&v| v < 0.0) {
+                return Err(format!("negative running variance accepted: {buffers:?}"));
+            }
+            Ok(())
+        })?;
+        let mut net = Normed::<f64>::seeded(g.u64());
+        let before = net.clone();
+        let len = g.usually(6, 9);
+        let values = g.values_of::<f64>(len);
+        if net.set_buffers(&values).is_err() && net != before {
+            return Err("a refused set_buffers changed the network".into());
+        }
+        let wide = Normed::<f64>::from_parameters(params);
+        typed(&wide.cast::<f32>(), |narrow| {
+            finite(narrow.parameters(), "cast parameters")
+        })
+    });
     fuzz.finish();
 }
 

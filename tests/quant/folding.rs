@@ -2,7 +2,7 @@
 //! diagnostics.
 
 use constnet::prelude::*;
-use constnet::quant::{FloatChain, Folded, RangeMethod, Then, quantize};
+use constnet::quant::{FloatChain, Folded, QuantError, RangeMethod, Then, quantize};
 
 use super::networks::{DIGITS_CHAIN, digits, digits_split};
 
@@ -168,4 +168,31 @@ fn diagnostics_name_each_layer_and_measure_what_they_claim() {
             row.errors.max_abs_error
         );
     }
+}
+
+#[test]
+fn a_negative_running_variance_is_a_typed_error() {
+    // var + eps < 0: the float network's batch norm gives NaN on channel 2,
+    // which calibration reports (tensor 1, the batch norm's output), and the
+    // fold alone refuses it naming the batch norm (layer 1) and the channel.
+    let mut net = normed();
+    net.buffers_mut()[6 + 2] = -1.0;
+    assert_eq!(
+        quantize(&net, &NORMED_CHAIN, &samples(10), RangeMethod::MinMax).err(),
+        Some(QuantError::NonFiniteCalibration {
+            tensor: 1,
+            sample: 0
+        })
+    );
+    let (mut weights, mut bias) = ([[0.0_f32; 3]; 6], [0.0_f32; 6]);
+    assert_eq!(
+        NORMED_CHAIN.first.fold(
+            0,
+            &net.parameters()[..36],
+            net.buffers(),
+            &mut weights,
+            &mut bias
+        ),
+        Err(QuantError::NonFiniteParameter { layer: 1, index: 2 })
+    );
 }

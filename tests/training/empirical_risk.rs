@@ -155,7 +155,9 @@ fn refusals_name_what_to_fix() {
     let normed = Normed::<f64>::seeded(1);
     assert!(matches!(
         risk::loss(&normed, &Mse, &data, BatchSize::<4>),
-        Err(Error::IncompatibleOptions { .. })
+        Err(Error::IncompatibleOptions(
+            constnet::error::Incompatible::BatchStatisticsWithPartialBatch
+        ))
     ));
     let j = risk::loss(&normed, &Mse, &data, BatchSize::<5>).unwrap();
     let batches: f64 = (0..2)

@@ -57,6 +57,7 @@ pub use error::SafetensorsError;
 use format::{Dtype, Entry};
 use values::{finite_in, nonnegative, read_count, representable};
 
+use crate::layer::Domain;
 use crate::network::{LayerInfo, Network};
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -116,8 +117,8 @@ impl Names<'_> {
 enum Slot {
     /// A range of the flat parameters.
     Parameters(core::ops::Range<usize>),
-    /// A range of the flat buffers.
-    Buffers(core::ops::Range<usize>),
+    /// A range of the flat buffers, and the values it may hold.
+    Buffers(core::ops::Range<usize>, Domain),
     /// One of `nn.RNN`'s two biases, summed into a range of the parameters
     /// (`true` for the one export writes the sum into).
     BiasPart(core::ops::Range<usize>, bool),
@@ -178,7 +179,7 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
             planned.push(Planned {
                 name: std::format!("{module}.{}", tensor.name),
                 shape,
-                slot: Slot::Buffers(range),
+                slot: Slot::Buffers(range, tensor.domain),
             });
         }
         if layer.buffers > 0 {
@@ -240,9 +241,9 @@ where
             Slot::Parameters(range) => {
                 parameters[range].copy_from_slice(&representable::<T>(entry, FLOATS)?);
             }
-            Slot::Buffers(range) => {
+            Slot::Buffers(range, domain) => {
                 let values = representable::<T>(entry, FLOATS)?;
-                if entry.name.ends_with("running_var") {
+                if domain == Domain::NonNegative {
                     nonnegative(entry, &values)?;
                 }
                 buffers[range].copy_from_slice(&values);
@@ -345,7 +346,9 @@ where
                     (dtype, encode(&mut net.parameters()[range].iter().copied()))
                 }
                 Slot::BiasPart(range, false) => (dtype, encode(&mut range.map(|_| T::zero()))),
-                Slot::Buffers(range) => (dtype, encode(&mut net.buffers()[range].iter().copied())),
+                Slot::Buffers(range, _) => {
+                    (dtype, encode(&mut net.buffers()[range].iter().copied()))
+                }
                 Slot::Count => (
                     Dtype::I64,
                     (net.batches_tracked().min(i64::MAX as u64) as i64)

@@ -69,8 +69,9 @@ pub(super) fn representable<T: Float>(
     Ok(values)
 }
 
-/// Refuses a negative running variance (PyTorch's `running_var`):
-/// inference divides by its square root.
+/// Refuses a negative value of a buffer of
+/// [`Domain::NonNegative`](crate::layer::Domain::NonNegative) (a running
+/// variance: inference divides by its square root).
 pub(super) fn nonnegative(entry: &Entry<'_>, values: &[f64]) -> Result<(), SafetensorsError> {
     match values.iter().position(|&v| v < 0.0) {
         Some(index) => Err(SafetensorsError::InvalidValue {

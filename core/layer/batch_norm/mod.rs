@@ -44,7 +44,8 @@ mod config;
 pub use config::{BatchNorm, RunningAverage};
 
 use super::{
-    Fill, InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext, Zeroed,
+    Domain, Fill, InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext,
+    Zeroed,
 };
 use crate::math;
 use crate::rng::Rng;
@@ -68,7 +69,9 @@ impl<const N: usize> LayerShape<N> for BatchNorm<N> {
     ];
     const BUFFER_TENSORS: &'static [TensorShape] = &[
         TensorShape::per_feature("running_mean", N, true),
-        TensorShape::per_feature("running_var", N, false).starting_at(Fill::Ones),
+        TensorShape::per_feature("running_var", N, false)
+            .starting_at(Fill::Ones)
+            .within(Domain::NonNegative),
     ];
 }
 

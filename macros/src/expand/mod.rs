@@ -16,6 +16,7 @@ mod blocked;
 mod checks;
 mod docs;
 mod passes;
+mod state;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -261,6 +262,7 @@ impl<'a> NetTokens<'a> {
         let (input, output) = (&first.input, &last.output);
         let (params_end, buffers_end) = (&last.params.1, &last.buffers.1);
         let network = quote!(::constnet::__private::Network<T, { #consts::INPUT }, { #consts::OUTPUT }, { #consts::PARAMS }>);
+        let (state, from_parts) = (state::generic(self), state::from_parts(self));
         let fills = self.layers.iter().map(|l| {
             let (shape, start) = (l.shape(), &l.buffers.0);
             quote!(::constnet::__private::fill_buffers(&mut __cn_buffers, #start, #shape::BUFFER_TENSORS);)
@@ -299,25 +301,17 @@ impl<'a> NetTokens<'a> {
                 pub const fn from_parameters(__cn_parameters: [T; #consts::PARAMS]) -> Self {
                     let mut __cn_buffers = [<T as ::constnet::__private::Float>::ZERO; #consts::BUFFERS];
                     #(#fills)*
-                    Self::from_parts(__cn_parameters, __cn_buffers, 0)
-                }
-
-                /// A network from its flat parameters, buffers and count of
-                /// tracked batches (all state, as saved). `const`, so a
-                /// trained network can live in flash.
-                #[must_use]
-                pub const fn from_parts(
-                    __cn_parameters: [T; #consts::PARAMS],
-                    __cn_buffers: [T; #consts::BUFFERS],
-                    __cn_batches_tracked: ::constnet::__private::u64,
-                ) -> Self {
                     Self {
                         parameters: __cn_parameters,
                         buffers: __cn_buffers,
-                        batches_tracked: __cn_batches_tracked,
+                        batches_tracked: 0,
                     }
                 }
+
+                #state
             }
+
+            #from_parts
         }
     }
 }

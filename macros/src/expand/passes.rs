@@ -157,8 +157,9 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
         update_calls(net),
         r_forward_calls(net),
     );
-    let backward = backward_body(net, false);
-    let r_backward = backward_body(net, true);
+    let backward = backward_body(net, false, false);
+    let backward_input = super::state::backward_with_input(net);
+    let r_backward = backward_body(net, true, false);
     let accessors = accessors(params);
     let initialized = initialized(net);
     quote! {
@@ -210,6 +211,8 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
                 let __cn_p = &self.parameters;
                 #backward
             }
+
+            #backward_input
 
             #[inline]
             fn r_forward<const B: ::constnet::__private::usize>(
@@ -401,7 +404,10 @@ fn forward_body(net: &NetTokens<'_>) -> TokenStream {
 /// Backward (and, with `with_r`, the R-backward interleaved with it), from
 /// the last layer to the first. `__cn_d{k}` is `dL/dy` of layer `k`,
 /// `__cn_rd{k}` its R-derivative.
-fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
+/// The backward pass, last layer first; with `with_r` the R-backward
+/// too, with `with_input` the first layer writes `dL/dx` into
+/// `__cn_d_input`.
+pub(super) fn backward_body(net: &NetTokens<'_>, with_r: bool, with_input: bool) -> TokenStream {
     let n = net.layers.len();
     let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
         let (layer, config, p) = (l.layer(), &l.config, l.param_range());
@@ -411,9 +417,14 @@ fn backward_body(net: &NetTokens<'_>, with_r: bool) -> TokenStream {
         let rdy = if k + 1 == n { quote!(__cn_r_d_output) } else { let d = format_ident!("__cn_rd{}", k); quote!(&#d) };
         let (dx_decl, dx_arg, rdx_decl, rdx_arg) = if k == 0 {
             let x_ty = matrix(&l.input);
+            let dx = if with_input {
+                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(__cn_d_input)))
+            } else {
+                quote!(::constnet::__private::None::<&mut #x_ty>)
+            };
             (
                 quote!(),
-                quote!(::constnet::__private::None::<&mut #x_ty>),
+                dx,
                 quote!(),
                 quote!(::constnet::__private::None::<&mut #x_ty>),
             )
