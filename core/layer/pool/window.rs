@@ -6,6 +6,10 @@
 //! output height is `floor((H + 2 pad_h - kernel_h) / stride_h) + 1`, and
 //! the width likewise.
 
+// A message is built by value through `const fn`s, only at compile time
+// (as in `checks.rs`), so its size does not matter.
+#![allow(clippy::large_types_passed_by_value)]
+
 use crate::checks::Message;
 
 /// The geometry of a pooling layer; see the module documentation.
@@ -96,7 +100,7 @@ impl Window {
         self.channels * self.out_h() * self.out_w()
     }
 
-    /// Taps per window, `kernel_h kernel_w` (AvgPool's divisor).
+    /// Taps per window, `kernel_h kernel_w` (the divisor of `AvgPool1d` and `AvgPool2d`).
     #[must_use]
     pub const fn taps(&self) -> usize {
         self.kernel_h * self.kernel_w
@@ -113,52 +117,48 @@ impl Window {
     #[must_use]
     pub const fn checked_output(&self, kind: &str) -> usize {
         let start = Message::new().text(kind).text(": ");
-        if self.kernel_h == 0 || self.kernel_w == 0 {
-            panic!(
-                "{}",
-                start.text("the kernel size must be at least 1").as_str()
-            );
-        }
-        if self.stride_h == 0 || self.stride_w == 0 {
-            panic!("{}", start.text("the stride must be at least 1").as_str());
-        }
-        if 2 * self.pad_h > self.kernel_h || 2 * self.pad_w > self.kernel_w {
-            let kernel = if 2 * self.pad_w > self.kernel_w {
-                self.kernel_w
-            } else {
-                self.kernel_h
-            };
-            let pad = if 2 * self.pad_w > self.kernel_w {
-                self.pad_w
-            } else {
-                self.pad_h
-            };
-            let message = start
+        assert!(
+            self.kernel_h > 0 && self.kernel_w > 0,
+            "{}",
+            start.text("the kernel size must be at least 1").as_str()
+        );
+        assert!(
+            self.stride_h > 0 && self.stride_w > 0,
+            "{}",
+            start.text("the stride must be at least 1").as_str()
+        );
+        let (kernel, pad) = if 2 * self.pad_w > self.kernel_w {
+            (self.kernel_w, self.pad_w)
+        } else {
+            (self.kernel_h, self.pad_h)
+        };
+        assert!(
+            2 * pad <= kernel,
+            "{}",
+            start
                 .text("padding ")
                 .number(pad)
                 .text(" is more than half the kernel size ")
                 .number(kernel)
                 .text(" (PyTorch's limit); use a padding of at most ")
-                .number(kernel / 2);
-            panic!("{}", message.as_str());
-        }
-        if self.height + 2 * self.pad_h < self.kernel_h {
-            panic!(
-                "{}",
-                too_small(start, "height", self.height, self.pad_h, self.kernel_h).as_str()
-            );
-        }
-        if self.width + 2 * self.pad_w < self.kernel_w {
-            let axis = if self.height == 1 && self.kernel_h == 1 {
-                "length"
-            } else {
-                "width"
-            };
-            panic!(
-                "{}",
-                too_small(start, axis, self.width, self.pad_w, self.kernel_w).as_str()
-            );
-        }
+                .number(kernel / 2)
+                .as_str()
+        );
+        assert!(
+            self.height + 2 * self.pad_h >= self.kernel_h,
+            "{}",
+            too_small(start, "height", self.height, self.pad_h, self.kernel_h).as_str()
+        );
+        let axis = if self.height == 1 && self.kernel_h == 1 {
+            "length"
+        } else {
+            "width"
+        };
+        assert!(
+            self.width + 2 * self.pad_w >= self.kernel_w,
+            "{}",
+            too_small(start, axis, self.width, self.pad_w, self.kernel_w).as_str()
+        );
         self.output()
     }
 

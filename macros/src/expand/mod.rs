@@ -398,9 +398,10 @@ fn layer_type(layer: &PlannedLayer, consts: &TokenStream) -> TokenStream {
 /// A written generic argument: a literal as it is, an expression in braces
 /// (`stride = 2 * S` is `{ 2 * S }`), as const generic arguments need.
 fn generic_value(value: &syn::Expr) -> TokenStream {
-    match value {
-        syn::Expr::Lit(_) => quote!(#value),
-        _ => quote_spanned!(syn::spanned::Spanned::span(value)=> { #value }),
+    if let syn::Expr::Lit(_) = value {
+        quote!(#value)
+    } else {
+        quote_spanned!(syn::spanned::Spanned::span(value)=> { #value })
     }
 }
 

@@ -227,9 +227,12 @@ pub fn kind_table() -> TokenStream {
                 row.args
                     .iter()
                     .filter(|a| matches!(a.place, Place::Generic(..)))
-                    .map(|a| match a.value {
-                        Value::Bool => quote!(true),
-                        _ => quote!(1),
+                    .map(|a| {
+                        if a.value == Value::Bool {
+                            quote!(true)
+                        } else {
+                            quote!(1)
+                        }
                     }),
             )
             .collect();
