@@ -91,7 +91,8 @@ pub mod prelude {
     pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{
-        BatchNorm, Dense, Identity, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
+        AvgPool1d, AvgPool2d, BatchNorm, Dense, Flatten, GlobalAvgPool, Identity, LeakyReLU,
+        MaxPool1d, MaxPool2d, ReLU, Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
     // What a user-written layer implements and the types in its signatures.
     pub use crate::layer::{

@@ -6,7 +6,8 @@
 //! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
 //! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
 //! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
-//! is meant for).
+//! is meant for); and the same hot paths of a digits model made of
+//! pooling layers (max pooling keeps its selected indices on the stack).
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -24,6 +25,19 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+network! {
+    /// The digits as 1x8x8 images through every pooling layer.
+    struct PooledDigits {
+        max: MaxPool2d<1, 8, 8, 2>,
+        avg: AvgPool2d<1, 4, 4, 2>(stride = 1, padding = 1),
+        rows: MaxPool1d<5, 5, 3>(stride = 1, padding = 1),
+        line: AvgPool1d<5, 5, 2>(stride = 1),
+        mean: GlobalAvgPool<5, 4>,
+        flat: Flatten,
+        out: Dense<5, 10>,
+    }
+}
 
 /// What a measured closure allocated, by name.
 struct Measurements {
@@ -316,6 +330,14 @@ fn main() {
         &digits_held,
     );
 
+    check_f32::<PooledDigits, _, 64, 10, 60, 32>(
+        &mut m,
+        "POOLED",
+        &CrossEntropy,
+        &digits,
+        &digits_held,
+    );
+
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
@@ -325,6 +347,7 @@ fn main() {
     let (inputs, targets) = digits_data::<f64>(22);
     let digits = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Digits<f64>, _, 64, 10, 2410, 32>(&mut m, "DIGITS", &CrossEntropy, &digits);
+    check_hvp::<PooledDigits<f64>, _, 64, 10, 60, 32>(&mut m, "POOLED", &CrossEntropy, &digits);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
 
@@ -354,5 +377,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 3 * 11 + 3 + 2, "every case was measured");
+    assert_eq!(m.rows.len(), 4 * 11 + 4 + 2, "every case was measured");
 }

@@ -37,6 +37,7 @@ pub mod batch_norm;
 pub mod block;
 pub mod dense;
 pub mod info;
+pub mod pool;
 pub mod rnn;
 pub mod softmax;
 
@@ -47,6 +48,7 @@ pub use dense::Dense;
 pub use info::{
     Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
+pub use pool::{AvgPool1d, AvgPool2d, Flatten, GlobalAvgPool, MaxPool1d, MaxPool2d, SelectedIndex};
 pub use rnn::{Rnn, RnnCache};
 pub use softmax::Softmax;
 
