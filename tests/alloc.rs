@@ -7,7 +7,8 @@
 //! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
 //! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
 //! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
-//! is meant for).
+//! is meant for); and the same hot paths of a digits model made of
+//! pooling layers (max pooling keeps its selected indices on the stack).
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -25,6 +26,19 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+network! {
+    /// The digits as 1x8x8 images through every pooling layer.
+    struct PooledDigits {
+        max: MaxPool2d<1, 8, 8, 2>,
+        avg: AvgPool2d<1, 4, 4, 2>(stride = 1, padding = 1),
+        rows: MaxPool1d<5, 5, 3>(stride = 1, padding = 1),
+        line: AvgPool1d<5, 5, 2>(stride = 1),
+        mean: GlobalAvgPool<5, 4>,
+        flat: Flatten,
+        out: Dense<5, 10>,
+    }
+}
 
 /// What a measured closure allocated, by name.
 struct Measurements {
@@ -332,6 +346,13 @@ fn main() {
     let (inputs, targets) = sequence_data::<f32>(30);
     let lstm = Dataset::new(&inputs, &targets).expect("valid data");
     check_f32::<LstmSequence, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm, &lstm);
+    check_f32::<PooledDigits, _, 64, 10, 60, 32>(
+        &mut m,
+        "POOLED",
+        &CrossEntropy,
+        &digits,
+        &digits_held,
+    );
 
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
@@ -345,6 +366,7 @@ fn main() {
     let (inputs, targets) = sequence_data::<f64>(32);
     let lstm = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<LstmSequence<f64>, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm);
+    check_hvp::<PooledDigits<f64>, _, 64, 10, 60, 32>(&mut m, "POOLED", &CrossEntropy, &digits);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<Sine<f64>, _, 1, 1, 321, 32>(&mut m, "SINE", &Mse, &sine);
 

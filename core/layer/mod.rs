@@ -39,6 +39,7 @@ pub mod dense;
 pub(crate) mod gated;
 pub mod info;
 pub mod lstm;
+pub mod pool;
 pub mod rnn;
 pub mod softmax;
 
@@ -50,6 +51,7 @@ pub use info::{
     Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
 pub use lstm::{Lstm, LstmCache};
+pub use pool::{AvgPool1d, AvgPool2d, Flatten, GlobalAvgPool, MaxPool1d, MaxPool2d, SelectedIndex};
 pub use rnn::{Rnn, RnnCache};
 pub use softmax::Softmax;
 

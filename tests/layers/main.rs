@@ -21,6 +21,7 @@ mod hvp;
 mod input_gradient;
 mod kinds;
 mod non_finite;
+mod pool;
 mod rnn;
 mod stability;
 mod state;
