@@ -91,8 +91,14 @@ pub mod prelude {
     pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{
-        BatchNorm, Dense, Dropout, Identity, LayerNorm, LeakyReLU, ReLU, Rnn, RnnCache, Sigmoid,
+        AvgPool1d, AvgPool2d, BatchNorm, Dense, Dropout, Flatten, GlobalAvgPool, Identity,
+        LayerNorm, LeakyReLU, Lstm, LstmCache, MaxPool1d, MaxPool2d, ReLU, Rnn, RnnCache, Sigmoid,
         Softmax, Tanh, Zeroed,
+    };
+    // What a user-written layer implements and the types in its signatures.
+    pub use crate::layer::{
+        BlockContext, Directions, Domain, Fill, GradRows, InputFrom, Layer, LayerConfig,
+        LayerShape, Properties, Role, TensorShape, TrainContext,
     };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::matrix_free::LinearOperator;

@@ -1,12 +1,15 @@
 //! Zero-allocation proof: a counting global allocator shows that the hot
 //! paths allocate nothing on the heap, for the three models of the
-//! benchmark suite (XOR, SINE, DIGITS) at their batch sizes and at batch
+//! benchmark suite (XOR, SINE, DIGITS) and a gated recurrent classifier
+//! (LSTM) at their batch sizes and at batch
 //! size 1: inference `forward`, `forward_train`, `backward`,
 //! `loss_and_gradient`, a step of every optimizer (`Sgd`, `Adam`, `AdamW`,
 //! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
 //! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
 //! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
-//! is meant for), and XOR with a layer normalization in it.
+//! is meant for), XOR with a layer normalization in it, and the same hot
+//! paths of a digits model made of pooling layers (max pooling keeps its
+//! selected indices on the stack).
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -35,6 +38,19 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+network! {
+    /// The digits as 1x8x8 images through every pooling layer.
+    struct PooledDigits {
+        max: MaxPool2d<1, 8, 8, 2>,
+        avg: AvgPool2d<1, 4, 4, 2>(stride = 1, padding = 1),
+        rows: MaxPool1d<5, 5, 3>(stride = 1, padding = 1),
+        line: AvgPool1d<5, 5, 2>(stride = 1),
+        mean: GlobalAvgPool<5, 4>,
+        flat: Flatten,
+        out: Dense<5, 10>,
+    }
+}
 
 /// What a measured closure allocated, by name.
 struct Measurements {
@@ -295,6 +311,18 @@ fn digits_data<T: Float>(seed: u64) -> ([[T; 64]; 48], [usize; 48]) {
     dataset(seed, |_: &[T; 64], rng| rng.below(10))
 }
 
+network! {
+    /// A gated sequence classifier: 5 steps of 2 features, 2 classes.
+    struct LstmSequence {
+        lstm: Lstm<2, 6, 5>,
+        out: Dense<6, 2>,
+    }
+}
+
+fn sequence_data<T: Float>(seed: u64) -> ([[T; 10]; 16], [usize; 16]) {
+    dataset(seed, |_: &[T; 10], rng| rng.below(2))
+}
+
 fn main() {
     let mut m = Measurements { rows: Vec::new() };
 
@@ -328,6 +356,17 @@ fn main() {
         &digits_held,
     );
 
+    let (inputs, targets) = sequence_data::<f32>(30);
+    let lstm = Dataset::new(&inputs, &targets).expect("valid data");
+    check_f32::<LstmSequence, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm, &lstm);
+    check_f32::<PooledDigits, _, 64, 10, 60, 32>(
+        &mut m,
+        "POOLED",
+        &CrossEntropy,
+        &digits,
+        &digits_held,
+    );
+
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
@@ -338,6 +377,10 @@ fn main() {
     let (inputs, targets) = digits_data::<f64>(22);
     let digits = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<Digits<f64>, _, 64, 10, 2410, 32>(&mut m, "DIGITS", &CrossEntropy, &digits);
+    let (inputs, targets) = sequence_data::<f64>(32);
+    let lstm = Dataset::new(&inputs, &targets).expect("valid data");
+    check_hvp::<LstmSequence<f64>, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm);
+    check_hvp::<PooledDigits<f64>, _, 64, 10, 60, 32>(&mut m, "POOLED", &CrossEntropy, &digits);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<XorNormed<f64>, _, 2, 1, 49, 4>(
         &mut m,
@@ -373,5 +416,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 4 * 11 + 4 + 3, "every case was measured");
+    assert_eq!(m.rows.len(), 6 * 11 + 6 + 3, "every case was measured");
 }

@@ -7,7 +7,14 @@
 //! [`Error`] with `?`, so one `fn main() -> constnet::Result<()>` serves a
 //! whole program.
 
+mod checks;
+mod options;
 mod symmetry;
+
+pub(crate) use checks::{
+    check_count, check_fraction, check_non_negative, check_param, check_positive,
+};
+pub use options::{Incompatible, LayerProblem};
 
 pub use symmetry::SymmetryError;
 
@@ -236,56 +243,6 @@ pub enum Error {
     Safetensors(SafetensorsError),
 }
 
-/// Options that cannot be combined.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Incompatible {
-    /// Nesterov momentum needs `momentum > 0` and `dampening = 0`.
-    NesterovWithoutMomentum,
-    /// Early stopping (`patience`) needs a validation set.
-    PatienceWithoutValidation,
-    /// The training-mode loss of a network with batch statistics depends
-    /// on how the samples are batched: the whole-data-set risk needs a batch
-    /// size that divides the number of samples.
-    BatchStatisticsWithPartialBatch,
-}
-
-impl fmt::Display for Incompatible {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::NesterovWithoutMomentum => "nesterov requires momentum > 0 and dampening = 0",
-            Self::PatienceWithoutValidation => "early stopping (patience) needs a validation set",
-            Self::BatchStatisticsWithPartialBatch => {
-                "the training-mode loss of a network with batch statistics depends on its \
-                 batches: choose a batch size B that divides the number of samples"
-            }
-        })
-    }
-}
-
-/// What a layer of a network lacks for a tool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LayerProblem {
-    /// No layer of the network has the name asked for.
-    NoSuchName,
-    /// The layer has no square weight of the size asked for.
-    NoSquareWeight,
-    /// The layer table points outside the parameters (a network built by
-    /// hand with a wrong table).
-    OutsideParameters,
-}
-
-impl fmt::Display for LayerProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::NoSuchName => "no layer of the network has that name",
-            Self::NoSquareWeight => "the layer has no square weight of the requested size",
-            Self::OutsideParameters => "the layer table points outside the parameters",
-        })
-    }
-}
-
 impl fmt::Display for Error {
     #[allow(clippy::too_many_lines, reason = "one arm per variant")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -504,59 +461,3 @@ impl From<SafetensorsError> for Error {
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
-
-/// Checks `value` against a predicate and returns an
-/// [`Error::InvalidHyperParameter`] when it fails. NaN always fails.
-pub(crate) fn check_param(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<()> {
-    if valid && !value.is_nan() {
-        Ok(())
-    } else {
-        Err(Error::InvalidHyperParameter {
-            name,
-            value,
-            expected,
-        })
-    }
-}
-
-/// Checks a count that must be at least 1 (a block size, a number of
-/// epochs, steps or samples).
-pub(crate) fn check_count(name: &'static str, count: usize) -> Result<()> {
-    check_param(name, count as f64, count >= 1, "must be at least 1")
-}
-
-/// Checks a value that must be finite and >= 0 (a learning rate, a
-/// penalty, a threshold).
-pub(crate) fn check_non_negative(name: &'static str, value: f64) -> Result<()> {
-    check_param(
-        name,
-        value,
-        value.is_finite() && value >= 0.0,
-        "must be finite and >= 0",
-    )
-}
-
-/// Checks a value that must be finite and > 0 (a stabilizing epsilon).
-pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<()> {
-    check_param(
-        name,
-        value,
-        value.is_finite() && value > 0.0,
-        "must be finite and > 0",
-    )
-}
-
-/// Checks a decay or momentum factor: in [0, 1).
-pub(crate) fn check_fraction(name: &'static str, value: f64) -> Result<()> {
-    check_param(
-        name,
-        value,
-        (0.0..1.0).contains(&value),
-        "must be in [0, 1)",
-    )
-}

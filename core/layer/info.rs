@@ -43,6 +43,26 @@ pub enum Role {
         /// Kernel taps per input channel.
         taps: usize,
     },
+    /// The input weights of a gated recurrent layer (`Lstm`, `Gru`):
+    /// `gates` blocks of one row per unit stacked (PyTorch's `weight_ih_l0`),
+    /// row `k * units + i` belonging to unit `i` in gate `k`; one column per
+    /// feature of one step of its input, like [`Role::Incoming`].
+    GatedIncoming {
+        /// Number of gate blocks (LSTM: 4, GRU: 3).
+        gates: usize,
+    },
+    /// The recurrent weights of a gated recurrent layer: `gates` blocks of
+    /// one row per unit, one column per unit (`weight_hh_l0`).
+    GatedRecurrent {
+        /// Number of gate blocks.
+        gates: usize,
+    },
+    /// A bias of a gated recurrent layer: `gates` blocks of one entry per
+    /// unit (`bias_ih_l0`, `bias_hh_l0`).
+    GatedBias {
+        /// Number of gate blocks.
+        gates: usize,
+    },
     /// No role the tools know: a tool that needs roles skips the layer.
     Other,
 }

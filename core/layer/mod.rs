@@ -37,8 +37,11 @@ pub mod batch_norm;
 pub mod block;
 pub mod dense;
 pub mod dropout;
+pub(crate) mod gated;
 pub mod info;
 pub mod layer_norm;
+pub mod lstm;
+pub mod pool;
 pub mod rnn;
 pub mod softmax;
 
@@ -51,6 +54,8 @@ pub use info::{
     Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };
 pub use layer_norm::{LayerNorm, LayerNormCache};
+pub use lstm::{Lstm, LstmCache};
+pub use pool::{AvgPool1d, AvgPool2d, Flatten, GlobalAvgPool, MaxPool1d, MaxPool2d, SelectedIndex};
 pub use rnn::{Rnn, RnnCache};
 pub use softmax::Softmax;
 
@@ -156,6 +161,15 @@ impl TrainContext {
     pub const fn rng(&self) -> Rng {
         Rng::seed_from(self.step_seed ^ (self.layer as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
     }
+}
+
+/// A recurrent layer's cache that records `dL/dh_t` for each of its `S`
+/// steps in backward, for the gradient-flow tools
+/// ([`crate::diagnostics::gradient_flow::HiddenGradientProfile`]).
+pub trait HiddenGradients<const S: usize> {
+    /// `||dL/dh_t||` for `t = 1..=S` (index `t - 1`): the Frobenius norm
+    /// over the hidden units and the samples of the batch, in `f64`.
+    fn hidden_gradient_norms(&self) -> [f64; S];
 }
 
 /// Values that have an all-zero starting state. Caches and scratch matrices

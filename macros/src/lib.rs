@@ -11,6 +11,8 @@ mod ast;
 mod expand;
 mod fallback;
 mod parse;
+#[cfg(test)]
+mod snapshot;
 mod validate;
 
 use proc_macro::TokenStream;

@@ -16,5 +16,6 @@ mod newton;
 mod spectrum;
 mod symmetry;
 mod symmetry_batch_norm;
+mod symmetry_gated;
 mod symmetry_layer_norm;
 mod symmetry_recurrent;

@@ -37,7 +37,9 @@ pub use weight_spectrum::{
 use nalgebra::{SMatrix, SVector};
 
 use crate::error::{Error, LayerProblem, Result, check_param};
-use crate::layer::{RnnCache, Role};
+#[cfg(doc)]
+use crate::layer::RnnCache;
+use crate::layer::{HiddenGradients, Role};
 use crate::loss::Loss;
 use crate::network::Network;
 use crate::scalar::Float;
@@ -232,11 +234,22 @@ pub struct HiddenGradientProfile<const S: usize> {
 }
 
 impl<const S: usize> HiddenGradientProfile<S> {
-    /// The profile recorded in a recurrent layer's cache.
+    /// The profile recorded in a recurrent layer's cache (an `Rnn`'s,
+    /// `Lstm`'s or `Gru`'s, or any [`HiddenGradients`]).
     #[must_use]
-    pub fn of<T: Float, const H: usize, const B: usize>(cache: &RnnCache<T, H, S, B>) -> Self {
+    pub fn of(cache: &impl HiddenGradients<S>) -> Self {
         Self {
             norms: cache.hidden_gradient_norms(),
+        }
+    }
+
+    /// The profile of `||dL/dc_t||`, an LSTM's cell-state gradients.
+    #[must_use]
+    pub fn of_cell<T: Float, const H: usize, const B: usize>(
+        cache: &crate::layer::LstmCache<T, H, S, B>,
+    ) -> Self {
+        Self {
+            norms: cache.cell_gradient_norms(),
         }
     }
 

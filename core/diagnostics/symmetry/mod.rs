@@ -7,10 +7,13 @@
 //!
 //! A *hidden layer* is a layer that computes units (one with
 //! [`Role::Incoming`] weights and only tensors that belong to its units:
-//! `Dense`, `Rnn`, or a layer of your own described the same way) whose
+//! `Dense`, `Rnn`, a gated `Lstm` or `Gru` ([`Role::GatedIncoming`] and
+//! the other gated roles: unit `i` owns row `k H + i` of every gate block
+//! `k` and column `i` of `W_hh`), or a layer of your own described the
+//! same way) whose
 //! units reach the next layer that reads them (incoming weights whose
-//! columns are those units: a `Dense` layer, or an `Rnn` whose step input
-//! is exactly those units) through layers that commute with a permutation
+//! columns are those units: a `Dense` layer, or a recurrent layer whose
+//! step input is exactly those units) through layers that commute with a permutation
 //! of features ([`Properties::permutes_features`]: elementwise activations,
 //! `Softmax`, `BatchNorm`). Permuting its units moves, for each unit, its
 //! row of every incoming tensor (`Dense`: weight and bias; `Rnn`: `W_ih`,
@@ -102,9 +105,10 @@ impl HiddenLayer {
         // tensor of it belongs to its units (rows of the incoming and
         // recurrent weights, biases): each unit is then computed from its
         // own rows alone.
-        let units = match info.tensor_with(Role::Incoming) {
-            Some((_, incoming)) if info.tensors.iter().all(units::belongs_to_units) => {
-                incoming.rows
+        // A gated layer (`Lstm`, `Gru`) has one row per unit in each gate.
+        let units = match info.tensors.iter().find(|t| units::reads_inputs(t)) {
+            Some(incoming) if info.tensors.iter().all(units::belongs_to_units) => {
+                incoming.rows / units::gates_of(incoming)
             }
             _ => 0,
         };
@@ -120,10 +124,10 @@ impl HiddenLayer {
             // columns are all its inputs (a dense layer) or one step of them
             // (a recurrent layer stepping through the units).
             let reads_units = later
-                .tensor_with(Role::Incoming)
-                .is_some_and(|(_, incoming)| {
-                    incoming.cols == later.inputs || incoming.cols == units
-                });
+                .tensors
+                .iter()
+                .find(|t| units::reads_inputs(t))
+                .is_some_and(|incoming| incoming.cols == later.inputs || incoming.cols == units);
             if reads_units && later.inputs == info.outputs {
                 return Ok(Self {
                     layers,

@@ -18,22 +18,39 @@ use crate::scalar::Float;
 use super::HiddenLayer;
 
 /// `true` for a tensor of a computing layer whose row `i` belongs to unit
-/// `i`: incoming and recurrent weights and unit biases.
+/// `i`: incoming and recurrent weights and unit biases. A gated layer's tensors (`Lstm`, `Gru`) have one such row per unit in
+/// each of their gate blocks.
 pub(super) fn belongs_to_units(tensor: &TensorShape) -> bool {
     matches!(
         tensor.role,
-        Role::Incoming | Role::Recurrent | Role::UnitBias
+        Role::Incoming
+            | Role::Recurrent
+            | Role::UnitBias
+            | Role::GatedIncoming { .. }
+            | Role::GatedRecurrent { .. }
+            | Role::GatedBias { .. }
     )
+}
+
+/// The number of gate blocks of a tensor's rows: 1 unless gated.
+pub(super) fn gates_of(tensor: &TensorShape) -> usize {
+    match tensor.role {
+        Role::GatedIncoming { gates }
+        | Role::GatedRecurrent { gates }
+        | Role::GatedBias { gates } => gates.max(1),
+        _ => 1,
+    }
 }
 
 /// A recurrent matrix: its columns belong to the units too.
 fn is_recurrent(tensor: &TensorShape) -> bool {
-    tensor.role == Role::Recurrent
+    matches!(tensor.role, Role::Recurrent | Role::GatedRecurrent { .. })
 }
 
-/// A tensor of the reading layer that multiplies the units.
-fn reads_inputs(tensor: &TensorShape) -> bool {
-    tensor.role == Role::Incoming
+/// A tensor whose columns are the layer's input features (of one step):
+/// in the reading layer, it multiplies the units.
+pub(super) fn reads_inputs(tensor: &TensorShape) -> bool {
+    matches!(tensor.role, Role::Incoming | Role::GatedIncoming { .. })
 }
 
 /// A per-feature entry that a sign flip of its feature negates.
@@ -91,10 +108,14 @@ impl HiddenLayer {
     /// with `true` for the recurrent ones (`W_hh`, whose row is keyed and
     /// signed differently).
     fn rows(&self, i: usize) -> impl Iterator<Item = (usize, bool)> + 'static {
-        let info = self.info();
+        let (info, units) = (self.info(), self.units());
         placed(info, false).flat_map(move |(offset, t)| {
             let recurrent = is_recurrent(t);
-            (0..t.cols).map(move |c| (offset + i * t.cols + c, recurrent))
+            // Row `k * units + i` of each gate block `k` (one block unless gated).
+            (0..gates_of(t)).flat_map(move |k| {
+                let row = offset + (k * units + i) * t.cols;
+                (0..t.cols).map(move |c| (row + c, recurrent))
+            })
         })
     }
 
@@ -200,21 +221,25 @@ impl HiddenLayer {
         params: &'p [T],
         i: usize,
     ) -> impl Iterator<Item = f64> + 'p {
-        let diagonal = self.self_connection(i);
+        let this = *self;
         let rows = self
             .rows(i)
-            .filter(move |&(k, recurrent)| !recurrent || Some(k) == diagonal)
+            .filter(move |&(k, recurrent)| !recurrent || this.self_connections(i).any(|d| d == k))
             .map(|(k, _)| k);
         rows.chain(self.between_entries(i, false, false))
             .map(move |k| params[k].to_f64())
     }
 
-    /// The flat index of `W_hh[i][i]`, for an `Rnn`.
-    fn self_connection(&self, i: usize) -> Option<usize> {
-        let info = self.info();
+    /// The flat indices of unit `i`'s self-connections `W_hh[i][i]`: one
+    /// for an `Rnn`, one per gate block (`W_hh[k H + i][i]`) for a gated
+    /// layer.
+    fn self_connections(&self, i: usize) -> impl Iterator<Item = usize> + 'static {
+        let (info, units) = (self.info(), self.units());
         placed(info, false)
-            .find(|(_, t)| is_recurrent(t))
-            .map(|(offset, t)| offset + i * t.cols + i)
+            .filter(|(_, t)| is_recurrent(t))
+            .flat_map(move |(offset, t)| {
+                (0..gates_of(t)).map(move |k| offset + (k * units + i) * t.cols + i)
+            })
     }
 
     /// The incoming weights and bias of unit `i` alone, without recurrent

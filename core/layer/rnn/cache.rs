@@ -4,7 +4,7 @@
 
 use nalgebra::SMatrix;
 
-use crate::layer::Zeroed;
+use crate::layer::{HiddenGradients, Zeroed};
 use crate::scalar::Float;
 
 /// What the training forward of an [`Rnn`](super::Rnn) keeps, and what its backward
@@ -36,5 +36,13 @@ impl<T: Float, const H: usize, const S: usize, const B: usize> RnnCache<T, H, S,
     #[must_use]
     pub fn hidden_gradient_norms(&self) -> [f64; S] {
         core::array::from_fn(|t| crate::scalar::norm(self.hidden_grad[t].as_slice()))
+    }
+}
+
+impl<T: Float, const H: usize, const S: usize, const B: usize> HiddenGradients<S>
+    for RnnCache<T, H, S, B>
+{
+    fn hidden_gradient_norms(&self) -> [f64; S] {
+        RnnCache::hidden_gradient_norms(self)
     }
 }

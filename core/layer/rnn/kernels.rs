@@ -30,7 +30,7 @@ pub fn column_mut<T: Float, const R: usize, const C: usize>(
 /// `sum_c w[r][c] x[c]` for row `r` of a row-major matrix with `x.len()`
 /// columns.
 #[inline]
-fn row_dot<T: Float>(w: &[T], r: usize, x: &[T]) -> T {
+pub fn row_dot<T: Float>(w: &[T], r: usize, x: &[T]) -> T {
     let cols = x.len();
     w[r * cols..(r + 1) * cols]
         .iter()

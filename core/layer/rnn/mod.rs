@@ -29,7 +29,7 @@
 
 mod cache;
 mod config;
-mod kernels;
+pub(crate) mod kernels;
 
 pub use cache::RnnCache;
 

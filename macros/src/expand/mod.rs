@@ -21,7 +21,7 @@ mod state;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::validate::{Place, Plan, PlannedLayer, Size};
+use crate::validate::{Place, Plan, PlannedLayer, Size, Unwritten};
 
 /// What the generated code needs to know about one layer.
 pub struct LayerTokens {
@@ -358,21 +358,50 @@ fn layer_type(layer: &PlannedLayer, consts: &TokenStream) -> TokenStream {
             (None, Size::Expr(expr)) => expr.clone(),
         })
         .collect();
-    let mut selectors: Vec<(usize, TokenStream)> = layer
+    let written: Vec<(usize, TokenStream)> = layer
         .settings
         .iter()
         .filter_map(|s| match s.place {
-            Place::Generic(position) => s.value.as_ref().map(|v| (position, quote!(#v))),
+            Place::Generic(position, _) => s.value.as_ref().map(|v| (position, generic_value(v))),
             Place::Builder => None,
         })
         .collect();
-    selectors.sort_by_key(|(position, _)| *position);
-    generics.extend(selectors.into_iter().map(|(_, value)| value));
+    // Generic arguments are positional: up to the last one written, an
+    // unwritten one is spelled out as the type's default.
+    if let (Some(row), Some(last)) = (layer.row, written.iter().map(|(p, _)| *p).max()) {
+        let mut selectors: Vec<TokenStream> = Vec::new();
+        for position in 0..=last {
+            if let Some((_, value)) = written.iter().find(|(p, _)| *p == position) {
+                selectors.push(value.clone());
+                continue;
+            }
+            let unwritten = row.args.iter().find_map(|a| match a.place {
+                Place::Generic(p, unwritten) if p == position => Some(unwritten),
+                _ => None,
+            });
+            selectors.push(match unwritten {
+                Some(Unwritten::Size(k)) => generics[k].clone(),
+                Some(Unwritten::Literal(text)) => text.parse().unwrap_or_default(),
+                None => TokenStream::new(),
+            });
+        }
+        generics.extend(selectors);
+    }
     let path = &layer.path;
     if generics.is_empty() {
         quote_spanned!(span=> #path)
     } else {
         quote_spanned!(span=> #path<#(#generics),*>)
+    }
+}
+
+/// A written generic argument: a literal as it is, an expression in braces
+/// (`stride = 2 * S` is `{ 2 * S }`), as const generic arguments need.
+fn generic_value(value: &syn::Expr) -> TokenStream {
+    if let syn::Expr::Lit(_) = value {
+        quote!(#value)
+    } else {
+        quote_spanned!(syn::spanned::Spanned::span(value)=> { #value })
     }
 }
 

@@ -196,11 +196,31 @@ fn check_value(spec: &ArgRow, value: &Expr) -> Result<Setting, String> {
             place: Place::Builder,
         }),
         (Value::Bool, LitValue::Bool) => Ok(setting(Some(value.clone()))),
+        (Value::Count, LitValue::Number(_) | LitValue::Expression) if is_count(value) => {
+            Ok(setting(Some(value.clone())))
+        }
+        (Value::Count, LitValue::Number(_)) => Err(format!(
+            "`{key}` must be a whole number {example}: it is a generic argument of the layer's type"
+        )),
+        (Value::Count, _) => wrong("a whole number"),
         (Value::Bool, _) => Err(format!(
             "`{key}` must be `true` or `false`, written as a literal: it changes the layer's type (its output width)"
         )),
         (Value::Number, _) => wrong("a number"),
         (Value::NumberOrNone(_), _) => wrong("a number, or `None`"),
+    }
+}
+
+/// `true` unless the value is a literal that is not an unsuffixed or
+/// `usize` integer (`1.5`, `2u8`); expressions are the compiler's to check.
+fn is_count(value: &Expr) -> bool {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) => matches!(int.suffix(), "" | "usize"),
+        Expr::Lit(_) => false,
+        _ => true,
     }
 }
 

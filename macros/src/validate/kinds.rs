@@ -40,6 +40,9 @@ pub enum Value {
     NumberOrNone(&'static str),
     /// `true` or `false`, written as a literal.
     Bool,
+    /// A count (an integer literal, or an expression the compiler
+    /// evaluates) that goes into a generic argument: a stride, a padding.
+    Count,
     /// An expression the compiler evaluates (an `Init`).
     Expression,
 }
@@ -50,10 +53,49 @@ pub enum Place {
     /// A builder call on the configuration: `.key(value)`.
     Builder,
     /// The generic argument after the sizes at this position (counted
-    /// from 0 after the last size), defaulting to the type's own default
-    /// when not written. It changes the type, so its width.
-    Generic(usize),
+    /// from 0 after the last size). It changes the type, so its width. When
+    /// not written it keeps the type's own default, which is also what the
+    /// second field writes when a later generic argument is given.
+    Generic(usize, Unwritten),
 }
+
+/// What an unwritten generic argument stands for when a later one is
+/// written (Rust's generic arguments are positional).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Unwritten {
+    /// This literal: `false`, `0`.
+    Literal(&'static str),
+    /// The size at this index, as written (a pooling stride defaults to
+    /// the kernel size).
+    Size(usize),
+}
+
+const fn generic(
+    key: &'static str,
+    value: Value,
+    position: usize,
+    unwritten: Unwritten,
+    example: &'static str,
+) -> ArgRow {
+    ArgRow {
+        key,
+        value,
+        place: Place::Generic(position, unwritten),
+        example,
+    }
+}
+
+/// `stride` (default: the kernel, size `kernel`) and `padding` (default 0):
+/// the generic arguments of a pooling layer.
+const fn pool_args(kernel: usize) -> [ArgRow; 2] {
+    [
+        generic("stride", Value::Count, 0, Unwritten::Size(kernel), "2"),
+        generic("padding", Value::Count, 1, Unwritten::Literal("0"), "1"),
+    ]
+}
+
+const POOL_1D: [ArgRow; 2] = pool_args(2);
+const POOL_2D: [ArgRow; 2] = pool_args(3);
 
 const fn builder(key: &'static str, value: Value, example: &'static str) -> ArgRow {
     ArgRow {
@@ -93,24 +135,26 @@ pub const ROWS: &[Row] = &[
         sizes: &["N"],
         args: &[
             builder("eps", Value::Number, "1e-5"),
-            ArgRow {
-                key: "elementwise_affine",
-                value: Value::Bool,
-                place: Place::Generic(0),
-                example: "false",
-            },
+            generic(
+                "elementwise_affine",
+                Value::Bool,
+                0,
+                Unwritten::Literal("true"),
+                "false",
+            ),
         ],
     },
     Row {
         name: "Rnn",
         sizes: &["IN", "HIDDEN", "STEPS"],
         args: &[
-            ArgRow {
-                key: "sequence",
-                value: Value::Bool,
-                place: Place::Generic(0),
-                example: "true",
-            },
+            generic(
+                "sequence",
+                Value::Bool,
+                0,
+                Unwritten::Literal("false"),
+                "true",
+            ),
             INITS[0],
             INITS[1],
         ],
@@ -119,6 +163,51 @@ pub const ROWS: &[Row] = &[
         name: "Dropout",
         sizes: &[],
         args: &[builder("p", Value::Number, "0.5")],
+    },
+    Row {
+        name: "Lstm",
+        sizes: &["IN", "HIDDEN", "STEPS"],
+        args: &[
+            generic(
+                "sequence",
+                Value::Bool,
+                0,
+                Unwritten::Literal("false"),
+                "true",
+            ),
+            INITS[0],
+            INITS[1],
+        ],
+    },
+    Row {
+        name: "MaxPool1d",
+        sizes: &["C", "L", "KERNEL"],
+        args: &POOL_1D,
+    },
+    Row {
+        name: "MaxPool2d",
+        sizes: &["C", "H", "W", "KERNEL"],
+        args: &POOL_2D,
+    },
+    Row {
+        name: "AvgPool1d",
+        sizes: &["C", "L", "KERNEL"],
+        args: &POOL_1D,
+    },
+    Row {
+        name: "AvgPool2d",
+        sizes: &["C", "H", "W", "KERNEL"],
+        args: &POOL_2D,
+    },
+    Row {
+        name: "GlobalAvgPool",
+        sizes: &["C", "N"],
+        args: &[],
+    },
+    Row {
+        name: "Flatten",
+        sizes: &[],
+        args: &[],
     },
     Row {
         name: "ReLU",
@@ -171,8 +260,14 @@ pub fn kind_table() -> TokenStream {
             .chain(
                 row.args
                     .iter()
-                    .filter(|a| matches!(a.place, Place::Generic(_)))
-                    .map(|_| quote!(true)),
+                    .filter(|a| matches!(a.place, Place::Generic(..)))
+                    .map(|a| {
+                        if a.value == Value::Bool {
+                            quote!(true)
+                        } else {
+                            quote!(1)
+                        }
+                    }),
             )
             .collect();
         let ty = if generics.is_empty() {
@@ -187,7 +282,7 @@ pub fn kind_table() -> TokenStream {
             .map(|arg| {
                 let method = format_ident!("{}", arg.key);
                 match arg.value {
-                    Value::Number | Value::Bool => quote!(.#method(0.5)),
+                    Value::Number | Value::Bool | Value::Count => quote!(.#method(0.5)),
                     Value::Expression => quote!(.#method(::constnet::init::Init::Zeros)),
                     Value::NumberOrNone(none) => {
                         let none = format_ident!("{none}");
@@ -217,6 +312,14 @@ const ALIASES: &[(&str, &str)] = &[
     ("LeakyRelu", "LeakyReLU"),
     ("BatchNorm1d", "BatchNorm"),
     ("RNN", "Rnn"),
+    ("LSTM", "Lstm"),
+    ("MaxPool", "MaxPool2d"),
+    ("AvgPool", "AvgPool2d"),
+    ("AdaptiveAvgPool2d", "GlobalAvgPool"),
+    ("AdaptiveAvgPool1d", "GlobalAvgPool"),
+    ("GlobalAveragePooling2D", "GlobalAvgPool"),
+    ("MaxPooling2D", "MaxPool2d"),
+    ("AveragePooling2D", "AvgPool2d"),
     ("TanH", "Tanh"),
     ("SoftMax", "Softmax"),
     ("Logistic", "Sigmoid"),

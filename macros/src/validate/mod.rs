@@ -13,7 +13,7 @@ mod kinds;
 mod sizes;
 
 pub use args::Setting;
-pub use kinds::{Place, Row};
+pub use kinds::{Place, Row, Unwritten};
 pub use sizes::Size;
 
 use proc_macro2::{Span, TokenStream};
@@ -237,7 +237,7 @@ fn plan_layer(layer: LayerDecl, errors: &mut Vec<Error>) -> Option<PlannedLayer>
 fn type_args_text(settings: &[Setting]) -> String {
     let written: Vec<String> = settings
         .iter()
-        .filter(|s| matches!(s.place, Place::Generic(_)))
+        .filter(|s| matches!(s.place, Place::Generic(..)))
         .map(|s| {
             let value = s
                 .value
