@@ -396,5 +396,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 4 * 11 + 4 + 2, "every case was measured");
+    assert_eq!(m.rows.len(), 5 * 11 + 5 + 2, "every case was measured");
 }
