@@ -219,17 +219,127 @@ impl<T: ::constnet::__private::Float> Pair<T> {
                 { Pair::<::core::primitive::f32>::act__width_in },
             >>::BUFFER_TENSORS,
         );
-        Self::from_parts(__cn_parameters, __cn_buffers, 0)
+        Self {
+            parameters: __cn_parameters,
+            buffers: __cn_buffers,
+            batches_tracked: 0,
+        }
     }
     /// A network from its flat parameters, buffers and count of
-    /// tracked batches (all state, as saved). `const`, so a
-    /// trained network can live in flash.
-    #[must_use]
-    pub const fn from_parts(
+    /// tracked batches, its buffers checked against their domains (a
+    /// running variance finite and `>= 0`): the run-time form of
+    /// `from_parts`.
+    ///
+    /// # Errors
+    /// `Error::InvalidBuffer` naming the layer, tensor, index and value.
+    pub fn try_from_parts(
         __cn_parameters: [T; Pair::<::core::primitive::f32>::PARAMS],
         __cn_buffers: [T; Pair::<::core::primitive::f32>::BUFFERS],
         __cn_batches_tracked: ::constnet::__private::u64,
+    ) -> ::core::result::Result<Self, ::constnet::__private::Error> {
+        ::constnet::__private::check_buffers(
+            <Self as ::constnet::__private::Network<
+                T,
+                { Pair::<::core::primitive::f32>::INPUT },
+                { Pair::<::core::primitive::f32>::OUTPUT },
+                { Pair::<::core::primitive::f32>::PARAMS },
+            >>::LAYERS,
+            &__cn_buffers,
+        )?;
+        ::core::result::Result::Ok(Self {
+            parameters: __cn_parameters,
+            buffers: __cn_buffers,
+            batches_tracked: __cn_batches_tracked,
+        })
+    }
+    /// The same network in the scalar `U` (`f32` to `f64` and back):
+    /// parameters, buffers and the count of tracked batches, each
+    /// value converted through `f64` (exact from `f32` to `f64`, rounded
+    /// to nearest the other way).
+    ///
+    /// # Errors
+    /// `Error::NotRepresentable` for a value `U` cannot hold (`1e39` in
+    /// `f32`), naming it.
+    pub fn cast<U: ::constnet::__private::Float>(
+        &self,
+    ) -> ::core::result::Result<Pair<U>, ::constnet::__private::Error> {
+        ::core::result::Result::Ok(Pair {
+            parameters: ::constnet::__private::cast_values(
+                &self.parameters,
+                "parameter",
+            )?,
+            buffers: ::constnet::__private::cast_values(&self.buffers, "buffer")?,
+            batches_tracked: self.batches_tracked,
+        })
+    }
+}
+#[automatically_derived]
+impl Pair<::core::primitive::f32> {
+    /// A network from its flat parameters, buffers and count of
+    /// tracked batches (all state, as saved). `const`, so a
+    /// trained network can live in flash.
+    ///
+    /// # Panics
+    /// When a buffer value is outside its domain (NaN,
+    /// infinite, a negative running variance): in a `const` or
+    /// `static` that is a compile error. At run time use
+    /// `try_from_parts`, which returns the error instead.
+    #[must_use]
+    pub const fn from_parts(
+        __cn_parameters: [::core::primitive::f32; Pair::<
+            ::core::primitive::f32,
+        >::PARAMS],
+        __cn_buffers: [::core::primitive::f32; Pair::<::core::primitive::f32>::BUFFERS],
+        __cn_batches_tracked: ::constnet::__private::u64,
     ) -> Self {
+        if let ::constnet::__private::Some(__cn_problem) = ::constnet::__private::buffer_problem_f32(
+            <Self as ::constnet::__private::Network<
+                ::core::primitive::f32,
+                { Pair::<::core::primitive::f32>::INPUT },
+                { Pair::<::core::primitive::f32>::OUTPUT },
+                { Pair::<::core::primitive::f32>::PARAMS },
+            >>::LAYERS,
+            &__cn_buffers,
+        ) {
+            ::core::panic!("{}", __cn_problem);
+        }
+        Self {
+            parameters: __cn_parameters,
+            buffers: __cn_buffers,
+            batches_tracked: __cn_batches_tracked,
+        }
+    }
+}
+#[automatically_derived]
+impl Pair<::core::primitive::f64> {
+    /// A network from its flat parameters, buffers and count of
+    /// tracked batches (all state, as saved). `const`, so a
+    /// trained network can live in flash.
+    ///
+    /// # Panics
+    /// When a buffer value is outside its domain (NaN,
+    /// infinite, a negative running variance): in a `const` or
+    /// `static` that is a compile error. At run time use
+    /// `try_from_parts`, which returns the error instead.
+    #[must_use]
+    pub const fn from_parts(
+        __cn_parameters: [::core::primitive::f64; Pair::<
+            ::core::primitive::f32,
+        >::PARAMS],
+        __cn_buffers: [::core::primitive::f64; Pair::<::core::primitive::f32>::BUFFERS],
+        __cn_batches_tracked: ::constnet::__private::u64,
+    ) -> Self {
+        if let ::constnet::__private::Some(__cn_problem) = ::constnet::__private::buffer_problem_f64(
+            <Self as ::constnet::__private::Network<
+                ::core::primitive::f64,
+                { Pair::<::core::primitive::f32>::INPUT },
+                { Pair::<::core::primitive::f32>::OUTPUT },
+                { Pair::<::core::primitive::f32>::PARAMS },
+            >>::LAYERS,
+            &__cn_buffers,
+        ) {
+            ::core::panic!("{}", __cn_problem);
+        }
         Self {
             parameters: __cn_parameters,
             buffers: __cn_buffers,
@@ -720,6 +830,77 @@ impl<
                     { B },
                 >,
             >,
+            &mut __cn_grad[Pair::<
+                ::core::primitive::f32,
+            >::fc__params_at..Pair::<::core::primitive::f32>::fc__params_end],
+        );
+    }
+    #[inline]
+    fn backward_with_input<const B: ::constnet::__private::usize>(
+        &self,
+        __cn_cache: &mut PairCache<T, { B }>,
+        __cn_d_output: &::constnet::__private::SMatrix<
+            T,
+            { Pair::<::core::primitive::f32>::OUTPUT },
+            { B },
+        >,
+        __cn_grad: &mut [T; { Pair::<::core::primitive::f32>::PARAMS }],
+        __cn_d_input: &mut ::constnet::__private::SMatrix<
+            T,
+            { Pair::<::core::primitive::f32>::INPUT },
+            { B },
+        >,
+    ) {
+        let __cn_p = &self.parameters;
+        *__cn_d_input = <::constnet::__private::SMatrix<
+            T,
+            { Pair::<::core::primitive::f32>::INPUT },
+            { B },
+        > as ::constnet::__private::Zeroed>::zeroed();
+        let mut __cn_d0 = <::constnet::__private::SMatrix<
+            T,
+            { Pair::<::core::primitive::f32>::fc__width_out },
+            { B },
+        > as ::constnet::__private::Zeroed>::zeroed();
+        <::constnet::layer::Tanh as ::constnet::__private::Layer<
+            T,
+            { Pair::<::core::primitive::f32>::act__width_in },
+            { Pair::<::core::primitive::f32>::act__width_out },
+        >>::backward::<
+            { B },
+        >(
+            &Pair::<::core::primitive::f32>::act,
+            &__cn_p[Pair::<
+                ::core::primitive::f32,
+            >::act__params_at..Pair::<::core::primitive::f32>::act__params_end],
+            ::constnet::__private::wire(&__cn_cache.fc),
+            &__cn_cache.act,
+            &mut __cn_cache.act_cache,
+            __cn_d_output,
+            ::constnet::__private::Some(::constnet::__private::wire_mut(&mut __cn_d0)),
+            &mut __cn_grad[Pair::<
+                ::core::primitive::f32,
+            >::act__params_at..Pair::<::core::primitive::f32>::act__params_end],
+        );
+        <::constnet::layer::Dense<
+            2,
+            3,
+        > as ::constnet::__private::Layer<
+            T,
+            { Pair::<::core::primitive::f32>::fc__width_in },
+            { Pair::<::core::primitive::f32>::fc__width_out },
+        >>::backward::<
+            { B },
+        >(
+            &Pair::<::core::primitive::f32>::fc,
+            &__cn_p[Pair::<
+                ::core::primitive::f32,
+            >::fc__params_at..Pair::<::core::primitive::f32>::fc__params_end],
+            ::constnet::__private::wire(&__cn_cache.input),
+            &__cn_cache.fc,
+            &mut __cn_cache.fc_cache,
+            &__cn_d0,
+            ::constnet::__private::Some(::constnet::__private::wire_mut(__cn_d_input)),
             &mut __cn_grad[Pair::<
                 ::core::primitive::f32,
             >::fc__params_at..Pair::<::core::primitive::f32>::fc__params_end],
