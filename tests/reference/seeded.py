@@ -72,7 +72,7 @@ def torch_default(rng, count, fan_in):
 
 
 def xor(seed):
-    """The BENCHMARKS.md XOR model: Dense<2, 8>, Tanh, Dense<8, 1>."""
+    """The XOR benchmark model (README, "Performance"): Dense<2, 8>, Tanh, Dense<8, 1>."""
     rng = Rng(seed)
     values = torch_default(rng, 16, 2) + torch_default(rng, 8, 2)
     values += torch_default(rng, 8, 8) + torch_default(rng, 1, 8)
