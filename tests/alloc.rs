@@ -317,6 +317,12 @@ network! {
         lstm: Lstm<2, 6, 5>,
         out: Dense<6, 2>,
     }
+
+    /// The same classifier with a GRU.
+    struct GruSequence {
+        gru: Gru<2, 6, 5>,
+        out: Dense<6, 2>,
+    }
 }
 
 fn sequence_data<T: Float>(seed: u64) -> ([[T; 10]; 16], [usize; 16]) {
@@ -359,6 +365,7 @@ fn main() {
     let (inputs, targets) = sequence_data::<f32>(30);
     let lstm = Dataset::new(&inputs, &targets).expect("valid data");
     check_f32::<LstmSequence, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm, &lstm);
+    check_f32::<GruSequence, _, 10, 2, 194, 8>(&mut m, "GRU", &CrossEntropy, &lstm, &lstm);
     check_f32::<PooledDigits, _, 64, 10, 60, 32>(
         &mut m,
         "POOLED",
@@ -380,6 +387,7 @@ fn main() {
     let (inputs, targets) = sequence_data::<f64>(32);
     let lstm = Dataset::new(&inputs, &targets).expect("valid data");
     check_hvp::<LstmSequence<f64>, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm);
+    check_hvp::<GruSequence<f64>, _, 10, 2, 194, 8>(&mut m, "GRU", &CrossEntropy, &lstm);
     check_hvp::<PooledDigits<f64>, _, 64, 10, 60, 32>(&mut m, "POOLED", &CrossEntropy, &digits);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<XorNormed<f64>, _, 2, 1, 49, 4>(
@@ -416,5 +424,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 6 * 11 + 6 + 3, "every case was measured");
+    assert_eq!(m.rows.len(), 7 * 11 + 7 + 3, "every case was measured");
 }

@@ -38,6 +38,7 @@ pub mod block;
 pub mod dense;
 pub mod dropout;
 pub(crate) mod gated;
+pub mod gru;
 pub mod info;
 pub mod layer_norm;
 pub mod lstm;
@@ -50,6 +51,7 @@ pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use dropout::Dropout;
+pub use gru::{Gru, GruCache};
 pub use info::{
     Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
 };

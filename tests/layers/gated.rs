@@ -3,7 +3,8 @@
 //! fixtures (`fixtures/recurrent/make.py`), every derivative pass against
 //! central differences (alone, in both output modes, and stacked inside a
 //! declared network), PyTorch's initialization bounds, and the recorded
-//! `dL/dh_t` and `dL/dc_t` against finite differences.
+//! `dL/dh_t` and `dL/dc_t` against finite differences. `Gru` uses the same
+//! helpers (`gru.rs`).
 
 use crate::common::{
     GRAD_TOL, assert_all_close, central_difference, check_layer, check_network, random_matrix,
@@ -12,18 +13,18 @@ use constnet::layer::{Layer, LayerShape, Lstm, LstmCache, TrainContext};
 use constnet::prelude::*;
 
 /// A PyTorch fixture: I = 3, H = 4, S = 5, B = 2 (see `make.py`).
-struct Fixture {
-    params: Vec<f64>,
-    x: SMatrix<f64, 15, 2>,
-    y: SMatrix<f64, 20, 2>,
-    w: SMatrix<f64, 20, 2>,
-    grad_params: Vec<f64>,
-    grad_x: SMatrix<f64, 15, 2>,
-    v: Vec<f64>,
-    hvp: Vec<f64>,
+pub struct Fixture {
+    pub params: Vec<f64>,
+    pub x: SMatrix<f64, 15, 2>,
+    pub y: SMatrix<f64, 20, 2>,
+    pub w: SMatrix<f64, 20, 2>,
+    pub grad_params: Vec<f64>,
+    pub grad_x: SMatrix<f64, 15, 2>,
+    pub v: Vec<f64>,
+    pub hvp: Vec<f64>,
 }
 
-fn load(name: &str) -> Fixture {
+pub fn load(name: &str) -> Fixture {
     let path = format!(
         "{}/tests/fixtures/recurrent/{name}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -126,31 +127,45 @@ fn lstm_matches_torch_float64() {
     );
 }
 
-fn lstm_case<
-    const I: usize,
-    const H: usize,
-    const S: usize,
+/// Checks the last-state and sequence forms of one gated layer with
+/// `gates` blocks against central differences, at random parameters
+/// (shared by both forms) and a random input.
+pub fn gated_case<
+    Last: Layer<f64, IN, H>,
+    Seq: Layer<f64, IN, SEQ>,
     const IN: usize,
+    const H: usize,
     const SEQ: usize,
     const B: usize,
 >(
+    (last, sequence): (&Last, &Seq),
     seed: u64,
 ) {
+    assert_eq!(Last::PARAMS, Seq::PARAMS);
     let mut rng = Rng::seed_from(seed);
-    let params: Vec<f64> = (0..4 * H * (I + H + 2))
+    let params: Vec<f64> = (0..Last::PARAMS)
         .map(|_| rng.uniform_in(-0.9, 0.9))
         .collect();
     let x: SMatrix<f64, IN, B> = random_matrix(&mut rng, 1.5);
-    check_layer::<_, IN, H, B>(&Lstm::<I, H, S>::new(), &params, &[], &x, seed + 100);
-    check_layer::<_, IN, SEQ, B>(&Lstm::<I, H, S, true>::new(), &params, &[], &x, seed + 200);
+    check_layer::<_, IN, H, B>(last, &params, &[], &x, seed + 100);
+    check_layer::<_, IN, SEQ, B>(sequence, &params, &[], &x, seed + 200);
 }
 
 #[test]
 fn lstm_derivatives_match_central_differences() {
     for seed in 0..2 {
-        lstm_case::<3, 4, 5, 15, 20, 2>(seed);
-        lstm_case::<1, 3, 6, 6, 18, 1>(seed + 10);
-        lstm_case::<2, 2, 1, 2, 2, 3>(seed + 20);
+        gated_case::<_, _, 15, 4, 20, 2>(
+            (&Lstm::<3, 4, 5>::new(), &Lstm::<3, 4, 5, true>::new()),
+            seed,
+        );
+        gated_case::<_, _, 6, 3, 18, 1>(
+            (&Lstm::<1, 3, 6>::new(), &Lstm::<1, 3, 6, true>::new()),
+            seed + 10,
+        );
+        gated_case::<_, _, 2, 2, 2, 3>(
+            (&Lstm::<2, 2, 1>::new(), &Lstm::<2, 2, 1, true>::new()),
+            seed + 20,
+        );
     }
 }
 

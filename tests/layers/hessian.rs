@@ -37,6 +37,19 @@ network! {
         out: Dense<9, 1>,
     }
 
+    /// A GRU over 3 steps of 2 features, then a readout.
+    struct Gated {
+        gru: Gru<2, 3, 3>,
+        out: Dense<3, 2>,
+    }
+
+    /// A GRU reading every hidden state of an LSTM.
+    struct StackedGated {
+        lstm: Lstm<2, 2, 3>(sequence = true),
+        gru: Gru<2, 2, 3>,
+        out: Dense<2, 1>,
+    }
+
     /// Probabilities out, for binary cross-entropy on probabilities.
     struct Probabilities {
         fc1: Dense<3, 4>,
@@ -184,6 +197,23 @@ fn every_activation_and_loss() {
         let net = Probabilities::<f64>::seeded(seed);
         let binary: [[f64; 2]; 5] = core::array::from_fn(|_| [rng.uniform(), rng.uniform()]);
         check_all_paths(&net, &Bce, &x, &binary, "Probabilities, BCE");
+    }
+}
+
+/// The gated recurrent layers through the trait's block defaults: the
+/// R-operator through time gives the exact Hessian.
+#[test]
+fn gru_and_lstm() {
+    for seed in 0..2 {
+        let mut rng = Rng::seed_from(seed + 80);
+        let x: SMatrix<f64, 6, 4> = random_matrix(&mut rng, 1.5);
+        let classes: [usize; 4] = core::array::from_fn(|_| rng.below(2));
+        let net = Gated::<f64>::seeded(seed);
+        check_all_paths(&net, &CrossEntropy, &x, &classes, "Gru, cross-entropy");
+
+        let targets: [[f64; 1]; 4] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
+        let net = StackedGated::<f64>::seeded(seed);
+        check_all_paths(&net, &Mse, &x, &targets, "Lstm into Gru, MSE");
     }
 }
 

@@ -16,6 +16,7 @@ mod blocks;
 mod derivatives;
 mod dropout;
 mod gated;
+mod gru;
 mod hessian;
 mod hessian_closed_forms;
 mod hvp;

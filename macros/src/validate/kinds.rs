@@ -180,6 +180,21 @@ pub const ROWS: &[Row] = &[
         ],
     },
     Row {
+        name: "Gru",
+        sizes: &["IN", "HIDDEN", "STEPS"],
+        args: &[
+            generic(
+                "sequence",
+                Value::Bool,
+                0,
+                Unwritten::Literal("false"),
+                "true",
+            ),
+            INITS[0],
+            INITS[1],
+        ],
+    },
+    Row {
         name: "MaxPool1d",
         sizes: &["C", "L", "KERNEL"],
         args: &POOL_1D,
@@ -313,6 +328,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("BatchNorm1d", "BatchNorm"),
     ("RNN", "Rnn"),
     ("LSTM", "Lstm"),
+    ("GRU", "Gru"),
     ("MaxPool", "MaxPool2d"),
     ("AvgPool", "AvgPool2d"),
     ("AdaptiveAvgPool2d", "GlobalAvgPool"),
