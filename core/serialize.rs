@@ -193,7 +193,7 @@ pub(crate) fn check_finite<T: Float>(
     tensor: &'static str,
     values: &[T],
 ) -> Result<(), Error> {
-    check_values(owner, tensor, values, "finite", |v| v.finite())
+    check_values(owner, tensor, values, "finite", Float::finite)
 }
 
 /// Every value finite and `>= 0` (a second moment, whose square root a
