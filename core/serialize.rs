@@ -230,7 +230,9 @@ fn check_values<T: Float>(
 /// `Serialize` and `Deserialize` for the network struct `$name<T>` that
 /// `network!` declares, which calls this macro after the struct. Expands to
 /// the impls because constnet's `serde` feature is on (without it, to
-/// nothing). Not a public API.
+/// nothing). Its local names start with `__cn_`, as all generated code's:
+/// a user's `static parameters` would clash with a binding `parameters`.
+/// Not a public API.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __serde_impls {
@@ -242,13 +244,13 @@ macro_rules! __serde_impls {
         {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
-                serializer: S,
+                __cn_serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 $crate::__private::serialize_network(
                     &self.parameters,
                     &self.buffers,
                     &self.batches_tracked,
-                    serializer,
+                    __cn_serializer,
                 )
             }
         }
@@ -259,14 +261,14 @@ macro_rules! __serde_impls {
             T: $crate::__private::Float + $crate::__private::serde::Deserialize<'de>,
         {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                deserializer: D,
+                __cn_deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                let (parameters, buffers, batches_tracked) =
+                let (__cn_parameters, __cn_buffers, __cn_batches_tracked) =
                     $crate::__private::deserialize_network(
                         ::core::stringify!($name),
-                        deserializer,
+                        __cn_deserializer,
                     )?;
-                Self::try_from_parts(parameters, buffers, batches_tracked)
+                Self::try_from_parts(__cn_parameters, __cn_buffers, __cn_batches_tracked)
                     .map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
             }
         }
