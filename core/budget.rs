@@ -41,7 +41,7 @@
 //! # use constnet::prelude::*;
 //! # network! { pub struct Sine { fc1: Dense<1, 16>, act1: ReLU, fc2: Dense<16, 16>, act2: ReLU, out: Dense<16, 1> } }
 //! constnet::assert_fits_ram!(Sine<f32>, batch = 8, Adam, 64 * 1024);
-//! constnet::assert_fits_ram!(Sine<f32>, batch = 1, inference, 1024);
+//! constnet::assert_fits_ram!(Sine<f32>, batch = 1, inference, 2 * 1024);
 //! ```
 //!
 //! The state is exact (`size_of` of the network, the gradient, the
