@@ -34,6 +34,16 @@
 //! assert!(Budget::CACHE >= (1 + 16 + 16 + 16 + 16 + 1) * 8 * 4);
 //! ```
 //!
+//! [`assert_fits_ram!`](crate::assert_fits_ram) says the same in one line,
+//! reading the widths and the parameter count from the network type:
+//!
+//! ```
+//! # use constnet::prelude::*;
+//! # network! { pub struct Sine { fc1: Dense<1, 16>, act1: ReLU, fc2: Dense<16, 16>, act2: ReLU, out: Dense<16, 1> } }
+//! constnet::assert_fits_ram!(Sine<f32>, batch = 8, Adam, 64 * 1024);
+//! constnet::assert_fits_ram!(Sine<f32>, batch = 1, inference, 2 * 1024);
+//! ```
+//!
 //! The state is exact (`size_of` of the network, the gradient, the
 //! optimizer and the training cache). The stack is an upper bound from the
 //! layer widths: inference keeps every layer's input and output alive, a
@@ -158,4 +168,80 @@ const fn inputs(layers: &[LayerInfo]) -> usize {
         k += 1;
     }
     total
+}
+
+/// A compile-time proof that a network fits a RAM budget: a `const`
+/// assertion that fails the build, naming the network, when it does not.
+///
+/// - `assert_fits_ram!(Net<T>, batch = B, Opt, RAM)`: on-device training
+///   with optimizer `Opt` (`Sgd`, `Adam`, `AdamW`, `RmsProp`: any
+///   `Opt<T, P>`) at batch size `B` fits `RAM` bytes, i.e.
+///   [`RamBudget::training::<Opt<T, P>>()`](RamBudget::training) `<= RAM`.
+/// - `assert_fits_ram!(Net<T>, batch = B, inference, RAM)`: inference on
+///   `B` samples from a network in flash fits, i.e.
+///   [`RamBudget::inference()`](RamBudget::inference) `<= RAM`.
+///
+/// The input and output widths and the parameter count are read from the
+/// network type (`Net::INPUT`, `Net::OUTPUT`, `Net::PARAMS`), so nothing
+/// but the batch size is written twice. `Net` is a type name or path
+/// declared by [`network!`](crate::network!); for other optimizer types
+/// (a `Scheduled` one) write the [`RamBudget`] assertion out.
+///
+/// ```compile_fail
+/// use constnet::prelude::*;
+///
+/// network! {
+///     /// DIGITS: 64 -> 32 -> 10, 2410 parameters.
+///     pub struct Digits { fc1: Dense<64, 32>, act: ReLU, out: Dense<32, 10> }
+/// }
+///
+/// // Parameters, gradient and Adam's two moments: about 40 kB before the cache.
+/// constnet::assert_fits_ram!(Digits<f32>, batch = 8, Adam, 32 * 1024);
+/// ```
+#[macro_export]
+macro_rules! assert_fits_ram {
+    ($($net:ident)::+ <$scalar:ty>, batch = $batch:expr, inference, $ram:expr $(,)?) => {
+        const _: () = {
+            type Budget = $crate::__fits_ram_budget!($($net)::+, $scalar, $batch);
+            ::core::assert!(
+                Budget::inference() <= $ram,
+                ::core::concat!(
+                    ::core::stringify!($($net)::+), " inference at batch ",
+                    ::core::stringify!($batch), " does not fit in ",
+                    ::core::stringify!($ram), " bytes"
+                )
+            );
+        };
+    };
+    ($($net:ident)::+ <$scalar:ty>, batch = $batch:expr, $optimizer:ident, $ram:expr $(,)?) => {
+        const _: () = {
+            type Budget = $crate::__fits_ram_budget!($($net)::+, $scalar, $batch);
+            type Optimizer = $optimizer<$scalar, { $($net)::+::<::core::primitive::f32>::PARAMS }>;
+            ::core::assert!(
+                Budget::training::<Optimizer>() <= $ram,
+                ::core::concat!(
+                    ::core::stringify!($($net)::+), " training with ",
+                    ::core::stringify!($optimizer), " at batch ", ::core::stringify!($batch),
+                    " does not fit in ", ::core::stringify!($ram), " bytes"
+                )
+            );
+        };
+    };
+}
+
+/// The [`RamBudget`] type of a declared network, its widths and parameter
+/// count read from it (what [`assert_fits_ram!`] expands to). Not a public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fits_ram_budget {
+    ($($net:ident)::+, $scalar:ty, $batch:expr) => {
+        $crate::budget::RamBudget::<
+            $scalar,
+            $($net)::+<$scalar>,
+            { $($net)::+::<::core::primitive::f32>::INPUT },
+            { $($net)::+::<::core::primitive::f32>::OUTPUT },
+            { $($net)::+::<::core::primitive::f32>::PARAMS },
+            { $batch },
+        >
+    };
 }

@@ -71,6 +71,8 @@ pub mod quant;
 pub mod risk;
 pub mod rng;
 pub mod scalar;
+#[cfg(feature = "serde")]
+pub mod serialize;
 pub mod spectrum;
 pub mod state;
 #[cfg(feature = "std")]
@@ -141,11 +143,24 @@ pub mod __private {
     pub use crate::network::{LayerInfo, Network};
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
+    #[cfg(feature = "serde")]
+    pub use crate::serialize::{deserialize_network, serialize_network};
     pub use crate::state::{buffer_problem_f32, buffer_problem_f64, cast_values, check_buffers};
     pub use constnet_macros::__built_in_kinds;
     pub use core::option::Option::{None, Some};
     pub use core::primitive::{u64, usize};
     pub use nalgebra::SMatrix;
+    #[cfg(feature = "serde")]
+    pub use serde;
+}
+
+/// Without the `serde` feature, what `network!` emits for serde is nothing
+/// (with it, the `serialize` module defines this macro to expand to the impls).
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_impls {
+    ($name:ident) => {};
 }
 
 /// The README's code blocks, compiled and run as doc tests.

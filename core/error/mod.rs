@@ -192,6 +192,20 @@ pub enum Error {
         /// What its values must be (`"finite and >= 0"`).
         expected: &'static str,
     },
+    /// A value of saved state read back (feature `serde`) is outside its
+    /// domain: a NaN parameter, a negative second moment of Adam.
+    InvalidState {
+        /// Whose state: the network's or optimizer's type name (`"Adam"`).
+        owner: &'static str,
+        /// The tensor (`"parameters"`, `"exp_avg_sq"`).
+        tensor: &'static str,
+        /// The index of the value in the tensor.
+        index: usize,
+        /// The value, widened to `f64`.
+        value: f64,
+        /// What its values must be (`"finite and >= 0"`).
+        expected: &'static str,
+    },
     /// A value does not fit the scalar it is converted to (`1e39` from
     /// `f64` to `f32` is infinite).
     NotRepresentable {
@@ -358,6 +372,16 @@ impl fmt::Display for Error {
                     write!(f, "{what}: {requested} values cannot be allocated")
                 }
             }
+            Self::InvalidState {
+                owner,
+                tensor,
+                index,
+                value,
+                expected,
+            } => write!(
+                f,
+                "saved state `{owner}.{tensor}`[{index}] is {value}; its values must be {expected}"
+            ),
             Self::InvalidBuffer {
                 layer,
                 tensor,

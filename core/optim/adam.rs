@@ -24,6 +24,8 @@ use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 
 /// Hyper-parameters of [`Adam`]; `AdamConfig::default()` is PyTorch's default.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AdamConfig {
     /// Learning rate, finite and >= 0. Default: 1e-3.
     pub lr: f64,
@@ -186,8 +188,8 @@ impl<T: Float, const P: usize> Moments<T, P> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Adam<T, const P: usize> {
-    config: AdamConfig,
-    moments: Moments<T, P>,
+    pub(super) config: AdamConfig,
+    pub(super) moments: Moments<T, P>,
 }
 
 impl<T: Float, const P: usize> Adam<T, P> {

@@ -21,6 +21,8 @@ use crate::scalar::Float;
 /// Hyper-parameters of [`AdamW`]; `AdamWConfig::default()` is PyTorch's
 /// default.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AdamWConfig {
     /// Learning rate, finite and >= 0. Default: 1e-3.
     pub lr: f64,
@@ -76,8 +78,8 @@ impl AdamWConfig {
 /// ```
 #[derive(Clone, Debug)]
 pub struct AdamW<T, const P: usize> {
-    config: AdamWConfig,
-    moments: Moments<T, P>,
+    pub(super) config: AdamWConfig,
+    pub(super) moments: Moments<T, P>,
 }
 
 impl<T: Float, const P: usize> AdamW<T, P> {

@@ -37,6 +37,8 @@ macro_rules! learning_rate_in_config {
 
 mod adam;
 mod adamw;
+#[cfg(feature = "serde")]
+mod persist;
 mod rmsprop;
 pub mod schedule;
 mod sgd;

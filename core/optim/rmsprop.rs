@@ -33,6 +33,8 @@ use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 /// Hyper-parameters of [`RmsProp`]; `RmsPropConfig::default()` is PyTorch's
 /// default.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RmsPropConfig {
     /// Learning rate, finite and >= 0. Default: 1e-2.
     pub lr: f64,
@@ -103,10 +105,10 @@ impl RmsPropConfig {
 /// ```
 #[derive(Clone, Debug)]
 pub struct RmsProp<T, const P: usize> {
-    config: RmsPropConfig,
-    square_avg: [T; P],
-    grad_avg: [T; P],
-    momentum_buffer: [T; P],
+    pub(super) config: RmsPropConfig,
+    pub(super) square_avg: [T; P],
+    pub(super) grad_avg: [T; P],
+    pub(super) momentum_buffer: [T; P],
 }
 
 impl<T: Float, const P: usize> RmsProp<T, P> {

@@ -25,6 +25,8 @@ use crate::scalar::{Float, check_fraction_in, check_in_scalar};
 /// Hyper-parameters of [`Sgd`]; `SgdConfig::default()` is plain SGD with
 /// learning rate 0.01.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SgdConfig {
     /// Learning rate, >= 0. Default: 0.01.
     pub lr: f64,
@@ -96,9 +98,9 @@ impl SgdConfig {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Sgd<T, const P: usize> {
-    config: SgdConfig,
-    momentum_buffer: [T; P],
-    has_buffer: bool,
+    pub(super) config: SgdConfig,
+    pub(super) momentum_buffer: [T; P],
+    pub(super) has_buffer: bool,
 }
 
 impl<T: Float, const P: usize> Sgd<T, P> {

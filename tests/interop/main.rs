@@ -1,6 +1,7 @@
 //! Getting networks in and out: trained networks written as Rust source
-//! (weights in flash) and rebuilt bit for bit, and safetensors files with
-//! PyTorch's names read and written (feature `safetensors`).
+//! (weights in flash) and rebuilt bit for bit; safetensors files with
+//! PyTorch's names read and written (feature `safetensors`); training
+//! state saved and resumed with serde (feature `serde`).
 
 mod question_mark;
 mod rust_source;
@@ -8,5 +9,7 @@ mod rust_source;
 mod safetensors;
 #[cfg(feature = "safetensors")]
 mod safetensors_errors;
+#[cfg(feature = "serde")]
+mod serde_state;
 #[cfg(feature = "tflite")]
 mod tflite;

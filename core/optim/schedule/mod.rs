@@ -100,10 +100,10 @@ pub trait Schedule {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Scheduled<O, S> {
-    optimizer: O,
-    schedule: S,
-    base_lr: f64,
-    epoch: usize,
+    pub(in crate::optim) optimizer: O,
+    pub(in crate::optim) schedule: S,
+    pub(in crate::optim) base_lr: f64,
+    pub(in crate::optim) epoch: usize,
 }
 
 impl<O, S: Schedule> Scheduled<O, S> {

@@ -27,8 +27,8 @@ fn check_gamma(gamma: f64) -> Result<()> {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepLr {
-    step_size: usize,
-    gamma: f64,
+    pub(in crate::optim) step_size: usize,
+    pub(in crate::optim) gamma: f64,
 }
 
 impl StepLr {
@@ -64,7 +64,7 @@ impl Schedule for StepLr {
 /// `lr(t) = base * gamma^t`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExponentialLr {
-    gamma: f64,
+    pub(in crate::optim) gamma: f64,
 }
 
 impl ExponentialLr {
@@ -107,8 +107,8 @@ impl Schedule for ExponentialLr {
 /// above, so the two agree until something else changes the rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CosineAnnealingLr {
-    t_max: usize,
-    eta_min: f64,
+    pub(in crate::optim) t_max: usize,
+    pub(in crate::optim) eta_min: f64,
 }
 
 impl CosineAnnealingLr {
@@ -160,9 +160,9 @@ impl Schedule for CosineAnnealingLr {
 /// the usual linear warmup (end factor 1).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LinearLr {
-    start_factor: f64,
-    end_factor: f64,
-    total_iters: usize,
+    pub(in crate::optim) start_factor: f64,
+    pub(in crate::optim) end_factor: f64,
+    pub(in crate::optim) total_iters: usize,
 }
 
 impl LinearLr {
@@ -228,9 +228,9 @@ impl Schedule for LinearLr {
 /// Nest it (or chain [`Schedule::then`]) for more than two phases.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sequential<A, B> {
-    first: A,
-    second: B,
-    milestone: usize,
+    pub(in crate::optim) first: A,
+    pub(in crate::optim) second: B,
+    pub(in crate::optim) milestone: usize,
 }
 
 impl<A: Schedule, B: Schedule> Sequential<A, B> {

@@ -179,6 +179,9 @@ impl<'a> NetTokens<'a> {
                 buffers: [T; #consts::BUFFERS],
                 batches_tracked: ::core::primitive::u64,
             }
+            // Serialize and Deserialize when constnet's `serde` feature is
+            // on: the macro is constnet's, so is the feature.
+            ::constnet::__serde_impls! { #name }
         }
     }
 

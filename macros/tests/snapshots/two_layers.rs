@@ -14,6 +14,9 @@ pub struct Pair<T = ::core::primitive::f32> {
     buffers: [T; Pair::<::core::primitive::f32>::BUFFERS],
     batches_tracked: ::core::primitive::u64,
 }
+::constnet::__serde_impls! {
+    Pair
+}
 #[doc(hidden)]
 #[automatically_derived]
 #[allow(non_upper_case_globals)]

@@ -1,9 +1,10 @@
 //! A firmware-shaped crate: `#![no_std]`, its own panic handler, no
 //! allocator. It declares the XOR network, runs inference, a training
 //! forward, backward and an SGD step, and computes its exact Hessian on the
-//! stack. If anything in constnet pulled in
-//! `std`, linking this staticlib's dependencies would fail with a duplicate
-//! `panic_impl` lang item.
+//! stack. constnet's `serde` feature is on, so its serde impls for the
+//! network and optimizers build without std and without an allocator too.
+//! If anything in constnet pulled in `std`, linking this staticlib's
+//! dependencies would fail with a duplicate `panic_impl` lang item.
 #![no_std]
 #![forbid(unsafe_code)]
 
