@@ -16,6 +16,7 @@ mod blocked;
 mod checks;
 mod docs;
 mod passes;
+mod quant;
 mod state;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -103,6 +104,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
     let cache = passes::cache_struct(&net);
     let network = passes::network_impl(&net);
     let blocked = blocked::blocked(&net);
+    let quant = quant::quant(&net);
     quote! {
         #definition
         #constants
@@ -111,6 +113,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
         #cache
         #network
         #blocked
+        #quant
     }
 }
 
