@@ -7,15 +7,10 @@
 //! computes bit-identical results in `std` and `no_std` builds and on every
 //! platform. The approach follows glam's `f32/math.rs`. One exception: `tanh`
 //! of `f32` is our own rational approximation evaluated in `f64`
-//! (`tanh.rs`, within 0.86 ulp, as accurate as `tanhf`), because it
-//! vectorizes and `tanh` layers were bound by `tanhf` calls. The per-scalar
-//! hook (`Libm`, in `hook.rs`) and that approximation are internals; the
-//! free functions below are the interface.
-
-mod hook;
-mod tanh;
-
-pub(crate) use hook::Libm;
+//! (within 0.86 ulp, as accurate as `tanhf`), because it vectorizes and
+//! `tanh` layers were bound by `tanhf` calls. The per-scalar hook (`Libm`)
+//! and that approximation are internals of [`crate::scalar`]; the free
+//! functions below are the interface.
 
 use crate::scalar::Float;
 

@@ -12,6 +12,7 @@ mod curvature_analyses;
 mod gradient_flow;
 mod gradient_norms;
 mod matrix_free;
+mod matrix_free_errors;
 mod newton;
 mod spectrum;
 mod symmetry;

@@ -10,6 +10,7 @@ mod empirical_risk;
 mod erfinv;
 mod init_distributions;
 mod init_structure;
+mod init_validation;
 mod iris;
 mod optimizer_settings;
 mod optimizers;

@@ -1,5 +1,5 @@
-//! The per-scalar hook of the math shim: the [`Libm`] trait, implemented
-//! for `f32` and `f64` with the `libm` crate (and, for `tanh` of `f32`, the
+//! The per-scalar hook of the math shim: the [`Libm`] trait, implemented for
+//! `f32` and `f64` with the `libm` crate (and, for `tanh` of `f32`, the
 //! approximation of `tanh.rs`). [`crate::scalar::Float`] requires it; the
 //! free functions of [`crate::math`] call it.
 

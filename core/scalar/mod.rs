@@ -4,12 +4,19 @@
 //! extends nalgebra's `RealField` so matrices of `T` have the full nalgebra
 //! API, and adds the exact conversions and constants the numerics need.
 //! Transcendental functions are not called through this trait but through
-//! [`crate::math`], so results do not depend on the `std` feature.
+//! [`crate::math`], so results do not depend on the `std` feature; the
+//! per-scalar implementation behind them (the `Libm` hook over the `libm`
+//! crate, in `hook.rs`, and the vectorizable `tanh` of `f32`, in `tanh.rs`)
+//! lives here, beside the types it is written for.
 
 use core::fmt::{Debug, Display};
 
+mod hook;
+mod tanh;
+
+pub(crate) use hook::Libm;
+
 use crate::kernel::Lanes;
-use crate::math::Libm;
 
 mod sealed {
     pub trait Sealed {}
@@ -144,7 +151,7 @@ pub fn norm<T: Float>(values: &[T]) -> f64 {
         let v = v.to_f64();
         sum += v * v;
     }
-    crate::math::sqrt(sum)
+    sum.libm_sqrt()
 }
 
 /// The dot product of two flat vectors of the same length, accumulated in `f64`.
