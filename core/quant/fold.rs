@@ -10,11 +10,12 @@ use super::params::ActivationParams;
 use crate::layer::{BatchNorm, Dense, LayerShape};
 
 /// A layer `L` followed by a batch normalization `N`, folded into one
-/// layer at quantization. For a `Dense`: with `k = gamma / sqrt(running_var
-/// + eps)` per output channel, `W'[c] = k[c] W[c]` and `b'[c] = k[c] (b[c]
-/// - running_mean[c]) + beta[c]` (computed in `f64`). Its one tensor is the
-/// batch normalization's output. The `network!` macro writes a `BatchNorm`
-/// that follows another layer as this pair.
+/// layer at quantization. For a `Dense`, with
+/// `k = gamma / sqrt(running_var + eps)` per output channel, the folded
+/// weights are `W'[c] = k[c] W[c]` and biases `b'[c] = k[c] (b[c] - running_mean[c]) + beta[c]` (computed
+/// in `f64`). Its one tensor is the batch normalization's output. The
+/// `network!` macro writes a `BatchNorm` that follows another layer as
+/// this pair.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Folded<L, N> {
     /// The layer the normalization folds into.

@@ -93,14 +93,12 @@ pub fn quant(net: &NetTokens<'_>) -> TokenStream {
          (`static MODEL: {int8} = {int8}::from_parts(...)`, as \
          `constnet::quant::source::int8_rust_source` writes it), so the weights stay in flash."
     );
-    let quantize_doc = format!(
-        "Post-training int8 quantization (TensorFlow Lite's scheme) of the network, \
+    let quantize_doc = "Post-training int8 quantization (TensorFlow Lite's scheme) of the network, \
          calibrated on `calibration`: weights int8 per output channel, activations int8 per \
          tensor, biases int32 at `s_in * s_w[c]`, a `BatchNorm` folded into the layer before \
          it. No heap. A compile error when a layer has no int8 form.\n\n\
          # Errors\n`QuantError` for an empty or non-finite calibration set, a non-finite \
-         parameter, or a value that does not fit its integer type."
-    );
+         parameter, or a value that does not fit its integer type.";
     quote! {
         #[automatically_derived]
         impl<T: ::constnet::__private::Float> ::constnet::__private::LayerChain for #name<T> {
