@@ -15,10 +15,7 @@ use super::{LayerTokens, NetTokens};
 use crate::validate::FOLDED_INTO_PREVIOUS;
 
 /// One stage of the chain: its type, its value (from the layers' hidden
-/// configuration constants) and its output width. The value is built in a
-/// function of an impl generic in the scalar, as the passes use the
-/// configurations, so a bad layer argument is reported once, by the
-/// checks, not again here.
+/// configuration constants) and its output width.
 struct StageTokens {
     ty: TokenStream,
     value: TokenStream,

@@ -1286,10 +1286,13 @@ impl<T: ::constnet::__private::Float> ::constnet::__private::LayerChain for Pair
         ::constnet::layer::Tanh,
         { Pair::<::core::primitive::f32>::fc__width_out },
     >;
-    const CHAIN: Self::Chain = ::constnet::__private::Then {
-        first: Pair::<::core::primitive::f32>::fc,
-        rest: Pair::<::core::primitive::f32>::act,
-    };
+    #[inline]
+    fn chain() -> Self::Chain {
+        ::constnet::__private::Then {
+            first: Pair::<::core::primitive::f32>::fc,
+            rest: Pair::<::core::primitive::f32>::act,
+        }
+    }
 }
 ///`Pair` in int8: the network `Pair::quantize` returns, integer layers and the quantization of the input and output. `const`-constructible (`static MODEL: PairQ8 = PairQ8::from_parts(...)`, as `constnet::quant::source::int8_rust_source` writes it), so the weights stay in flash.
 pub type PairQ8 = ::constnet::__private::Int8Network<
