@@ -53,6 +53,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod error;
 pub mod hessian;
+pub mod info;
 pub mod init;
 #[cfg(feature = "std")]
 pub mod interop;

@@ -13,7 +13,7 @@ use core::fmt;
 
 use nalgebra::SMatrix;
 
-pub use crate::layer::info::LayerInfo;
+pub use crate::info::LayerInfo;
 use crate::layer::{TensorShape, TrainContext, Zeroed};
 use crate::loss::Loss;
 use crate::rng::Rng;

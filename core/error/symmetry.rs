@@ -6,7 +6,7 @@
 use core::fmt;
 
 use super::Error;
-use crate::layer::info::LayerInfo;
+use crate::info::LayerInfo;
 
 /// Why a permutation or sign flip of hidden units was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! initialization, and the affine maps of one step, `W x + b` per gate
 //! block, with their tangents.
 
-use super::info::{Role, TensorShape};
+use crate::info::{Role, TensorShape};
 use crate::init::{Fans, Init};
 use crate::layer::rnn::kernels::{add_transposed_product, row_dot};
 use crate::rng::Rng;

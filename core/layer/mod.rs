@@ -38,21 +38,20 @@ pub mod block;
 pub mod dense;
 pub mod dropout;
 pub(crate) mod gated;
-pub mod info;
 pub mod layer_norm;
 pub mod lstm;
 pub mod pool;
 pub mod rnn;
 pub mod softmax;
 
+pub use crate::info::{
+    Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
+};
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
 pub use dense::Dense;
 pub use dropout::Dropout;
-pub use info::{
-    Domain, Fill, InputFrom, LayerInfo, Properties, Role, TensorShape, fill_buffers, total_len,
-};
 pub use layer_norm::{LayerNorm, LayerNormCache};
 pub use lstm::{Lstm, LstmCache};
 pub use pool::{AvgPool1d, AvgPool2d, Flatten, GlobalAvgPool, MaxPool1d, MaxPool2d, SelectedIndex};

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::NetTokens;
-use super::passes::{input_of, matrix, wired};
+use super::tokens::{input_of, matrix, wired};
 
 pub fn blocked(net: &NetTokens<'_>) -> TokenStream {
     let (name, cache) = (&net.plan.name, &net.cache);

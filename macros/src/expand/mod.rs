@@ -12,12 +12,14 @@
 //! computation is a call to a layer's `Layer` method on its slice of the
 //! flat parameter vector.
 
+mod backward;
 mod blocked;
 mod checks;
 mod docs;
 mod passes;
 mod quant;
 mod state;
+mod tokens;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

@@ -12,43 +12,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use super::NetTokens;
+use super::backward::{backward_body, backward_with_input};
 use super::checks::described;
-
-const MATRIX: &str = "::constnet::__private::SMatrix";
-
-// The batch size is passed on as `{ B }`, never `B`: a bare `B` in a generic
-// argument is looked up as a type first, so a user's `struct B` in scope
-// would capture it; in braces it is a value, the const parameter.
-//
-// Every local variable and function parameter the generated code binds is
-// named `__cn_*` (`__cn_p` the parameters, `__cn_s` the buffers, `__cn_x`
-// the input, `__cn_a{k}` layer `k`'s output, `__cn_cache`, `__cn_grad`,
-// ...): an identifier in a pattern that names a constant or a unit struct
-// in scope is a pattern against that item, not a new binding (and one that
-// names a static or a tuple struct is an error), so a user's `const x: f32`
-// would otherwise break `let x` or a parameter `x: &...`.
-// `Span::mixed_site()` would not help: under it, constants and unit
-// structs still resolve at the call site and capture the pattern.
-
-pub(super) fn matrix(width: &TokenStream) -> TokenStream {
-    let path: TokenStream = MATRIX.parse().unwrap_or_default();
-    quote!(#path<T, #width, { B }>)
-}
-
-/// The field of the cache holding the input of layer `k`.
-pub(super) fn input_of(net: &NetTokens<'_>, k: usize) -> TokenStream {
-    if k == 0 {
-        quote!(input)
-    } else {
-        let name = &net.layers[k - 1].name;
-        quote!(#name)
-    }
-}
-
-/// `wire(&m)`: a layer's input from the matrix before it.
-pub(super) fn wired(m: &TokenStream) -> TokenStream {
-    quote!(::constnet::__private::wire(#m))
-}
+use super::tokens::{input_of, matrix, wired};
 
 pub fn cache_struct(net: &NetTokens<'_>) -> TokenStream {
     let (cache, name, vis) = (&net.cache, &net.plan.name, &net.plan.vis);
@@ -158,7 +124,7 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
         r_forward_calls(net),
     );
     let backward = backward_body(net, false, false);
-    let backward_input = super::state::backward_with_input(net);
+    let backward_input = backward_with_input(net);
     let r_backward = backward_body(net, true, false);
     let accessors = accessors(params);
     let initialized = initialized(net);
@@ -399,60 +365,4 @@ fn forward_body(net: &NetTokens<'_>) -> TokenStream {
         #(#steps)*
         #last
     }
-}
-
-/// Backward (and, with `with_r`, the R-backward interleaved with it), from
-/// the last layer to the first. `__cn_d{k}` is `dL/dy` of layer `k`,
-/// `__cn_rd{k}` its R-derivative.
-/// The backward pass, last layer first; with `with_r` the R-backward
-/// too, with `with_input` the first layer writes `dL/dx` into
-/// `__cn_d_input`.
-pub(super) fn backward_body(net: &NetTokens<'_>, with_r: bool, with_input: bool) -> TokenStream {
-    let n = net.layers.len();
-    let steps = net.layers.iter().enumerate().rev().map(|(k, l)| {
-        let (layer, config, p) = (l.layer(), &l.config, l.param_range());
-        let (x, y, c) = (input_of(net, k), &l.name, &l.cache_field);
-        let (x, rx) = (wired(&quote!(&__cn_cache.#x)), wired(&quote!(&__cn_r_cache.#x)));
-        let dy = if k + 1 == n { quote!(__cn_d_output) } else { let d = format_ident!("__cn_d{}", k); quote!(&#d) };
-        let rdy = if k + 1 == n { quote!(__cn_r_d_output) } else { let d = format_ident!("__cn_rd{}", k); quote!(&#d) };
-        let (dx_decl, dx_arg, rdx_decl, rdx_arg) = if k == 0 {
-            let x_ty = matrix(&l.input);
-            let dx = if with_input {
-                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(__cn_d_input)))
-            } else {
-                quote!(::constnet::__private::None::<&mut #x_ty>)
-            };
-            (
-                quote!(),
-                dx,
-                quote!(),
-                quote!(::constnet::__private::None::<&mut #x_ty>),
-            )
-        } else {
-            let (d, rd) = (format_ident!("__cn_d{}", k - 1), format_ident!("__cn_rd{}", k - 1));
-            let ty = matrix(&net.layers[k - 1].output);
-            (
-                quote!(let mut #d = <#ty as ::constnet::__private::Zeroed>::zeroed();),
-                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(&mut #d))),
-                quote!(let mut #rd = <#ty as ::constnet::__private::Zeroed>::zeroed();),
-                quote!(::constnet::__private::Some(::constnet::__private::wire_mut(&mut #rd))),
-            )
-        };
-        let backward = quote! {
-            #dx_decl
-            #layer::backward::<{ B }>(&#config, &__cn_p[#p], #x, &__cn_cache.#y, &mut __cn_cache.#c, #dy, #dx_arg, &mut __cn_grad[#p]);
-        };
-        if !with_r {
-            return backward;
-        }
-        quote! {
-            #backward
-            #rdx_decl
-            #layer::r_backward::<{ B }>(
-                &#config, &__cn_p[#p], &__cn_v[#p], #x, &__cn_cache.#y, &__cn_cache.#c,
-                #rx, &__cn_r_cache.#c, #dy, #rdy, #rdx_arg, &mut __cn_r_grad[#p],
-            );
-        }
-    });
-    quote!(#(#steps)*)
 }

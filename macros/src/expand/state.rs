@@ -1,35 +1,11 @@
-//! The generated code that reads or sets a network's state from outside:
-//! `dL/dx` (`Network::backward_with_input`), `from_parts` (checked at
-//! compile time in a `const`), `try_from_parts` and `cast`.
+//! The generated code that sets a network's state from outside or converts
+//! it: `from_parts` (checked at compile time in a `const`), `try_from_parts`
+//! and `cast`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::NetTokens;
-use super::passes::backward_body;
-use super::passes::matrix;
-
-/// `Network::backward_with_input`: the backward pass, the first layer
-/// writing `dL/dx`.
-pub fn backward_with_input(net: &NetTokens<'_>) -> TokenStream {
-    let (cache, params) = (&net.cache, &net.params);
-    let (x_ty, y_ty) = (matrix(&net.input), matrix(&net.output));
-    let body = backward_body(net, false, true);
-    quote! {
-        #[inline]
-        fn backward_with_input<const B: ::constnet::__private::usize>(
-            &self,
-            __cn_cache: &mut #cache<T, { B }>,
-            __cn_d_output: &#y_ty,
-            __cn_grad: &mut [T; #params],
-            __cn_d_input: &mut #x_ty,
-        ) {
-            let __cn_p = &self.parameters;
-            *__cn_d_input = <#x_ty as ::constnet::__private::Zeroed>::zeroed();
-            #body
-        }
-    }
-}
 
 /// In the generic inherent impl: `try_from_parts` (checked at run time)
 /// and `cast` (to another scalar).
