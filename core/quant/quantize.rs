@@ -6,8 +6,9 @@
 //! in declaration order, a `Dense` and the `BatchNorm` after it as one
 //! [`Folded`](super::fold::Folded) stage) and its flat parameter and
 //! buffer vectors. [`quantize_into`] needs no heap; with `std`,
-//! [`quantize_with_tensors`] also returns every tensor's quantization and
-//! the names of the layers that write them, for [`Quantized::report`].
+//! `quantize_with_tensors` also returns every tensor's quantization and
+//! the names of the layers that write them, for `Quantized::report`
+//! (`report.rs`).
 //!
 //! The steps, as TensorFlow Lite's converter takes them:
 //!
