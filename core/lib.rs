@@ -111,6 +111,7 @@ pub mod prelude {
         Adam, AdamConfig, AdamW, AdamWConfig, CosineAnnealingLr, ExponentialLr, LinearLr,
         Optimizer, RmsProp, RmsPropConfig, Schedule, Scheduled, Sgd, SgdConfig, StepLr,
     };
+    pub use crate::quant::{Calibration, Int8Layer, RangeMethod};
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "std")]
@@ -141,6 +142,10 @@ pub mod __private {
         Layer, LayerConfig, LayerShape, TrainContext, Zeroed, fill_buffers, total_len,
     };
     pub use crate::network::{LayerInfo, Network};
+    pub use crate::quant::{
+        Calibration, FloatChain, Folded, Int8Network, LayerChain, QuantError, Then,
+        quantize_network,
+    };
     pub use crate::rng::Rng;
     pub use crate::scalar::Float;
     #[cfg(feature = "serde")]

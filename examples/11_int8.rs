@@ -18,9 +18,10 @@
 use std::path::PathBuf;
 
 use constnet::data::csv::{Header, Table};
+use constnet::interop::rust_source::RustSource;
 use constnet::prelude::*;
+use constnet::quant::quantize_with_tensors;
 use constnet::quant::source::int8_rust_source;
-use constnet::quant::{RangeMethod, Then, quantize};
 
 network! {
     /// SINE (1-16-16-1, ReLU): fits y = sin x on [-pi, pi].
@@ -58,34 +59,6 @@ mod trained {
     }
 }
 
-/// SINE's layers as a chain: `Then<first, rest, width between>`.
-type SineLayers =
-    Then<Dense<1, 16>, Then<ReLU, Then<Dense<16, 16>, Then<ReLU, Dense<16, 1>, 16>, 16>, 16>, 16>;
-
-/// The layers of SINE, in declaration order.
-const SINE_LAYERS: SineLayers = Then {
-    first: Dense::new(),
-    rest: Then {
-        first: ReLU,
-        rest: Then {
-            first: Dense::new(),
-            rest: Then {
-                first: ReLU,
-                rest: Dense::new(),
-            },
-        },
-    },
-};
-
-/// The layers of DIGITS.
-const DIGITS_LAYERS: Then<Dense<64, 32>, Then<ReLU, Dense<32, 10>, 32>, 32> = Then {
-    first: Dense::new(),
-    rest: Then {
-        first: ReLU,
-        rest: Dense::new(),
-    },
-};
-
 type Outcome<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> Outcome<()> {
@@ -120,10 +93,10 @@ fn main() -> Outcome<()> {
         RangeMethod::Percentile(99.99),
         RangeMethod::Mse,
     ] {
-        let q = quantize(&digits, &DIGITS_LAYERS, &train, method)?;
-        let int8 = accuracy(&test, &test_labels, |x| {
-            argmax(&q.forward_real::<64, 10>(x))
-        });
+        // The per-tensor quantization is kept for the report below;
+        // `digits.quantize(&calibration)` gives the int8 network alone.
+        let q = quantize_with_tensors(&digits, &Calibration::new(&train).with_method(method))?;
+        let int8 = accuracy(&test, &test_labels, |x| argmax(&q.network.forward_real(x)));
         println!("  int8, calibrated by {method:?}: {int8:.2}%");
         if method == RangeMethod::MinMax {
             chosen = Some((q, int8));
@@ -141,7 +114,7 @@ fn main() -> Outcome<()> {
         "{:>6} {:>9} {:>5} {:>10} {:>9} {:>9}",
         "tensor", "scale", "zero", "saturated", "rms err", "max err"
     );
-    for row in q.report(&digits, &DIGITS_LAYERS, &test)? {
+    for row in q.report(&digits, &test)? {
         println!(
             "{:>6} {:>9.5} {:>5} {:>9.3}% {:>9.5} {:>9.5}",
             row.layer,
@@ -162,12 +135,12 @@ fn main() -> Outcome<()> {
         .map(|i| [(-std::f64::consts::PI + std::f64::consts::TAU * f64::from(i) / 200.0) as f32])
         .collect();
     let sine = &trained::sine::MODEL;
-    let sine_q = quantize(sine, &SINE_LAYERS, &sine_calibration, RangeMethod::MinMax)?;
+    let sine_q: SineQ8 = sine.quantize(&Calibration::new(&sine_calibration))?;
     let (mut float_error, mut int8_error) = (0.0_f64, 0.0_f64);
     for i in 0..1000 {
         let x = -std::f64::consts::PI + std::f64::consts::TAU * (f64::from(i) + 0.5) / 1000.0;
         let y = sine.forward(&SMatrix::<f32, 1, 1>::new(x as f32))[0];
-        let yq = sine_q.forward_real::<1, 1>(&[x as f32])[0];
+        let yq = sine_q.forward_real(&[x as f32])[0];
         float_error = float_error.max((f64::from(y) - x.sin()).abs());
         int8_error = int8_error.max((f64::from(yq) - x.sin()).abs());
     }
@@ -178,16 +151,18 @@ fn main() -> Outcome<()> {
     write(
         &dir.join("sine_int8.rs"),
         &int8_rust_source(
-            "SINE (1-16-16-1, ReLU) in int8: the firmware's f32 weights quantized per\noutput channel, activations calibrated by min/max on 201 points of [-pi, pi].",
             &sine_q,
-        ),
+            &RustSource::new("SineQ8"),
+            "SINE (1-16-16-1, ReLU) in int8: the firmware's f32 weights quantized per\noutput channel, activations calibrated by min/max on 201 points of [-pi, pi].",
+        )?,
     )?;
     write(
         &dir.join("digits_int8.rs"),
         &int8_rust_source(
+            &q.network,
+            &RustSource::new("DigitsQ8"),
             "DIGITS (64-32-10, ReLU) in int8: the firmware's f32 weights quantized per\noutput channel, activations calibrated by min/max on the 1437 training images.",
-            &q,
-        ),
+        )?,
     )?;
     Ok(())
 }

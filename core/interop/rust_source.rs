@@ -172,7 +172,7 @@ fn write_hex(source: &mut String, bits: u64, digits: usize) {
     }
 }
 
-fn check_naming(naming: &RustSource<'_>) -> Result<(), RustSourceError> {
+pub(crate) fn check_naming(naming: &RustSource<'_>) -> Result<(), RustSourceError> {
     let path = naming.type_path;
     let segments = path.strip_prefix("::").unwrap_or(path);
     if !segments.split("::").all(is_identifier) {

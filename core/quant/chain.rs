@@ -1,28 +1,30 @@
-//! A network as a chain of layers, in float and in int8: what the
+//! A network as a chain of stages, in float and in int8: what the
 //! network-level quantization ([`quantize_into`](super::quantize::quantize_into)) walks.
 //!
-//! A chain is built from two combinators, so it is generic over any list
-//! of layers and adding a layer kind means implementing [`Quantize`] for
-//! it and nothing here:
+//! The `network!` macro writes each declaration's chain
+//! ([`LayerChain`](super::network::LayerChain)); it is built from two
+//! combinators, so it is generic over any list of layers:
 //!
 //! - [`Then<A, B, M>`]: `A` (from `I` to `M` features) followed by `B`
 //!   (from `M` to `O`). Nested to the right, `Then<L0, Then<L1, L2, M1>, M0>`
 //!   is the chain `L0 -> L1 -> L2`. In int8, `Then` holds the two int8
 //!   layers and runs them through a stack buffer of `M` bytes.
-//! - [`Folded<D, N>`]: a `Dense` followed by a `BatchNorm`, which
-//!   quantization folds into one int8 dense layer.
+//! - a [`Stage`]: one int8 layer writing one activation tensor. Every
+//!   layer kind that implements [`Quantize`] is a stage by itself; a
+//!   [`Folded`](super::fold::Folded) `Dense` and the `BatchNorm` after it
+//!   are one stage of two declared layers.
 //!
-//! A single layer kind is a chain of one stage (every [`Quantize`] layer
-//! is a [`FloatChain`]). A stage writes one activation tensor: tensor 0 is
-//! the input, tensor `k` the output of stage `k - 1`.
+//! A kind joins by implementing [`Quantize`] (or, for a group of layers
+//! that becomes one int8 layer, [`Stage`]); nothing here changes. Tensor 0
+//! is the input, tensor `k` the output of stage `k - 1`.
 
 use nalgebra::SMatrix;
 
 use super::QuantError;
-use super::convert::{OutputQuantization, Quantize, quantize_dense};
+use super::convert::{OutputQuantization, Quantize};
 use super::layers::Int8Layer;
 use super::params::ActivationParams;
-use crate::layer::{BatchNorm, Dense, Layer, LayerShape};
+use crate::layer::{Layer, LayerShape};
 
 /// `first` then `rest`, through `M` intermediate features.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,19 +35,6 @@ pub struct Then<A, B, const M: usize> {
     pub rest: B,
 }
 
-/// A dense layer `D` followed by a batch normalization `N`, folded into one
-/// dense layer at quantization: with `k = gamma / sqrt(running_var + eps)`
-/// per output channel, `W'[c] = k[c] W[c]` and `b'[c] = k[c] (b[c] -
-/// running_mean[c]) + beta[c]` (computed in `f64`). Its one tensor is the
-/// batch normalization's output.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Folded<D, N> {
-    /// The dense layer.
-    pub dense: D,
-    /// The batch normalization after it.
-    pub norm: N,
-}
-
 /// Calls back for each activation tensor a float or int8 chain computes:
 /// `(tensor index, values)`.
 pub type Visit<'a, T> = &'a mut dyn FnMut(usize, &[T]) -> Result<(), QuantError>;
@@ -54,16 +43,104 @@ pub type Visit<'a, T> = &'a mut dyn FnMut(usize, &[T]) -> Result<(), QuantError>
 /// side by side: `(tensor index, float values, int8 values)`.
 pub type Compare<'a> = &'a mut dyn FnMut(usize, &[f32], &[i8]);
 
-/// A chain of float layers from `I` to `O` features that quantizes into an
-/// int8 chain of the same stages. Parameters and buffers are the network's
-/// flat vectors (PyTorch order), each stage taking its share in turn.
+/// One stage of a chain: one or more consecutive declared layers that
+/// become one int8 layer and write one activation tensor (the output of
+/// the stage's last declared layer).
+pub trait Stage<const I: usize, const O: usize> {
+    /// The int8 layer.
+    type Int8: Int8Layer<I, O>;
+    /// How its output tensor is quantized.
+    const OUTPUT_QUANTIZATION: OutputQuantization;
+    /// Declared layers the stage stands for (at least 1).
+    const LAYERS: usize;
+    /// Parameters it takes from the network's flat vector.
+    const PARAMS: usize;
+    /// Buffer values it takes.
+    const BUFFERS: usize;
+
+    /// Which of the stage's declared layers (counted from 0) holds its
+    /// flat parameter `index`, and the index there.
+    fn locate_parameter(index: usize) -> (usize, usize);
+
+    /// The float network's own arithmetic for one sample, from the stage's
+    /// share of the parameters and buffers.
+    fn float_forward(&self, parameters: &[f32], buffers: &[f32], x: &[f32; I]) -> [f32; O];
+
+    /// The int8 layer, from the stage's parameters and buffers and the
+    /// quantization of its input and output tensors. `layer` is the index
+    /// of its first declared layer, for errors.
+    ///
+    /// # Errors
+    ///
+    /// A [`QuantError`] naming the layer and the value at fault.
+    fn quantize_stage(
+        &self,
+        layer: usize,
+        parameters: &[f32],
+        buffers: &[f32],
+        input: ActivationParams,
+        output: ActivationParams,
+    ) -> Result<Self::Int8, QuantError>;
+}
+
+/// The float forward of one sample through a [`Layer`].
+pub(crate) fn layer_forward<L: Layer<f32, I, O>, const I: usize, const O: usize>(
+    layer: &L,
+    parameters: &[f32],
+    buffers: &[f32],
+    x: &[f32; I],
+) -> [f32; O] {
+    let x = SMatrix::<f32, I, 1>::from_column_slice(x);
+    let mut y = SMatrix::<f32, O, 1>::zeros();
+    layer.forward(parameters, buffers, &x, &mut y);
+    core::array::from_fn(|i| y[i])
+}
+
+impl<L, const I: usize, const O: usize> Stage<I, O> for L
+where
+    L: Quantize<I, O> + Layer<f32, I, O>,
+{
+    type Int8 = L::Int8;
+    const OUTPUT_QUANTIZATION: OutputQuantization = L::OUTPUT_QUANTIZATION;
+    const LAYERS: usize = 1;
+    const PARAMS: usize = <L as LayerShape<I>>::PARAMS;
+    const BUFFERS: usize = <L as LayerShape<I>>::BUFFERS;
+
+    fn locate_parameter(index: usize) -> (usize, usize) {
+        (0, index)
+    }
+
+    fn float_forward(&self, parameters: &[f32], buffers: &[f32], x: &[f32; I]) -> [f32; O] {
+        layer_forward(self, parameters, buffers, x)
+    }
+
+    fn quantize_stage(
+        &self,
+        layer: usize,
+        parameters: &[f32],
+        _buffers: &[f32],
+        input: ActivationParams,
+        output: ActivationParams,
+    ) -> Result<L::Int8, QuantError> {
+        self.quantize(layer, parameters, input, output)
+    }
+}
+
+/// A chain of stages from `I` to `O` features that quantizes into an int8
+/// chain of the same stages. Parameters and buffers are the network's flat
+/// vectors (PyTorch order), each stage taking its share in turn.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has a layer with no int8 form",
+    label = "this network cannot be quantized",
+    note = "every layer must implement `constnet::quant::Quantize` (a `BatchNorm` right after a `Dense` is folded into it)"
+)]
 pub trait FloatChain<const I: usize, const O: usize> {
     /// The int8 chain.
     type Int8: Int8Layer<I, O>;
     /// Stages (activation tensors written after the input).
     const STAGES: usize;
-    /// Layers of the declaration the chain stands for (a [`Folded`] pair
-    /// is two, one stage): what error messages count in.
+    /// Layers of the declaration the chain stands for (a folded pair is
+    /// two, one stage): what error messages count in.
     const LAYERS: usize;
     /// Parameters the chain takes from the flat vector.
     const PARAMS: usize;
@@ -101,9 +178,9 @@ pub trait FloatChain<const I: usize, const O: usize> {
         visit: Compare<'_>,
     ) -> ([f32; O], [i8; O]);
 
-    /// The declared layer that writes each stage's tensor (for a
-    /// [`Folded`] pair the batch normalization), from `first` on, into
-    /// `layers` (`STAGES` entries).
+    /// The declared layer that writes each stage's tensor (for a folded
+    /// pair the batch normalization), from `first` on, into `layers`
+    /// (`STAGES` entries).
     fn stage_layers(first: usize, layers: &mut [usize]);
 
     /// The declared layer of flat parameter `index` and its index in that
@@ -126,31 +203,18 @@ pub trait FloatChain<const I: usize, const O: usize> {
     ) -> Result<Self::Int8, QuantError>;
 }
 
-/// The float forward of one sample through a [`Layer`].
-fn layer_forward<L: Layer<f32, I, O>, const I: usize, const O: usize>(
-    layer: &L,
-    parameters: &[f32],
-    buffers: &[f32],
-    x: &[f32; I],
-) -> [f32; O] {
-    let x = SMatrix::<f32, I, 1>::from_column_slice(x);
-    let mut y = SMatrix::<f32, O, 1>::zeros();
-    layer.forward(parameters, buffers, &x, &mut y);
-    core::array::from_fn(|i| y[i])
-}
-
-impl<L, const I: usize, const O: usize> FloatChain<I, O> for L
+impl<S, const I: usize, const O: usize> FloatChain<I, O> for S
 where
-    L: Quantize<I, O> + Layer<f32, I, O>,
+    S: Stage<I, O>,
 {
-    type Int8 = L::Int8;
+    type Int8 = S::Int8;
     const STAGES: usize = 1;
-    const LAYERS: usize = 1;
-    const PARAMS: usize = <L as LayerShape<I>>::PARAMS;
-    const BUFFERS: usize = <L as LayerShape<I>>::BUFFERS;
+    const LAYERS: usize = S::LAYERS;
+    const PARAMS: usize = S::PARAMS;
+    const BUFFERS: usize = S::BUFFERS;
 
     fn rules(rules: &mut [OutputQuantization]) {
-        rules[0] = <L as Quantize<I, O>>::OUTPUT;
+        rules[0] = S::OUTPUT_QUANTIZATION;
     }
 
     fn forward_visit(
@@ -161,14 +225,14 @@ where
         first: usize,
         visit: Visit<'_, f32>,
     ) -> Result<[f32; O], QuantError> {
-        let y = layer_forward(self, parameters, buffers, x);
+        let y = self.float_forward(parameters, buffers, x);
         visit(first + 1, &y)?;
         Ok(y)
     }
 
     fn compare_visit(
         &self,
-        int8: &L::Int8,
+        int8: &S::Int8,
         parameters: &[f32],
         buffers: &[f32],
         x: &[f32; I],
@@ -176,7 +240,7 @@ where
         first: usize,
         visit: Compare<'_>,
     ) -> ([f32; O], [i8; O]) {
-        let y = layer_forward(self, parameters, buffers, x);
+        let y = self.float_forward(parameters, buffers, x);
         let mut yq = [0_i8; O];
         int8.forward(q, &mut yq);
         visit(first + 1, &y, &yq);
@@ -184,21 +248,22 @@ where
     }
 
     fn stage_layers(first: usize, layers: &mut [usize]) {
-        layers[0] = first;
+        layers[0] = first + S::LAYERS - 1;
     }
 
     fn locate_parameter(first: usize, index: usize) -> (usize, usize) {
-        (first, index)
+        let (layer, index) = S::locate_parameter(index);
+        (first + layer, index)
     }
 
     fn quantize_chain(
         &self,
         layer: usize,
         parameters: &[f32],
-        _buffers: &[f32],
+        buffers: &[f32],
         tensors: &[ActivationParams],
-    ) -> Result<L::Int8, QuantError> {
-        self.quantize(layer, parameters, tensors[0], tensors[1])
+    ) -> Result<S::Int8, QuantError> {
+        self.quantize_stage(layer, parameters, buffers, tensors[0], tensors[1])
     }
 }
 
@@ -300,129 +365,5 @@ where
         let mut middle = [0_i8; M];
         self.first.forward(input, &mut middle);
         self.rest.forward(&middle, output);
-    }
-}
-
-/// `k[c] = gamma[c] / sqrt(running_var[c] + eps)`, in `f64`.
-fn fold_factor(gamma: f32, variance: f32, eps: f64) -> f64 {
-    f64::from(gamma) / libm::sqrt(f64::from(variance) + eps)
-}
-
-impl<const I: usize, const O: usize> Folded<Dense<I, O>, BatchNorm<O>> {
-    /// The float network's own arithmetic for one sample: the dense layer,
-    /// then the batch normalization in inference mode.
-    fn float_forward(&self, parameters: &[f32], buffers: &[f32], x: &[f32; I]) -> [f32; O] {
-        let (dense, norm) = parameters.split_at(O * I + O);
-        let middle = layer_forward(&self.dense, dense, &[], x);
-        layer_forward(&self.norm, norm, buffers, &middle)
-    }
-
-    /// The folded dense weights (`out x in`) and biases, from the pair's
-    /// parameters (the dense layer's, then `gamma` and `beta`) and the batch
-    /// normalization's buffers (`running_mean`, `running_var`). `layer` is
-    /// the dense layer's index in the declaration.
-    ///
-    /// # Errors
-    ///
-    /// [`QuantError::NonFiniteParameter`] naming the batch normalization
-    /// (`layer + 1`, `index` its channel) when a folded value is NaN or
-    /// infinite: a running variance below `-eps`, or values past `f32`.
-    pub fn fold(
-        &self,
-        layer: usize,
-        parameters: &[f32],
-        buffers: &[f32],
-        weights: &mut [[f32; I]; O],
-        bias: &mut [f32; O],
-    ) -> Result<(), QuantError> {
-        let (dense, norm) = parameters.split_at(O * I + O);
-        let (gamma, beta) = norm.split_at(O);
-        let (mean, variance) = buffers.split_at(O);
-        let eps = self.norm.epsilon();
-        for c in 0..O {
-            let k = fold_factor(gamma[c], variance[c], eps);
-            let b = k * (f64::from(dense[O * I + c]) - f64::from(mean[c])) + f64::from(beta[c]);
-            bias[c] = b as f32;
-            for (out, &w) in weights[c].iter_mut().zip(&dense[c * I..(c + 1) * I]) {
-                *out = (k * f64::from(w)) as f32;
-            }
-            if !bias[c].is_finite() || weights[c].iter().any(|w| !w.is_finite()) {
-                return Err(QuantError::NonFiniteParameter {
-                    layer: layer + 1,
-                    index: c,
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<const I: usize, const O: usize> FloatChain<I, O> for Folded<Dense<I, O>, BatchNorm<O>> {
-    type Int8 = <Dense<I, O> as Quantize<I, O>>::Int8;
-    const STAGES: usize = 1;
-    const LAYERS: usize = 2;
-    const PARAMS: usize =
-        <Dense<I, O> as LayerShape<I>>::PARAMS + <BatchNorm<O> as LayerShape<O>>::PARAMS;
-    const BUFFERS: usize = <BatchNorm<O> as LayerShape<O>>::BUFFERS;
-
-    fn rules(rules: &mut [OutputQuantization]) {
-        rules[0] = OutputQuantization::Calibrated;
-    }
-
-    /// The float network's own arithmetic: the dense layer, then the batch
-    /// normalization in inference mode (not the folded layer).
-    fn forward_visit(
-        &self,
-        parameters: &[f32],
-        buffers: &[f32],
-        x: &[f32; I],
-        first: usize,
-        visit: Visit<'_, f32>,
-    ) -> Result<[f32; O], QuantError> {
-        let y = self.float_forward(parameters, buffers, x);
-        visit(first + 1, &y)?;
-        Ok(y)
-    }
-
-    fn compare_visit(
-        &self,
-        int8: &Self::Int8,
-        parameters: &[f32],
-        buffers: &[f32],
-        x: &[f32; I],
-        q: &[i8; I],
-        first: usize,
-        visit: Compare<'_>,
-    ) -> ([f32; O], [i8; O]) {
-        let y = self.float_forward(parameters, buffers, x);
-        let mut yq = [0_i8; O];
-        int8.forward(q, &mut yq);
-        visit(first + 1, &y, &yq);
-        (y, yq)
-    }
-
-    fn stage_layers(first: usize, layers: &mut [usize]) {
-        layers[0] = first + 1;
-    }
-
-    fn locate_parameter(first: usize, index: usize) -> (usize, usize) {
-        if index < O * I + O {
-            (first, index)
-        } else {
-            (first + 1, index - (O * I + O))
-        }
-    }
-
-    fn quantize_chain(
-        &self,
-        layer: usize,
-        parameters: &[f32],
-        buffers: &[f32],
-        tensors: &[ActivationParams],
-    ) -> Result<Self::Int8, QuantError> {
-        let mut weights = [[0.0_f32; I]; O];
-        let mut bias = [0.0_f32; O];
-        self.fold(layer, parameters, buffers, &mut weights, &mut bias)?;
-        quantize_dense(layer, weights.as_flattened(), &bias, tensors[0], tensors[1])
     }
 }

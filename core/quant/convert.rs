@@ -35,11 +35,18 @@ pub enum OutputQuantization {
 
 /// A float layer kind's int8 form: implemented by the layer configuration
 /// type, next to its float [`Layer`](crate::layer::Layer) implementation.
+/// A kind that implements it (and `Layer<f32, I, O>`) is a
+/// [`Stage`](super::chain::Stage) of a network's chain, so a declaration
+/// made of such kinds gets a working `quantize`.
+#[diagnostic::on_unimplemented(
+    message = "the layer `{Self}` has no int8 form",
+    note = "a layer kind is quantized by implementing `constnet::quant::Quantize`"
+)]
 pub trait Quantize<const I: usize, const O: usize> {
     /// The int8 layer this kind becomes.
     type Int8: Int8Layer<I, O>;
     /// How its output tensor is quantized.
-    const OUTPUT: OutputQuantization;
+    const OUTPUT_QUANTIZATION: OutputQuantization;
 
     /// The int8 layer, from the layer's float parameters (its slice of the
     /// network's flat vector, PyTorch order) and the quantization of its
@@ -60,9 +67,10 @@ pub trait Quantize<const I: usize, const O: usize> {
 
 /// The quantization of every activation tensor of a chain of layers, into
 /// `params`: `params[0]` for the input, `params[k]` for layer `k - 1`'s
-/// output, from `rules[k - 1]` (each layer's [`Quantize::OUTPUT`]) and
-/// `observers[k]` (each tensor's calibration), with `method`. `params` and
-/// `observers` have one entry per tensor, `rules` one per layer.
+/// output, from `rules[k - 1]` (each layer's
+/// [`Quantize::OUTPUT_QUANTIZATION`]) and `observers[k]` (each tensor's
+/// calibration), with `method`. `params` and `observers` have one entry
+/// per tensor, `rules` one per layer.
 ///
 /// # Errors
 ///
@@ -72,6 +80,21 @@ pub fn assign_params(
     observers: &[TensorObserver],
     method: RangeMethod,
     params: &mut [ActivationParams],
+) -> Result<(), QuantError> {
+    assign_params_with(rules, params, |tensor| observers[tensor].params(method))
+}
+
+/// [`assign_params`] with the calibrated quantization of tensor `t` from
+/// `calibrated(t)`, called once for each tensor that is calibrated (the
+/// input, and the last tensor of each chain of sharing layers).
+///
+/// # Errors
+///
+/// The first error of `calibrated`.
+pub fn assign_params_with(
+    rules: &[OutputQuantization],
+    params: &mut [ActivationParams],
+    mut calibrated: impl FnMut(usize) -> Result<ActivationParams, QuantError>,
 ) -> Result<(), QuantError> {
     for k in 0..params.len() {
         params[k] = match k.checked_sub(1).map(|layer| rules[layer]) {
@@ -83,7 +106,7 @@ pub fn assign_params(
                 while last < rules.len() && rules[last] == OutputQuantization::SharesInput {
                     last += 1;
                 }
-                observers[last].params(method)?
+                calibrated(last)?
             }
         };
     }
@@ -92,7 +115,7 @@ pub fn assign_params(
 
 impl<const I: usize, const O: usize> Quantize<I, O> for Dense<I, O> {
     type Int8 = Int8Dense<I, O>;
-    const OUTPUT: OutputQuantization = OutputQuantization::Calibrated;
+    const OUTPUT_QUANTIZATION: OutputQuantization = OutputQuantization::Calibrated;
 
     /// See [`quantize_dense`].
     fn quantize(
@@ -188,7 +211,7 @@ pub fn clamp_bounds<const N: usize>(
 
 impl<const N: usize> Quantize<N, N> for ReLU {
     type Int8 = Int8Clamp<N>;
-    const OUTPUT: OutputQuantization = OutputQuantization::SharesInput;
+    const OUTPUT_QUANTIZATION: OutputQuantization = OutputQuantization::SharesInput;
 
     fn quantize(
         &self,
@@ -203,7 +226,7 @@ impl<const N: usize> Quantize<N, N> for ReLU {
 
 impl<const N: usize> Quantize<N, N> for Identity {
     type Int8 = Int8Identity<N>;
-    const OUTPUT: OutputQuantization = OutputQuantization::SharesInput;
+    const OUTPUT_QUANTIZATION: OutputQuantization = OutputQuantization::SharesInput;
 
     fn quantize(
         &self,
@@ -221,7 +244,8 @@ macro_rules! table_layer {
     ($kind:ty, $function:expr) => {
         impl<const N: usize> Quantize<N, N> for $kind {
             type Int8 = Int8Table<N>;
-            const OUTPUT: OutputQuantization = OutputQuantization::Fixed($function.output_params());
+            const OUTPUT_QUANTIZATION: OutputQuantization =
+                OutputQuantization::Fixed($function.output_params());
 
             fn quantize(
                 &self,
@@ -244,7 +268,7 @@ table_layer!(Tanh, TableFunction::Tanh);
 
 impl<const N: usize> Quantize<N, N> for Softmax {
     type Int8 = Int8Softmax<N>;
-    const OUTPUT: OutputQuantization =
+    const OUTPUT_QUANTIZATION: OutputQuantization =
         OutputQuantization::Fixed(ActivationParams::fixed(1.0 / 256.0, -128));
 
     fn quantize(
@@ -274,10 +298,10 @@ mod tests {
     fn a_relu_chain_is_calibrated_on_its_last_output() {
         // input -> Dense -> ReLU -> Identity -> Sigmoid
         let rules = [
-            <Dense<1, 2> as Quantize<1, 2>>::OUTPUT,
-            <ReLU as Quantize<2, 2>>::OUTPUT,
-            <Identity as Quantize<2, 2>>::OUTPUT,
-            <Sigmoid as Quantize<2, 2>>::OUTPUT,
+            <Dense<1, 2> as Quantize<1, 2>>::OUTPUT_QUANTIZATION,
+            <ReLU as Quantize<2, 2>>::OUTPUT_QUANTIZATION,
+            <Identity as Quantize<2, 2>>::OUTPUT_QUANTIZATION,
+            <Sigmoid as Quantize<2, 2>>::OUTPUT_QUANTIZATION,
         ];
         // Sixteen kilobytes each: on the heap.
         let observers = std::vec![

@@ -67,11 +67,6 @@ pub enum QuantError {
         /// The length given.
         found: usize,
     },
-    /// A layer kind with no int8 form was asked to quantize.
-    Unsupported {
-        /// The layer kind's name.
-        kind: &'static str,
-    },
 }
 
 impl fmt::Display for QuantError {
@@ -108,7 +103,6 @@ impl fmt::Display for QuantError {
                 expected,
                 found,
             } => write!(f, "{found} {what} given where {expected} are needed"),
-            Self::Unsupported { kind } => write!(f, "a `{kind}` layer has no int8 form"),
         }
     }
 }

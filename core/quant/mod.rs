@@ -12,13 +12,41 @@
 //!    `i32`, and its requantization multipliers ([`fixed_point`]);
 //! 3. [`layers`]: the int8 layers, integer arrays that live in a `static`.
 //!
-//! A whole network is quantized in one call ([`quantize_into`], no heap;
-//! with `std`, `quantize`, which returns a `Quantized` network with a
-//! per-tensor report): it walks the network's layers listed as a
-//! [`chain`] (`Then<first, rest, width>`, and `Folded` for a `Dense`
-//! followed by a `BatchNorm`). A layer kind joins by implementing
-//! [`Quantize`]. With `std`, `source` writes the int8 network as Rust
-//! source for a firmware.
+//! A declared network is quantized in one call, `Net::quantize(&net,
+//! &Calibration::new(&samples))`, which returns the int8 network type the
+//! `network!` macro generated beside it (`NetQ8`, an [`Int8Network`]): no
+//! heap. The macro lists the declaration's layers as a [`chain`]
+//! ([`LayerChain`]: `Then<first, rest, width>`, and [`Folded`] for a
+//! `Dense` followed by a `BatchNorm`); a layer kind joins by implementing
+//! [`Quantize`]. With `std`, `quantize_with_tensors` also keeps every
+//! tensor's quantization for the per-layer diagnostics (`Quantized::report`),
+//! and `source` writes the int8 network as Rust source for a firmware.
+//!
+//! ```
+//! use constnet::prelude::*;
+//!
+//! network! {
+//!     /// SINE: 1-16-16-1, ReLU.
+//!     pub struct Sine {
+//!         fc1: Dense<1, 16>,
+//!         act1: ReLU,
+//!         fc2: Dense<16, 16>,
+//!         act2: ReLU,
+//!         out: Dense<16, 1>,
+//!     }
+//! }
+//!
+//! let net = Sine::<f32>::seeded(1); // trained in f32 in a real program
+//! let xs: Vec<[f32; 1]> = (0..=100).map(|i| [-3.0 + 0.06 * i as f32]).collect();
+//! // `SineQ8` and `Sine::quantize` come with the declaration.
+//! let q8: SineQ8 = Sine::quantize(&net, &Calibration::new(&xs)).unwrap();
+//!
+//! // x = 1 in the input's quantization, through the int8 layers, and back.
+//! let mut y = [0_i8; 1];
+//! q8.forward(&[q8.input.quantize(1.0)], &mut y);
+//! let float = net.forward(&SMatrix::<f32, 1, 1>::new(1.0))[0];
+//! assert!((q8.output.dequantize(y[0]) - float).abs() < 4.0 * q8.output.scale);
+//! ```
 //!
 //! Inference ([`Int8Layer::forward`]) uses integers only: no floating-point
 //! operation, no soft-float call, no heap, no `std`. [`diagnostics`]
@@ -36,28 +64,36 @@ pub mod convert;
 pub mod diagnostics;
 mod error;
 pub mod fixed_point;
+pub mod fold;
 pub mod layers;
+pub mod network;
 pub mod params;
 pub mod quantize;
+#[cfg(feature = "std")]
+pub mod report;
 pub mod softmax;
 #[cfg(feature = "std")]
 pub mod source;
 mod table;
 
 pub use calibrate::{RangeMethod, TensorObserver};
-pub use chain::{FloatChain, Folded, Then};
-pub use convert::{OutputQuantization, Quantize, assign_params, quantize_dense};
+pub use chain::{FloatChain, Stage, Then};
+pub use convert::{
+    OutputQuantization, Quantize, assign_params, assign_params_with, quantize_dense,
+};
 pub use diagnostics::{TensorErrors, TensorReport};
 pub use error::QuantError;
 pub use fixed_point::{
     QuantizedMultiplier, multiply_by_quantized_multiplier,
     multiply_by_quantized_multiplier_double_rounding, quantize_multiplier,
 };
+pub use fold::Folded;
 pub use layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };
+pub use network::{Calibration, Int8Network, LayerChain, quantize_network};
 pub use params::ActivationParams;
-#[cfg(feature = "std")]
-pub use quantize::{Quantized, quantize};
 pub use quantize::{compare, quantize_input, quantize_into};
+#[cfg(feature = "std")]
+pub use report::{Quantized, quantize_with_tensors};
 pub use softmax::SoftmaxParams;

@@ -2,19 +2,25 @@
 //! that a firmware `include!`s, so the weights and tables stay in flash
 //! and the firmware links the integer kernels only.
 //!
-//! [`int8_rust_source`] writes
+//! [`int8_rust_source`] writes, for the int8 type `SineQ8` that the
+//! declaration of `Sine` generated,
 //!
 //! ```text
 //! #[rustfmt::skip]
-//! pub type Model = Then<Int8Dense<1, 16>, ...>;
-//! pub static MODEL: Model = Then { first: Int8Dense { weights: ..., }, ... };
-//! pub const INPUT: ActivationParams = ActivationParams::fixed(f32::from_bits(...), -128);
-//! pub const OUTPUT: ActivationParams = ...;
+//! pub static MODEL: SineQ8 = SineQ8::from_parts(
+//! ::constnet::quant::Then {
+//! first: ::constnet::quant::Int8Dense { weights: ..., },
+//! ...
+//! },
+//! ::constnet::quant::ActivationParams::fixed(f32::from_bits(...), -128), // input
+//! ::constnet::quant::ActivationParams::fixed(f32::from_bits(...), 3),    // output
+//! );
 //! ```
 //!
-//! with every path absolute (`::constnet::quant::...`), so it needs no `use`.
-//! `INPUT` and `OUTPUT` are for the host side (quantizing a real input,
-//! reading a real output); inference never touches them.
+//! with every path absolute (`::constnet::quant::...`), so it needs no `use`
+//! beyond the type. The layers' types come from the declaration: a file
+//! that no longer matches it fails to compile. Scales are written as their
+//! bit patterns (exact).
 
 use std::fmt::Write;
 use std::format;
@@ -22,13 +28,12 @@ use std::string::String;
 
 use super::chain::Then;
 use super::layers::{Int8Clamp, Int8Dense, Int8Identity, Int8Softmax, Int8Table, TableFunction};
+use super::network::Int8Network;
 use super::params::ActivationParams;
-use super::quantize::Quantized;
+use crate::interop::rust_source::{RustSource, RustSourceError, check_naming};
 
 /// An int8 layer (or chain) that can write itself as Rust source.
 pub trait Int8Source {
-    /// Its type.
-    fn rust_type() -> String;
     /// Its value, a struct expression.
     fn rust_value(&self, out: &mut String);
 }
@@ -48,10 +53,6 @@ fn list<T: core::fmt::Display>(out: &mut String, values: &[T]) {
 }
 
 impl<const I: usize, const O: usize> Int8Source for Int8Dense<I, O> {
-    fn rust_type() -> String {
-        format!("{PATH}::Int8Dense<{I}, {O}>")
-    }
-
     fn rust_value(&self, out: &mut String) {
         let _ = write!(out, "{PATH}::Int8Dense {{\n    weights: [\n");
         for row in &self.weights {
@@ -74,10 +75,6 @@ impl<const I: usize, const O: usize> Int8Source for Int8Dense<I, O> {
 }
 
 impl<const N: usize> Int8Source for Int8Clamp<N> {
-    fn rust_type() -> String {
-        format!("{PATH}::Int8Clamp<{N}>")
-    }
-
     fn rust_value(&self, out: &mut String) {
         let _ = write!(
             out,
@@ -88,20 +85,12 @@ impl<const N: usize> Int8Source for Int8Clamp<N> {
 }
 
 impl<const N: usize> Int8Source for Int8Identity<N> {
-    fn rust_type() -> String {
-        format!("{PATH}::Int8Identity<{N}>")
-    }
-
     fn rust_value(&self, out: &mut String) {
         let _ = write!(out, "{PATH}::Int8Identity");
     }
 }
 
 impl<const N: usize> Int8Source for Int8Table<N> {
-    fn rust_type() -> String {
-        format!("{PATH}::Int8Table<{N}>")
-    }
-
     fn rust_value(&self, out: &mut String) {
         let function = match self.function {
             TableFunction::Logistic => "Logistic",
@@ -117,10 +106,6 @@ impl<const N: usize> Int8Source for Int8Table<N> {
 }
 
 impl<const N: usize> Int8Source for Int8Softmax<N> {
-    fn rust_type() -> String {
-        format!("{PATH}::Int8Softmax<{N}>")
-    }
-
     fn rust_value(&self, out: &mut String) {
         let p = self.params;
         let _ = write!(
@@ -132,10 +117,6 @@ impl<const N: usize> Int8Source for Int8Softmax<N> {
 }
 
 impl<A: Int8Source, B: Int8Source, const M: usize> Int8Source for Then<A, B, M> {
-    fn rust_type() -> String {
-        format!("{PATH}::Then<{}, {}, {M}>", A::rust_type(), B::rust_type())
-    }
-
     fn rust_value(&self, out: &mut String) {
         let _ = write!(out, "{PATH}::Then {{\nfirst: ");
         self.first.rust_value(out);
@@ -155,36 +136,43 @@ fn params_source(p: ActivationParams) -> String {
     )
 }
 
-/// `quantized` as Rust source: `pub type Model`, `pub static MODEL`, `pub const INPUT` and
-/// `pub const OUTPUT` (see the [module documentation](self)), with
-/// `description` as the doc comment of `MODEL`.
-#[must_use]
-pub fn int8_rust_source<Q: Int8Source>(description: &str, quantized: &Quantized<Q>) -> String {
+/// `net` as the Rust source of a `static` (see the [module
+/// documentation](self)), named by `naming` (`type_path` the int8 type the
+/// declaration generated: `SineQ8`), with `description` as the first lines
+/// of its doc comment.
+///
+/// # Errors
+///
+/// [`RustSourceError`] when a name in `naming` cannot appear in Rust source.
+pub fn int8_rust_source<L: Int8Source, const I: usize, const O: usize>(
+    net: &Int8Network<L, I, O>,
+    naming: &RustSource<'_>,
+    description: &str,
+) -> Result<String, RustSourceError> {
+    check_naming(naming)?;
+    let RustSource {
+        type_path,
+        item_name,
+        visibility,
+    } = *naming;
+    let space = if visibility.is_empty() { "" } else { " " };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "/// The int8 network's type: its layers, nested `Then<first, rest, width>`.\n#[allow(clippy::type_complexity)]\npub type Model = {};\n",
-        Q::rust_type()
-    );
     for line in description.lines() {
         let _ = writeln!(out, "/// {line}");
     }
-    out.push_str(
-        "/// Written by constnet's `quant::source`; regenerate it, do not edit it.\n#[rustfmt::skip]\n#[allow(clippy::unreadable_literal)]\n",
-    );
-    let _ = write!(out, "pub static MODEL: Model = ");
-    quantized.network.rust_value(&mut out);
-    out.push_str(";\n\n/// The input's quantization: `real = scale * (q - zero_point)`.\n");
     let _ = writeln!(
         out,
-        "#[rustfmt::skip]\n#[allow(clippy::unreadable_literal)]\npub const INPUT: {PATH}::ActivationParams = {};",
-        params_source(quantized.input())
+        "/// Written by constnet's `quant::source`; regenerate it, do not edit it.\n\
+         #[rustfmt::skip]\n\
+         #[allow(clippy::unreadable_literal)]\n\
+         {visibility}{space}static {item_name}: {type_path} = {type_path}::from_parts("
     );
-    out.push_str("\n/// The output's quantization.\n");
-    let _ = writeln!(
+    net.layers.rust_value(&mut out);
+    let _ = write!(
         out,
-        "#[rustfmt::skip]\n#[allow(clippy::unreadable_literal)]\npub const OUTPUT: {PATH}::ActivationParams = {};",
-        params_source(quantized.output())
+        ",\n// The input's quantization: `real = scale * (q - zero_point)`.\n{},\n// The output's.\n{},\n);\n",
+        params_source(net.input),
+        params_source(net.output)
     );
-    out
+    Ok(out)
 }

@@ -85,7 +85,7 @@ where
     L::Int8: WriteTflite,
 {
     fn rule(&self) -> OutputQuantization {
-        <L as Quantize<I, O>>::OUTPUT
+        <L as Quantize<I, O>>::OUTPUT_QUANTIZATION
     }
     fn float(&self, x: &[f32]) -> Vec<f32> {
         let mut y = SMatrix::<f32, O, 1>::zeros();

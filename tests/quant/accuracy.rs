@@ -7,9 +7,8 @@
 use std::fs;
 
 use constnet::prelude::*;
-use constnet::quant::{Int8Layer, RangeMethod, quantize};
 
-use super::networks::{DIGITS_CHAIN, digits, digits_split, sine, sine_int8};
+use super::networks::{digits, digits_split, sine, sine_int8};
 
 /// The interpreter's outputs for every int8 SINE input
 /// (`fixtures/tflite/make.py`, reference kernels).
@@ -56,11 +55,11 @@ fn sine_int8_error_next_to_the_float_model() {
         RangeMethod::Mse,
     ] {
         let q = sine_int8(method);
-        let int8 = max_sine_error(|x| q.forward_real(&[x])[0]);
+        let int8 = max_sine_error(|x| q.network.forward_real(&[x])[0]);
         println!("SINE max |error|: f32 {float:.4}, int8 ({method:?}) {int8:.4}");
         // The output step is (max - min) / 255 of about 2: the int8 model
         // adds at most a few output steps to the float model's error.
-        let step = f64::from(q.output().scale);
+        let step = f64::from(q.network.output.scale);
         assert!(
             int8 <= float + 4.0 * step,
             "{method:?}: {int8} vs {float} (step {step})"
@@ -72,7 +71,7 @@ fn sine_int8_error_next_to_the_float_model() {
 #[test]
 fn digits_int8_accuracy_is_within_one_point_of_the_float_network() {
     let (train, _, test, labels) = digits_split();
-    let q = quantize(&digits::MODEL, &DIGITS_CHAIN, &train, RangeMethod::MinMax).unwrap();
+    let q = digits::MODEL.quantize(&Calibration::new(&train)).unwrap();
     let accuracy = |predict: &dyn Fn(&[f32; 64]) -> usize| {
         let correct = test
             .iter()

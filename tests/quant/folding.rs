@@ -2,9 +2,9 @@
 //! diagnostics.
 
 use constnet::prelude::*;
-use constnet::quant::{FloatChain, Folded, QuantError, RangeMethod, Then, quantize};
+use constnet::quant::{FloatChain, Folded, LayerChain, QuantError, Then, quantize_with_tensors};
 
-use super::networks::{DIGITS_CHAIN, digits, digits_split};
+use super::networks::{digits, digits_split};
 
 network! {
     /// A batch-normalized network: 3 -> Dense 6 -> BN -> ReLU -> Dense 2.
@@ -16,17 +16,17 @@ network! {
     }
 }
 
+/// The chain the declaration generated: the batch norm folded into the
+/// dense layer before it, one stage.
 type NormedChain = Then<Folded<Dense<3, 6>, BatchNorm<6>>, Then<ReLU, Dense<6, 2>, 6>, 6>;
-const NORMED_CHAIN: NormedChain = Then {
-    first: Folded {
-        dense: Dense::new(),
-        norm: BatchNorm::new(),
-    },
-    rest: Then {
-        first: ReLU,
-        rest: Dense::new(),
-    },
-};
+
+#[test]
+fn the_generated_chain_folds_the_batch_norm() {
+    let chain: NormedChain = <Normed as LayerChain>::chain();
+    assert_eq!(chain.first.norm.epsilon(), 1e-5);
+    assert_eq!(<NormedChain as FloatChain<3, 2>>::STAGES, 3);
+    assert_eq!(<NormedChain as FloatChain<3, 2>>::LAYERS, 4);
+}
 
 /// A seeded network whose running statistics are far from (0, 1).
 fn normed() -> Normed<f32> {
@@ -54,7 +54,7 @@ fn the_folded_dense_layer_computes_dense_then_batch_norm() {
     let (p, buffers) = (net.parameters(), net.buffers());
     let mut weights = [[0.0_f32; 3]; 6];
     let mut bias = [0.0_f32; 6];
-    NORMED_CHAIN
+    <Normed as LayerChain>::chain()
         .first
         .fold(0, &p[..36], buffers, &mut weights, &mut bias)
         .unwrap();
@@ -62,7 +62,7 @@ fn the_folded_dense_layer_computes_dense_then_batch_norm() {
         // The float network's own dense and batch norm, as forward_visit
         // runs them (tensor 1 is the batch norm's output).
         let mut pair = [0.0_f32; 6];
-        NORMED_CHAIN
+        <Normed as LayerChain>::chain()
             .first
             .forward_visit(&p[..36], buffers, &x, 0, &mut |k, v| {
                 assert_eq!(k, 1);
@@ -97,17 +97,17 @@ fn the_folded_dense_layer_computes_dense_then_batch_norm() {
 fn a_batch_normalized_network_quantizes_with_the_fold() {
     let net = normed();
     let calibration = samples(400);
-    let q = quantize(&net, &NORMED_CHAIN, &calibration, RangeMethod::MinMax).unwrap();
+    let q = quantize_with_tensors(&net, &Calibration::new(&calibration)).unwrap();
     // One tensor per stage: input, the folded pair (named after the batch
     // norm), the ReLU, the output.
     assert_eq!(q.layers, ["bn", "act", "out"]);
     assert_eq!(q.tensors.len(), 4);
-    let report = q.report(&net, &NORMED_CHAIN, &samples(200)).unwrap();
+    let report = q.report(&net, &samples(200)).unwrap();
     let out = report.last().unwrap();
     assert_eq!(out.layer, "out");
     // The output within a few steps of the float network's.
     assert!(
-        out.errors.max_abs_error < 4.0 * f64::from(q.output().scale),
+        out.errors.max_abs_error < 4.0 * f64::from(q.network.output.scale),
         "{out:?}"
     );
 }
@@ -115,8 +115,8 @@ fn a_batch_normalized_network_quantizes_with_the_fold() {
 #[test]
 fn diagnostics_name_each_layer_and_measure_what_they_claim() {
     let (train, _, test, _) = digits_split();
-    let q = quantize(&digits::MODEL, &DIGITS_CHAIN, &train, RangeMethod::MinMax).unwrap();
-    let report = q.report(&digits::MODEL, &DIGITS_CHAIN, &train).unwrap();
+    let q = quantize_with_tensors(&digits::MODEL, &Calibration::new(&train)).unwrap();
+    let report = q.report(&digits::MODEL, &train).unwrap();
     let names: Vec<_> = report.iter().map(|r| r.layer).collect();
     // fc1 and its ReLU are one int8 op: one row, the ReLU's.
     assert_eq!(names, ["input", "act", "out"]);
@@ -134,7 +134,7 @@ fn diagnostics_name_each_layer_and_measure_what_they_claim() {
     let mut worst = 0.0_f64;
     for x in &train {
         let float = digits::MODEL.forward(&SMatrix::<f32, 64, 1>::from_column_slice(x));
-        let int8: [f32; 10] = q.forward_real(x);
+        let int8: [f32; 10] = q.network.forward_real(x);
         for c in 0..10 {
             worst = worst.max((f64::from(int8[c]) - f64::from(float[c])).abs());
         }
@@ -145,16 +145,12 @@ fn diagnostics_name_each_layer_and_measure_what_they_claim() {
         out.errors.max_abs_error
     );
     // A 99% percentile range clips the tails: values saturate.
-    let clipped = quantize(
+    let clipped = quantize_with_tensors(
         &digits::MODEL,
-        &DIGITS_CHAIN,
-        &train,
-        RangeMethod::Percentile(99.0),
+        &Calibration::new(&train).with_method(RangeMethod::Percentile(99.0)),
     )
     .unwrap();
-    let clipped_report = clipped
-        .report(&digits::MODEL, &DIGITS_CHAIN, &test)
-        .unwrap();
+    let clipped_report = clipped.report(&digits::MODEL, &test).unwrap();
     assert!(clipped_report[1].errors.saturated_fraction() > 0.0);
     assert!(clipped_report[1].errors.saturated_fraction() < 0.05);
     for row in &report {
@@ -178,7 +174,7 @@ fn a_negative_running_variance_is_a_typed_error() {
     let mut net = normed();
     net.buffers_mut()[6 + 2] = -1.0;
     assert_eq!(
-        quantize(&net, &NORMED_CHAIN, &samples(10), RangeMethod::MinMax).err(),
+        net.quantize(&Calibration::new(&samples(10))).err(),
         Some(QuantError::NonFiniteCalibration {
             tensor: 1,
             sample: 0
@@ -186,7 +182,7 @@ fn a_negative_running_variance_is_a_typed_error() {
     );
     let (mut weights, mut bias) = ([[0.0_f32; 3]; 6], [0.0_f32; 6]);
     assert_eq!(
-        NORMED_CHAIN.first.fold(
+        <Normed as LayerChain>::chain().first.fold(
             0,
             &net.parameters()[..36],
             net.buffers(),

@@ -1,9 +1,9 @@
 //! The networks the quantization tests share: SINE and DIGITS with the
-//! trained weights the firmware carries, their layer chains, and their data.
+//! trained weights the firmware carries, and their data.
 
 use constnet::data::csv::{Header, Table};
 use constnet::prelude::*;
-use constnet::quant::{Quantized, RangeMethod, Then, quantize};
+use constnet::quant::{Quantized, quantize_with_tensors};
 
 network! {
     /// SINE, as the firmware declares it.
@@ -33,35 +33,6 @@ pub mod digits {
     include!("../firmware/src/models/digits_model.rs");
 }
 
-/// SINE's layers as a chain.
-pub type SineChain =
-    Then<Dense<1, 16>, Then<ReLU, Then<Dense<16, 16>, Then<ReLU, Dense<16, 1>, 16>, 16>, 16>, 16>;
-/// SINE's layers.
-pub const SINE_CHAIN: SineChain = Then {
-    first: Dense::new(),
-    rest: Then {
-        first: ReLU,
-        rest: Then {
-            first: Dense::new(),
-            rest: Then {
-                first: ReLU,
-                rest: Dense::new(),
-            },
-        },
-    },
-};
-
-/// DIGITS' layers as a chain.
-pub type DigitsChain = Then<Dense<64, 32>, Then<ReLU, Dense<32, 10>, 32>, 32>;
-/// DIGITS' layers.
-pub const DIGITS_CHAIN: DigitsChain = Then {
-    first: Dense::new(),
-    rest: Then {
-        first: ReLU,
-        rest: Dense::new(),
-    },
-};
-
 /// SINE's calibration set: 201 even points of [-pi, pi] (as the `.tflite`
 /// fixtures were calibrated).
 pub fn sine_calibration() -> Vec<[f32; 1]> {
@@ -70,11 +41,15 @@ pub fn sine_calibration() -> Vec<[f32; 1]> {
         .collect()
 }
 
-/// SINE quantized on its calibration set with `method`.
-pub fn sine_int8(
-    method: RangeMethod,
-) -> Quantized<<SineChain as constnet::quant::FloatChain<1, 1>>::Int8> {
-    quantize(&sine::MODEL, &SINE_CHAIN, &sine_calibration(), method).unwrap()
+/// SINE quantized on its calibration set with `method`, with every
+/// tensor's quantization.
+pub fn sine_int8(method: RangeMethod) -> Quantized<SineQ8> {
+    let samples = sine_calibration();
+    quantize_with_tensors(
+        &sine::MODEL,
+        &Calibration::new(&samples).with_method(method),
+    )
+    .unwrap()
 }
 
 /// Training images and labels, then held-out images and labels.

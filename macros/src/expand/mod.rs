@@ -17,6 +17,7 @@ mod blocked;
 mod checks;
 mod docs;
 mod passes;
+mod quant;
 mod state;
 mod tokens;
 
@@ -105,6 +106,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
     let cache = passes::cache_struct(&net);
     let network = passes::network_impl(&net);
     let blocked = blocked::blocked(&net);
+    let quant = quant::quant(&net);
     quote! {
         #definition
         #constants
@@ -113,6 +115,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
         #cache
         #network
         #blocked
+        #quant
     }
 }
 

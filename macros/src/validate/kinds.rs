@@ -115,6 +115,12 @@ const INITS: [ArgRow; 2] = [
     builder("bias_init", Value::Expression, "Init::Zeros"),
 ];
 
+/// The kinds that int8 quantization folds into the layer before them (a
+/// normalization after an affine layer): the generated layer chain pairs
+/// them with it as one `Folded` stage, which the library quantizes when
+/// the pair has an int8 form.
+pub const FOLDED_INTO_PREVIOUS: &[&str] = &["BatchNorm"];
+
 /// The built-in kinds.
 pub const ROWS: &[Row] = &[
     Row {

@@ -13,7 +13,7 @@ mod kinds;
 mod sizes;
 
 pub use args::Setting;
-pub use kinds::{Place, Row, Unwritten};
+pub use kinds::{FOLDED_INTO_PREVIOUS, Place, Row, Unwritten};
 pub use sizes::Size;
 
 use proc_macro2::{Span, TokenStream};
@@ -32,6 +32,7 @@ const RESERVED: &[&str] = &[
     "seeded",
     "from_parameters",
     "from_parts",
+    "quantize",
     "INPUT",
     "OUTPUT",
     "PARAMS",

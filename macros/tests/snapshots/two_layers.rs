@@ -1282,3 +1282,62 @@ impl<
             );
     }
 }
+#[automatically_derived]
+impl<T: ::constnet::__private::Float> ::constnet::__private::LayerChain for Pair<T> {
+    type Chain = ::constnet::__private::Then<
+        ::constnet::layer::Dense<2, 3>,
+        ::constnet::layer::Tanh,
+        { Pair::<::core::primitive::f32>::fc__width_out },
+    >;
+    #[inline]
+    fn chain() -> Self::Chain {
+        ::constnet::__private::Then {
+            first: Pair::<::core::primitive::f32>::fc,
+            rest: Pair::<::core::primitive::f32>::act,
+        }
+    }
+}
+///`Pair` in int8: the network `Pair::quantize` returns, integer layers and the quantization of the input and output. `const`-constructible (`static MODEL: PairQ8 = PairQ8::from_parts(...)`, as `constnet::quant::source::int8_rust_source` writes it), so the weights stay in flash.
+pub type PairQ8 = ::constnet::__private::Int8Network<
+    <<Pair<
+        ::core::primitive::f32,
+    > as ::constnet::__private::LayerChain>::Chain as ::constnet::__private::FloatChain<
+        { Pair::<::core::primitive::f32>::INPUT },
+        { Pair::<::core::primitive::f32>::OUTPUT },
+    >>::Int8,
+    { Pair::<::core::primitive::f32>::INPUT },
+    { Pair::<::core::primitive::f32>::OUTPUT },
+>;
+#[automatically_derived]
+impl Pair<::core::primitive::f32> {
+    /**Post-training int8 quantization (TensorFlow Lite's scheme) of the network, calibrated on `calibration`: weights int8 per output channel, activations int8 per tensor, biases int32 at `s_in * s_w[c]`, a `BatchNorm` folded into the layer before it. No heap. A compile error when a layer has no int8 form.
+
+# Errors
+`QuantError` for an empty or non-finite calibration set, a non-finite parameter, or a value that does not fit its integer type.*/
+    pub fn quantize<__CnChain>(
+        &self,
+        __cn_calibration: &::constnet::__private::Calibration<
+            '_,
+            { Pair::<::core::primitive::f32>::INPUT },
+        >,
+    ) -> ::core::result::Result<
+        ::constnet::__private::Int8Network<
+            <__CnChain as ::constnet::__private::FloatChain<
+                { Pair::<::core::primitive::f32>::INPUT },
+                { Pair::<::core::primitive::f32>::OUTPUT },
+            >>::Int8,
+            { Pair::<::core::primitive::f32>::INPUT },
+            { Pair::<::core::primitive::f32>::OUTPUT },
+        >,
+        ::constnet::__private::QuantError,
+    >
+    where
+        Self: ::constnet::__private::LayerChain<Chain = __CnChain>,
+        __CnChain: ::constnet::__private::FloatChain<
+            { Pair::<::core::primitive::f32>::INPUT },
+            { Pair::<::core::primitive::f32>::OUTPUT },
+        >,
+    {
+        ::constnet::__private::quantize_network(self, __cn_calibration)
+    }
+}

@@ -1,13 +1,10 @@
-/// The int8 network's type: its layers, nested `Then<first, rest, width>`.
-#[allow(clippy::type_complexity)]
-pub type Model = ::constnet::quant::Then<::constnet::quant::Int8Dense<64, 32>, ::constnet::quant::Then<::constnet::quant::Int8Clamp<32>, ::constnet::quant::Int8Dense<32, 10>, 32>, 32>;
-
 /// DIGITS (64-32-10, ReLU) in int8: the firmware's f32 weights quantized per
 /// output channel, activations calibrated by min/max on the 1437 training images.
 /// Written by constnet's `quant::source`; regenerate it, do not edit it.
 #[rustfmt::skip]
 #[allow(clippy::unreadable_literal)]
-pub static MODEL: Model = ::constnet::quant::Then {
+pub static MODEL: DigitsQ8 = DigitsQ8::from_parts(
+::constnet::quant::Then {
 first: ::constnet::quant::Int8Dense {
     weights: [
         [-86, -63, 47, 7, 100, -34, 33, -32, 93, -92, -60, -34, 41, -81, -10, -78, -65, -86, -75, 80, 52, -6, 38, 5, 66, -104, -127, -66, -3, -14, 56, -80, 1, 56, -47, 12, -90, -9, 88, 46, 91, 14, -82, -13, -90, -25, -2, -79, -40, 62, -95, 13, -45, 72, 49, 62, -61, -40, 88, 4, -46, 45, -69, 70],
@@ -71,14 +68,9 @@ rest: ::constnet::quant::Int8Dense {
     output_zero_point: -9,
 },
 },
-};
-
-/// The input's quantization: `real = scale * (q - zero_point)`.
-#[rustfmt::skip]
-#[allow(clippy::unreadable_literal)]
-pub const INPUT: ::constnet::quant::ActivationParams = ::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3b808081), -128) /* scale 0.003921569 */;
-
-/// The output's quantization.
-#[rustfmt::skip]
-#[allow(clippy::unreadable_literal)]
-pub const OUTPUT: ::constnet::quant::ActivationParams = ::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3e40246b), -9) /* scale 0.18763892 */;
+},
+// The input's quantization: `real = scale * (q - zero_point)`.
+::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3b808081), -128) /* scale 0.003921569 */,
+// The output's.
+::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3e40246b), -9) /* scale 0.18763892 */,
+);

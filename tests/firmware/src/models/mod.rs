@@ -4,7 +4,8 @@
 //! `static`s, so they stay in flash. XOR and a batch-normalized network are
 //! built from seeds on the device for the training and Hessian checks.
 //! `sine_q8` and `digits_q8` are the same SINE and DIGITS quantized to int8
-//! (`sine_int8.rs`, `digits_int8.rs`, written by the `int8` example):
+//! (`sine_int8.rs`, `digits_int8.rs`, written by the `int8` example): values
+//! of the int8 types the declarations generated (`SineQ8`, `DigitsQ8`),
 //! integer arrays in flash, run by integer-only kernels.
 
 use constnet::prelude::*;
@@ -54,12 +55,15 @@ pub mod digits {
     include!("digits_model.rs");
 }
 
-/// SINE in int8, in flash: `sine_q8::MODEL`.
+/// SINE in int8, in flash: `sine_q8::MODEL`, of the type `SineQ8` the
+/// declaration generated.
 pub mod sine_q8 {
+    use super::SineQ8;
     include!("sine_int8.rs");
 }
 
 /// DIGITS in int8, in flash: `digits_q8::MODEL`.
 pub mod digits_q8 {
+    use super::DigitsQ8;
     include!("digits_int8.rs");
 }

@@ -1,13 +1,10 @@
-/// The int8 network's type: its layers, nested `Then<first, rest, width>`.
-#[allow(clippy::type_complexity)]
-pub type Model = ::constnet::quant::Then<::constnet::quant::Int8Dense<1, 16>, ::constnet::quant::Then<::constnet::quant::Int8Clamp<16>, ::constnet::quant::Then<::constnet::quant::Int8Dense<16, 16>, ::constnet::quant::Then<::constnet::quant::Int8Clamp<16>, ::constnet::quant::Int8Dense<16, 1>, 16>, 16>, 16>, 16>;
-
 /// SINE (1-16-16-1, ReLU) in int8: the firmware's f32 weights quantized per
 /// output channel, activations calibrated by min/max on 201 points of [-pi, pi].
 /// Written by constnet's `quant::source`; regenerate it, do not edit it.
 #[rustfmt::skip]
 #[allow(clippy::unreadable_literal)]
-pub static MODEL: Model = ::constnet::quant::Then {
+pub static MODEL: SineQ8 = SineQ8::from_parts(
+::constnet::quant::Then {
 first: ::constnet::quant::Int8Dense {
     weights: [
         [127],
@@ -76,14 +73,9 @@ rest: ::constnet::quant::Int8Dense {
 },
 },
 },
-};
-
-/// The input's quantization: `real = scale * (q - zero_point)`.
-#[rustfmt::skip]
-#[allow(clippy::unreadable_literal)]
-pub const INPUT: ::constnet::quant::ActivationParams = ::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3cc9d9b5), 0) /* scale 0.024639944 */;
-
-/// The output's quantization.
-#[rustfmt::skip]
-#[allow(clippy::unreadable_literal)]
-pub const OUTPUT: ::constnet::quant::ActivationParams = ::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3bffde28), -1) /* scale 0.0078084655 */;
+},
+// The input's quantization: `real = scale * (q - zero_point)`.
+::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3cc9d9b5), 0) /* scale 0.024639944 */,
+// The output's.
+::constnet::quant::ActivationParams::fixed(f32::from_bits(0x3bffde28), -1) /* scale 0.0078084655 */,
+);
