@@ -36,12 +36,15 @@ pub enum Role {
         /// `true` when a sign flip of the feature negates the entry.
         negated: bool,
     },
-    /// A convolution filter: one row per output channel, one column per
-    /// (input channel of its group, kernel tap) pair, `taps` taps per input
-    /// channel.
+    /// A convolution filter (`Conv1d`, `Conv2d`): one row per output
+    /// channel, one column per (input channel of its group, kernel tap)
+    /// pair, row-major: PyTorch's `[C_out, C_in / groups, *kernel]` read as
+    /// `C_out x (C_in / groups * taps)`.
     Filter {
-        /// Kernel taps per input channel.
-        taps: usize,
+        /// The kernel size along each spatial axis, PyTorch's order: `[K]`
+        /// for a 1-D filter, `[KH, KW]` for a 2-D one; their product is the
+        /// taps per input channel.
+        kernel: &'static [usize],
     },
     /// The input weights of a gated recurrent layer (`Lstm`, `Gru`):
     /// `gates` blocks of one row per unit stacked (PyTorch's `weight_ih_l0`),
@@ -169,6 +172,53 @@ impl TensorShape {
     #[must_use]
     pub const fn recurrent(name: &'static str, units: usize) -> Self {
         Self::matrix(name, units, units).with_role(Role::Recurrent)
+    }
+
+    /// A convolution filter of `out_channels` rows, each over
+    /// `group_inputs` input channels of `kernel` taps ([`Role::Filter`]):
+    /// PyTorch's `[out_channels, group_inputs, *kernel]`.
+    #[must_use]
+    pub const fn filter(
+        name: &'static str,
+        out_channels: usize,
+        group_inputs: usize,
+        kernel: &'static [usize],
+    ) -> Self {
+        let mut taps = 1;
+        let mut k = 0;
+        while k < kernel.len() {
+            taps *= kernel[k];
+            k += 1;
+        }
+        Self::matrix(name, out_channels, group_inputs * taps).with_role(Role::Filter { kernel })
+    }
+
+    /// The shape of the tensor as PyTorch has it, up to four dimensions
+    /// (the rest of the array is 0): `[rows]` for a vector, `[rows, cols]`
+    /// for a matrix, `[rows, cols / taps, *kernel]` for a [`Role::Filter`].
+    #[must_use]
+    pub const fn torch_shape(&self) -> ([usize; 4], usize) {
+        if self.is_vector {
+            return ([self.rows, 0, 0, 0], 1);
+        }
+        if let Role::Filter { kernel } = self.role
+            && !kernel.is_empty()
+            && kernel.len() <= 2
+        {
+            let mut shape = [self.rows, 0, 0, 0];
+            let mut taps = 1;
+            let mut k = 0;
+            while k < kernel.len() {
+                shape[2 + k] = kernel[k];
+                taps *= kernel[k];
+                k += 1;
+            }
+            if taps > 0 && self.cols.is_multiple_of(taps) {
+                shape[1] = self.cols / taps;
+                return (shape, 2 + kernel.len());
+            }
+        }
+        ([self.rows, self.cols, 0, 0], 2)
     }
 
     /// One bias per unit ([`Role::UnitBias`]).

@@ -115,6 +115,19 @@ const INITS: [ArgRow; 2] = [
     builder("bias_init", Value::Expression, "Init::Zeros"),
 ];
 
+/// The arguments of a convolution: `stride`, `padding`, `dilation`,
+/// `groups` and `bias` are its generic arguments after the sizes (PyTorch's
+/// defaults 1, 0, 1, 1, `true`), the initializers builder calls.
+const CONV: [ArgRow; 7] = [
+    generic("stride", Value::Count, 0, Unwritten::Literal("1"), "2"),
+    generic("padding", Value::Count, 1, Unwritten::Literal("0"), "1"),
+    generic("dilation", Value::Count, 2, Unwritten::Literal("1"), "2"),
+    generic("groups", Value::Count, 3, Unwritten::Literal("1"), "2"),
+    generic("bias", Value::Bool, 4, Unwritten::Literal("true"), "false"),
+    INITS[0],
+    INITS[1],
+];
+
 /// The kinds that int8 quantization folds into the layer before them (a
 /// normalization after an affine layer): the generated layer chain pairs
 /// them with it as one `Folded` stage, which the library quantizes when
@@ -199,6 +212,16 @@ pub const ROWS: &[Row] = &[
             INITS[0],
             INITS[1],
         ],
+    },
+    Row {
+        name: "Conv1d",
+        sizes: &["C_IN", "C_OUT", "KERNEL", "L"],
+        args: &CONV,
+    },
+    Row {
+        name: "Conv2d",
+        sizes: &["C_IN", "C_OUT", "KH", "KW", "H", "W"],
+        args: &CONV,
     },
     Row {
         name: "MaxPool1d",
@@ -335,6 +358,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("RNN", "Rnn"),
     ("LSTM", "Lstm"),
     ("GRU", "Gru"),
+    ("Conv", "Conv2d"),
     ("MaxPool", "MaxPool2d"),
     ("AvgPool", "AvgPool2d"),
     ("AdaptiveAvgPool2d", "GlobalAvgPool"),
