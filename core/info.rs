@@ -176,7 +176,8 @@ impl TensorShape {
 
     /// A convolution filter of `out_channels` rows, each over
     /// `group_inputs` input channels of `kernel` taps ([`Role::Filter`]):
-    /// PyTorch's `[out_channels, group_inputs, *kernel]`.
+    /// PyTorch's `[out_channels, group_inputs, *kernel]`, with `kernel`
+    /// `[K]` or `[KH, KW]` (another length gives an empty tensor).
     #[must_use]
     pub const fn filter(
         name: &'static str,
@@ -184,12 +185,11 @@ impl TensorShape {
         group_inputs: usize,
         kernel: &'static [usize],
     ) -> Self {
-        let mut taps = 1;
-        let mut k = 0;
-        while k < kernel.len() {
-            taps *= kernel[k];
-            k += 1;
-        }
+        let taps = match kernel {
+            [k] => *k,
+            [h, w] => *h * *w,
+            _ => 0,
+        };
         Self::matrix(name, out_channels, group_inputs * taps).with_role(Role::Filter { kernel })
     }
 
@@ -198,27 +198,16 @@ impl TensorShape {
     /// for a matrix, `[rows, cols / taps, *kernel]` for a [`Role::Filter`].
     #[must_use]
     pub const fn torch_shape(&self) -> ([usize; 4], usize) {
-        if self.is_vector {
-            return ([self.rows, 0, 0, 0], 1);
-        }
-        if let Role::Filter { kernel } = self.role
-            && !kernel.is_empty()
-            && kernel.len() <= 2
-        {
-            let mut shape = [self.rows, 0, 0, 0];
-            let mut taps = 1;
-            let mut k = 0;
-            while k < kernel.len() {
-                shape[2 + k] = kernel[k];
-                taps *= kernel[k];
-                k += 1;
+        match (self.is_vector, self.role) {
+            (true, _) => ([self.rows, 0, 0, 0], 1),
+            (false, Role::Filter { kernel: &[k] }) if k > 0 => {
+                ([self.rows, self.cols / k, k, 0], 3)
             }
-            if taps > 0 && self.cols.is_multiple_of(taps) {
-                shape[1] = self.cols / taps;
-                return (shape, 2 + kernel.len());
+            (false, Role::Filter { kernel: &[h, w] }) if h * w > 0 => {
+                ([self.rows, self.cols / (h * w), h, w], 4)
             }
+            _ => ([self.rows, self.cols, 0, 0], 2),
         }
-        ([self.rows, self.cols, 0, 0], 2)
     }
 
     /// One bias per unit ([`Role::UnitBias`]).
