@@ -8,6 +8,17 @@
 //! beta) and its buffers (running statistics) as a second flat array.
 //! Generated code is a straight line of calls into [`crate::layer`]: no tape,
 //! no heap, no dynamic dispatch.
+//!
+//! Every batch method that computes a loss ([`Network::loss_and_gradient`],
+//! [`Network::input_gradient`], [`Network::hessian_vector_product`],
+//! [`Network::evaluate`]) runs [`check_batch`] once and returns a
+//! [`crate::Result`]: an empty batch, a NaN input or a target outside the
+//! loss's domain is a typed error naming the sample, never a panic or a NaN
+//! loss. The passes themselves (`forward`, `backward`, `r_forward`, ...)
+//! take what they are given.
+
+mod check;
+pub(crate) mod unchecked;
 
 use core::fmt;
 
@@ -18,6 +29,7 @@ use crate::layer::{TensorShape, TrainContext, Zeroed};
 use crate::loss::Loss;
 use crate::rng::Rng;
 use crate::scalar::Float;
+pub use check::{check_batch, check_direction};
 
 /// One named parameter (or buffer) tensor of a network: PyTorch's
 /// `hidden.weight`, with its shape and place in the flat vector.
@@ -161,6 +173,18 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         context: &TrainContext,
     ) -> SMatrix<T, O, B>;
 
+    /// The batch the last training forward copied into `cache`, for the
+    /// checked batch methods: they check the inputs there, after the
+    /// forward, so the caller's batch is not kept alive beside the cache
+    /// (no second copy of it on the stack). `None`, the default for a hand
+    /// implementation, makes them read the caller's batch; the `network!`
+    /// macro returns the cache's `input`.
+    #[doc(hidden)]
+    fn cached_input<const B: usize>(cache: &Self::Cache<B>) -> Option<&SMatrix<T, I, B>> {
+        let _ = cache;
+        None
+    }
+
     /// Applies the buffer updates (running statistics) of the training
     /// forward that filled `cache`, and counts one more tracked batch.
     fn update_buffers<const B: usize>(&mut self, cache: &Self::Cache<B>);
@@ -209,20 +233,26 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     );
 
     /// Training-mode loss of a batch and its gradient, in one forward and one
-    /// backward pass on the stack.
+    /// backward pass on the stack. Checks the batch ([`check_batch`]) on
+    /// the training forward's copy of it, before the loss: `grad` is
+    /// written only when it passes, and no second copy of the batch is
+    /// kept on the stack.
+    ///
+    /// # Errors
+    /// As [`check_batch`]: [`crate::Error::NonFiniteData`] for a NaN or
+    /// infinite input,
+    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`]
+    /// for a target the loss refuses, each naming the sample.
     fn loss_and_gradient<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,
         x: &SMatrix<T, I, B>,
         targets: &[L::Target; B],
         grad: &mut [T; P],
-    ) -> T {
-        let mut cache = Self::Cache::<B>::zeroed();
-        let output = self.forward_train(x, &mut cache);
-        let mut d_output = SMatrix::<T, O, B>::zeros();
-        let value = loss.loss_and_gradient(&output, targets, &mut d_output);
-        self.backward(&mut cache, &d_output, grad);
-        value
+    ) -> crate::Result<T> {
+        unchecked::loss_and_gradient_with(self, loss, x, targets, grad, |inputs| {
+            check_batch(loss, inputs, targets)
+        })
     }
 
     /// Training-mode loss of a batch with its gradient with respect to the
@@ -233,6 +263,9 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// the first's `d_output` for [`Network::backward`]). Training mode, as
     /// every gradient here: with batch normalization the batch statistics
     /// depend on `x` too.
+    ///
+    /// # Errors
+    /// As [`Network::loss_and_gradient`]; the buffers are then unchanged.
     fn input_gradient<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,
@@ -240,13 +273,10 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         targets: &[L::Target; B],
         grad: &mut [T; P],
         d_input: &mut SMatrix<T, I, B>,
-    ) -> T {
-        let mut cache = Self::Cache::<B>::zeroed();
-        let output = self.forward_train(x, &mut cache);
-        let mut d_output = SMatrix::<T, O, B>::zeros();
-        let value = loss.loss_and_gradient(&output, targets, &mut d_output);
-        self.backward_with_input(&mut cache, &d_output, grad, d_input);
-        value
+    ) -> crate::Result<T> {
+        unchecked::input_gradient_with(self, loss, x, targets, grad, d_input, |inputs| {
+            check_batch(loss, inputs, targets)
+        })
     }
 
     /// The exact Hessian-vector product `H v` of the training-mode mean batch
@@ -254,6 +284,11 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// forward, one R-forward and one combined backward pass, no finite
     /// differences, no heap. Writes the gradient into `grad` and `H v` into
     /// `hv`; returns the loss.
+    ///
+    /// # Errors
+    /// As [`Network::loss_and_gradient`], and
+    /// [`crate::Error::NonFiniteInput`] for a NaN or infinite entry of `v`
+    /// ([`check_direction`]); the buffers are then unchanged.
     fn hessian_vector_product<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,
@@ -262,27 +297,27 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         v: &[T; P],
         grad: &mut [T; P],
         hv: &mut [T; P],
-    ) -> T {
-        let mut cache = Self::Cache::<B>::zeroed();
-        let output = self.forward_train(x, &mut cache);
-        let mut d_output = SMatrix::<T, O, B>::zeros();
-        let value = loss.loss_and_gradient(&output, targets, &mut d_output);
-        let mut r_cache = Self::Cache::<B>::zeroed();
-        let r_output = self.r_forward(v, &cache, &mut r_cache);
-        let mut r_d_output = SMatrix::<T, O, B>::zeros();
-        loss.hessian_product(&output, targets, &r_output, &mut r_d_output);
-        self.r_backward(v, &mut cache, &r_cache, &d_output, &r_d_output, grad, hv);
-        value
+    ) -> crate::Result<T> {
+        unchecked::hessian_vector_product_with(self, loss, x, targets, v, grad, hv, |inputs| {
+            check_batch(loss, inputs, targets)?;
+            check_direction(v)
+        })
     }
 
     /// Evaluation-mode mean loss of a batch (inference forward).
+    ///
+    /// # Errors
+    /// As [`Network::loss_and_gradient`], and
+    /// [`crate::Error::NotEnoughSamples`] for `B = 0` (inference takes any
+    /// `B`; the training methods refuse `B = 0` at compile time).
     fn evaluate<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,
         x: &SMatrix<T, I, B>,
         targets: &[L::Target; B],
-    ) -> T {
-        loss.loss(&self.forward(x), targets)
+    ) -> crate::Result<T> {
+        check_batch(loss, x, targets)?;
+        Ok(unchecked::evaluate(self, loss, x, targets))
     }
 
     /// The parameter tensors in flat order, with PyTorch names

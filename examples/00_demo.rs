@@ -139,8 +139,8 @@ fn train_network(
     );
     println!(
         "accuracy: training {:.1}%, held-out {:.1}%",
-        100.0 * accuracy(&net, train),
-        100.0 * accuracy(&net, test)
+        100.0 * accuracy(&net, train)?,
+        100.0 * accuracy(&net, test)?
     );
     if let (Some(held_out), Some((best_epoch, best))) =
         (report.final_validation_loss, report.best_validation)

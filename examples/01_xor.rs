@@ -64,7 +64,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
             t[0]
         );
     }
-    let accuracy = binary_accuracy(&net, &data, 0.0);
+    let accuracy = binary_accuracy(&net, &data, 0.0)?;
     println!("accuracy: {:.0}%", accuracy * 100.0);
     if accuracy < 1.0 {
         return Err("XOR did not reach 100% accuracy".into());

@@ -159,8 +159,8 @@ pub fn run(
             Some(&test_set),
         )?;
     Ok(Outcome {
-        train_accuracy: accuracy(&net, &train_set),
-        test_accuracy: accuracy(&net, &test_set),
+        train_accuracy: accuracy(&net, &train_set)?,
+        test_accuracy: accuracy(&net, &test_set)?,
         net,
         report,
         species,

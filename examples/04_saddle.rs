@@ -130,7 +130,7 @@ fn on_the_network() -> Result<()> {
                 report.curvature.lambda_max
             );
         }
-        let final_loss = net.evaluate(&Mse, &x, &t);
+        let final_loss = net.evaluate(&Mse, &x, &t)?;
         println!("    final loss {final_loss:.6}");
         if method == Method::Newton {
             println!(
@@ -152,7 +152,7 @@ fn on_the_network() -> Result<()> {
         distance(&net)
     );
     for step in 1..=50 {
-        let loss = net.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        let loss = net.loss_and_gradient(&Mse, &x, &t, &mut grad)?;
         for (p, g) in net.parameters_mut().iter_mut().zip(&grad) {
             *p -= lr * g;
         }

@@ -51,12 +51,15 @@ fn with_radius(base: &Sequence<f64>, rho: f64, zero_bias: bool) -> Result<Sequen
 }
 
 /// `||dL/dh_t||` for every step, from one backward pass on a batch.
-fn profile(net: &Sequence<f64>, x: &SMatrix<f64, 60, BATCH>) -> HiddenGradientProfile<STEPS> {
+fn profile(
+    net: &Sequence<f64>,
+    x: &SMatrix<f64, 60, BATCH>,
+) -> Result<HiddenGradientProfile<STEPS>> {
     let targets = [[1.0], [-1.0], [0.5], [-0.5]];
     let mut cache = SequenceCache::<f64, BATCH>::zeroed();
     let mut grad = [0.0; Sequence::<f64>::PARAMS];
-    record_gradients(net, &Mse, x, &targets, &mut cache, &mut grad);
-    HiddenGradientProfile::of(&cache.rnn_cache)
+    record_gradients(net, &Mse, x, &targets, &mut cache, &mut grad)?;
+    Ok(HiddenGradientProfile::of(&cache.rnn_cache))
 }
 
 fn main() -> Result<()> {
@@ -72,7 +75,7 @@ fn main() -> Result<()> {
         let w: SMatrix<f64, 8, 8> = square_weight(&net, "rnn")?;
         let spec = weight_spectrum(&w)?;
         let growth = spec.growth(horizon, DEFAULT_BAND)?;
-        let measured = profile(&net, &tiny);
+        let measured = profile(&net, &tiny)?;
         let relative = measured.relative_to_last().unwrap_or([f64::NAN; STEPS]);
         println!();
         println!(
@@ -105,7 +108,7 @@ fn main() -> Result<()> {
     println!("  rho   ||dL/dh_1|| / ||dL/dh_30||   rate per step   measured   predicted");
     for rho in SCALES {
         let net = with_radius(&base, rho, false)?;
-        let measured = profile(&net, &unit);
+        let measured = profile(&net, &unit)?;
         let end_to_end = measured.end_to_end().unwrap_or(f64::NAN);
         let predicted = Verdict::of_growth(rho.powi(horizon as i32), DEFAULT_BAND)?;
         println!(

@@ -68,7 +68,7 @@ where
             };
             let report =
                 Trainer::<4>::new(config)?.fit(&mut net, &BceWithLogits, &mut sgd, data, None)?;
-            let accuracy = binary_accuracy(&net, data, 0.0);
+            let accuracy = binary_accuracy(&net, data, 0.0)?;
             Ok(Run {
                 seed,
                 net,

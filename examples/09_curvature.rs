@@ -90,12 +90,12 @@ fn per_layer() -> Outcome<()> {
     })?;
     let mut grad = [0.0; 321];
     for _ in 0..5000 {
-        net.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        net.loss_and_gradient(&Mse, &x, &t, &mut grad)?;
         adam.step(net.parameters_mut(), &grad);
     }
     println!(
         "\nper-layer Hessian blocks of SINE after training (loss {:.1e}), exact:",
-        net.evaluate(&Mse, &x, &t)
+        net.evaluate(&Mse, &x, &t)?
     );
     println!("  layer  params  trace    lambda_max  2nd      3rd      lambda_min  rank  condition");
     for block in layer_blocks(&net, &Mse, &x, &t)? {
@@ -176,7 +176,7 @@ fn gauss_newton(net: &Digits<f64>, inputs: &[[f64; 64]], labels: &[usize]) -> Ou
     // Gauss-Newton, Fisher and the residual on 32 images.
     let (x, y) = batch::<32>(inputs, labels, 0);
     let split = gauss_newton_split(net, &CrossEntropy, &x, &y)?;
-    let fisher = empirical_fisher_matrix(net, &CrossEntropy, &x, &y);
+    let fisher = empirical_fisher_matrix(net, &CrossEntropy, &x, &y)?;
     // Extremes by Lanczos on the explicit 2410 x 2410 matrices (a dense
     // eigen-decomposition of that size takes tens of seconds).
     let eigen = |m: &DMatrix<f64>| -> Outcome<(f64, f64)> {
@@ -235,8 +235,8 @@ fn noise_scale(net: &Digits<f64>, inputs: &[[f64; 64]], labels: &[usize]) -> Out
     let start = Digits::<f64>::seeded(7);
     for k in 0..16 {
         let (x, y) = batch::<32>(inputs, labels, 32 * k);
-        initial.push(per_sample_gradients(&start, &CrossEntropy, &x, &y).1);
-        trained.push(per_sample_gradients(net, &CrossEntropy, &x, &y).1);
+        initial.push(per_sample_gradients(&start, &CrossEntropy, &x, &y)?.1);
+        trained.push(per_sample_gradients(net, &CrossEntropy, &x, &y)?.1);
     }
     println!(
         "\ngradient-noise scale B_noise = tr(Sigma) / |G|^2 (McCandlish et al. 2018), 16 batches of 32:"

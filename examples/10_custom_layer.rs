@@ -297,7 +297,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut net = SwishSine::<f64>::seeded(4);
     let all: [usize; 256] = core::array::from_fn(|k| k);
     let (x_all, t_all) = data.gather(&all);
-    let before = net.evaluate(&Mse, &x_all, &t_all);
+    let before = net.evaluate(&Mse, &x_all, &t_all)?;
     let mut adam = Adam::with_lr(1e-2)?;
     let config = TrainConfig {
         max_epochs: 300,

@@ -63,7 +63,7 @@ fn main() -> Outcome<()> {
     let cnn_seconds = fit(&mut cnn, &train, &test)?;
     let mut mlp = DigitsMlp::<f32>::seeded(7);
     let mlp_seconds = fit(&mut mlp, &train, &test)?;
-    let (cnn_accuracy, mlp_accuracy) = (accuracy(&cnn, &test), accuracy(&mlp, &test));
+    let (cnn_accuracy, mlp_accuracy) = (accuracy(&cnn, &test)?, accuracy(&mlp, &test)?);
     println!(
         "\nmodel                                   parameters  multiply-adds  held-out accuracy  training"
     );
@@ -145,7 +145,7 @@ fn fit<N: Network<f32, 64, 10, P>, const P: usize>(
         P,
         report.epochs,
         report.final_loss,
-        100.0 * accuracy(net, test)
+        100.0 * accuracy(net, test)?
     );
     Ok(seconds)
 }

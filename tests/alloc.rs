@@ -148,6 +148,7 @@ fn check_f32<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
     let mut grad_again = [0.0_f32; P];
     let value_again = m.measure(&format!("{model}: loss_and_gradient, B = {B}"), || {
         net.loss_and_gradient(loss, black_box(&x), &targets, &mut grad_again)
+            .unwrap()
     });
     assert_eq!(value, value_again, "{model}: same batch, same loss");
     assert_eq!(grad, grad_again, "{model}: same batch, same gradient");
@@ -283,7 +284,10 @@ fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: usiz
     let (mut grad, mut hv) = ([0.0; P], [0.0; P]);
     let value = m.measure(
         &format!("{model}: hessian_vector_product (f64), B = {B}"),
-        || net.hessian_vector_product(loss, black_box(&x), &targets, &v, &mut grad, &mut hv),
+        || {
+            net.hessian_vector_product(loss, black_box(&x), &targets, &v, &mut grad, &mut hv)
+                .unwrap()
+        },
     );
     assert!(value.is_finite());
     assert!(hv.iter().any(|h| *h != 0.0), "{model}: a curvature");

@@ -26,9 +26,11 @@
 
 use nalgebra::SMatrix;
 
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::{Result, check_param};
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::network::{Network, check_batch, check_direction, unchecked};
 use crate::scalar::{Float, dot};
 
 /// The two numbers that decide whether a gradient step helps: `g^T g` and
@@ -67,7 +69,41 @@ impl GradientCurvature {
 
     /// Measures both numbers for a given gradient `g` of `net` on a batch:
     /// one exact Hessian-vector product `H g`.
+    ///
+    /// # Errors
+    /// A bad batch as [`check_batch`] says (an empty batch, a NaN input, a
+    /// bad target); [`Error::NonFiniteInput`] for a NaN or infinite entry
+    /// of `gradient`.
     pub fn along_gradient<T, N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
+        net: &N,
+        loss: &L,
+        inputs: &SMatrix<T, I, B>,
+        targets: &[L::Target; B],
+        gradient: &[T; P],
+    ) -> Result<Self>
+    where
+        T: Float,
+        N: Network<T, I, O, P>,
+        L: Loss<T, O>,
+    {
+        check_batch(loss, inputs, targets)?;
+        check_direction(gradient)?;
+        Ok(Self::along_gradient_unchecked(
+            net, loss, inputs, targets, gradient,
+        ))
+    }
+
+    /// [`GradientCurvature::along_gradient`] on a batch and gradient
+    /// checked already (the training loop's data, its finite gradient).
+    pub(crate) fn along_gradient_unchecked<
+        T,
+        N,
+        L,
+        const I: usize,
+        const O: usize,
+        const P: usize,
+        const B: usize,
+    >(
         net: &N,
         loss: &L,
         inputs: &SMatrix<T, I, B>,
@@ -81,28 +117,33 @@ impl GradientCurvature {
     {
         let mut grad = [T::zero(); P];
         let mut hg = [T::zero(); P];
-        net.hessian_vector_product(loss, inputs, targets, gradient, &mut grad, &mut hg);
+        unchecked::hessian_vector_product(net, loss, inputs, targets, gradient, &mut grad, &mut hg);
         Self::new(dot(gradient, gradient), dot(gradient, &hg))
     }
 
     /// Computes the gradient of `net` on a batch, then both numbers (one
     /// backward and one Hessian-vector product). Returns the training-mode
     /// loss too.
+    ///
+    /// # Errors
+    /// A bad batch as [`check_batch`] says, checked once before both
+    /// passes.
     pub fn measure<T, N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
         net: &N,
         loss: &L,
         inputs: &SMatrix<T, I, B>,
         targets: &[L::Target; B],
-    ) -> (f64, Self)
+    ) -> Result<(f64, Self)>
     where
         T: Float,
         N: Network<T, I, O, P>,
         L: Loss<T, O>,
     {
+        check_batch(loss, inputs, targets)?;
         let mut gradient = [T::zero(); P];
-        let value = net.loss_and_gradient(loss, inputs, targets, &mut gradient);
-        let curvature = Self::along_gradient(net, loss, inputs, targets, &gradient);
-        (value.to_f64(), curvature)
+        let value = unchecked::loss_and_gradient(net, loss, inputs, targets, &mut gradient);
+        let curvature = Self::along_gradient_unchecked(net, loss, inputs, targets, &gradient);
+        Ok((value.to_f64(), curvature))
     }
 
     /// The second-order prediction of the loss change for the step

@@ -36,17 +36,51 @@
 
 use nalgebra::{DMatrix, SMatrix};
 
-use super::per_sample::per_sample_gradients;
+use super::per_sample::{per_sample_gradients, per_sample_gradients_unchecked};
+#[cfg(doc)]
+use crate::error::Error;
 use crate::error::Result;
 use crate::layer::Zeroed;
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::network::{Network, check_batch, check_direction};
 use crate::scalar::Float;
 
 /// `G v`, the generalized Gauss-Newton matrix of the training-mode mean
 /// batch loss times `v`, exactly: `J^T (d2 l / dy2) (J v)`. Writes it into
 /// `gv` and returns the loss. On the stack, no heap.
+///
+/// # Errors
+/// A bad batch as [`check_batch`] says (an empty batch, a NaN input, a bad
+/// target); [`Error::NonFiniteInput`] for a NaN or infinite entry of `v`;
+/// `gv` is then unchanged.
 pub fn ggn_vector_product<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    v: &[T; P],
+    gv: &mut [T; P],
+) -> Result<T>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    check_batch(loss, x, targets)?;
+    check_direction(v)?;
+    Ok(ggn_vector_product_unchecked(net, loss, x, targets, v, gv))
+}
+
+/// [`ggn_vector_product`] on a batch and direction checked already.
+fn ggn_vector_product_unchecked<
+    N,
+    L,
+    T,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+>(
     net: &N,
     loss: &L,
     x: &SMatrix<T, I, B>,
@@ -86,26 +120,34 @@ fn matrix_of<T: Float, const P: usize>(mut column: impl FnMut(&[T; P], &mut [T; 
 
 /// The full `P x P` GGN, one [`ggn_vector_product`] per column (for small
 /// models). Symmetric up to rounding.
-#[must_use]
+///
+/// # Errors
+/// A bad batch as [`check_batch`] says, checked once before the first
+/// column.
 pub fn ggn_matrix<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
     x: &SMatrix<T, I, B>,
     targets: &[L::Target; B],
-) -> DMatrix<T>
+) -> Result<DMatrix<T>>
 where
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
-    matrix_of::<T, P>(|e, out| {
-        ggn_vector_product(net, loss, x, targets, e, out);
-    })
+    check_batch(loss, x, targets)?;
+    Ok(matrix_of::<T, P>(|e, out| {
+        ggn_vector_product_unchecked(net, loss, x, targets, e, out);
+    }))
 }
 
 /// `F v = 1/B sum_b g_b (g_b . v)`, the empirical Fisher of the per-sample
 /// gradients `g_b` (see [`per_sample_gradients`]) times `v`, into `fv`;
 /// returns the loss.
+///
+/// # Errors
+/// As [`per_sample_gradients`]; [`Error::NonFiniteInput`] for a NaN or
+/// infinite entry of `v`; `fv` is then unchanged.
 pub fn empirical_fisher_vector_product<
     N,
     L,
@@ -121,26 +163,30 @@ pub fn empirical_fisher_vector_product<
     targets: &[L::Target; B],
     v: &[T; P],
     fv: &mut [T; P],
-) -> T
+) -> Result<T>
 where
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
-    let (value, grads) = per_sample_gradients(net, loss, x, targets);
+    check_batch(loss, x, targets)?;
+    check_direction(v)?;
+    let (value, grads) = per_sample_gradients_unchecked(net, loss, x, targets)?;
     fv.fill(T::zero());
-    for g in grads.chunks_exact(P) {
+    for g in grads.chunks_exact(P.max(1)) {
         let dot = g.iter().zip(v).fold(T::zero(), |s, (&a, &b)| s + a * b);
         for (f, &gi) in fv.iter_mut().zip(g) {
             *f += dot * gi / T::of_usize(B);
         }
     }
-    value
+    Ok(value)
 }
 
 /// The full empirical Fisher `1/B sum_b g_b g_b^T`, from one pass of
 /// per-sample gradients.
-#[must_use]
+///
+/// # Errors
+/// As [`per_sample_gradients`].
 pub fn empirical_fisher_matrix<
     N,
     L,
@@ -154,15 +200,15 @@ pub fn empirical_fisher_matrix<
     loss: &L,
     x: &SMatrix<T, I, B>,
     targets: &[L::Target; B],
-) -> DMatrix<T>
+) -> Result<DMatrix<T>>
 where
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
-    let (_, grads) = per_sample_gradients(net, loss, x, targets);
+    let (_, grads) = per_sample_gradients(net, loss, x, targets)?;
     let g = DMatrix::from_column_slice(P, B, &grads);
-    (&g * g.transpose()) / T::of_usize(B)
+    Ok((&g * g.transpose()) / T::of_usize(B))
 }
 
 /// The Hessian split as `H = G + R`: the GGN and the residual term.
@@ -210,7 +256,7 @@ where
     T: Float,
 {
     let exact = net.hessian(loss, x, targets)?;
-    let ggn = ggn_matrix(net, loss, x, targets);
+    let ggn = ggn_matrix(net, loss, x, targets)?;
     let residual = &exact.matrix - &ggn;
     Ok(GaussNewtonSplit {
         loss: exact.loss,

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::hessian::HvpOperator;
 use crate::loss::Loss;
 use crate::matrix_free::LinearOperator;
-use crate::network::Network;
+use crate::network::{Network, check_batch};
 use crate::scalar::Float;
 
 /// One layer's diagonal Hessian block.
@@ -134,8 +134,9 @@ impl BlockSpectrum {
 /// declaration order, of the training-mode mean loss of one batch.
 ///
 /// # Errors
-/// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target;
-/// [`Error::NonFiniteResult`] for a non-finite Hessian-vector product.
+/// A bad batch as [`check_batch`] says (an empty batch, a NaN input, a
+/// bad target); [`Error::NonFiniteResult`] for a non-finite Hessian-vector
+/// product.
 pub fn layer_blocks<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -147,7 +148,7 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    loss.check_targets(targets)?;
+    check_batch(loss, x, targets)?;
     let mut op = HvpOperator::new(net, loss, x, targets);
     let mut blocks = Vec::new();
     let (mut unit, mut column) = (vec![T::zero(); P], vec![T::zero(); P]);

@@ -20,7 +20,7 @@
 use crate::error::{Result, check_param};
 use crate::layer::Zeroed;
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::network::{Network, unchecked};
 use crate::scalar::Float;
 use crate::train::{Control, Observer, StepView};
 
@@ -291,7 +291,7 @@ impl<T: Float, S: Records<StepRecord>> Observer<T> for ConditioningMonitor<S> {
         if !view.step.is_multiple_of(self.config.every) {
             return Control::Continue;
         }
-        let curvature = GradientCurvature::along_gradient(
+        let curvature = GradientCurvature::along_gradient_unchecked(
             view.network,
             view.loss_fn,
             view.inputs,
@@ -373,7 +373,8 @@ where
     let mut before = view.network.clone();
     *before.parameters_mut() = *previous;
     let (mut grad, mut hd) = ([T::zero(); P], [T::zero(); P]);
-    before.hessian_vector_product(
+    unchecked::hessian_vector_product(
+        &before,
         view.loss_fn,
         view.inputs,
         view.targets,

@@ -35,13 +35,19 @@ use nalgebra::SMatrix;
 use crate::error::{Error, Result};
 use crate::layer::Zeroed;
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::matrix_free::zeroed_vec;
+use crate::network::{Network, check_batch};
 use crate::scalar::Float;
 
 /// The training-mode mean batch loss and the `B` per-sample gradients,
 /// one after the other (`P` values each, sample `b` at `b * P`): one
-/// forward and `B` backward passes.
-#[must_use]
+/// forward and `B` backward passes. The batch is checked first
+/// ([`check_batch`]).
+///
+/// # Errors
+/// A bad batch as [`check_batch`] says (an empty batch, a NaN input, a bad
+/// target); [`Error::TooLarge`] when the `B * P` values overflow `usize`
+/// or cannot be allocated.
 pub fn per_sample_gradients<
     N,
     L,
@@ -55,17 +61,46 @@ pub fn per_sample_gradients<
     loss: &L,
     x: &SMatrix<T, I, B>,
     targets: &[L::Target; B],
-) -> (T, Vec<T>)
+) -> Result<(T, Vec<T>)>
 where
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
     T: Float,
 {
+    check_batch(loss, x, targets)?;
+    per_sample_gradients_unchecked(net, loss, x, targets)
+}
+
+/// [`per_sample_gradients`] of a batch checked already.
+pub(crate) fn per_sample_gradients_unchecked<
+    N,
+    L,
+    T,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+) -> Result<(T, Vec<T>)>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    const WHAT: &str = "per-sample gradients";
+    let len = B.checked_mul(P).ok_or(Error::TooLarge {
+        what: WHAT,
+        requested: usize::MAX,
+    })?;
+    let mut grads = zeroed_vec(WHAT, len)?;
     let mut cache = N::Cache::<B>::zeroed();
     let output = net.forward_train(x, &mut cache);
     let mut d_output = SMatrix::<T, O, B>::zeros();
     let value = loss.loss_and_gradient(&output, targets, &mut d_output);
-    let mut grads = vec![T::zero(); B * P];
     let mut grad = [T::zero(); P];
     for (b, out) in grads.chunks_exact_mut(P.max(1)).enumerate().take(B) {
         let mut masked = SMatrix::<T, O, B>::zeros();
@@ -76,7 +111,7 @@ where
         net.backward(&mut sample_cache, &masked, &mut grad);
         out.copy_from_slice(&grad);
     }
-    (value, grads)
+    Ok((value, grads))
 }
 
 /// The gradient-noise scale and what it is made of (see the module docs).

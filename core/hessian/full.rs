@@ -20,7 +20,7 @@ use crate::kernel::Kernel;
 use crate::layer::Zeroed;
 use crate::layer::block::FlatStorage;
 use crate::loss::Loss;
-use crate::network::LayerInfo;
+use crate::network::{LayerInfo, check_batch, check_direction};
 use crate::scalar::Float;
 
 /// The number of directions per pass of a stack Hessian, as a type:
@@ -43,8 +43,9 @@ pub(crate) struct Prepared<C, T: Float, const O: usize, const B: usize> {
 }
 
 /// Training forward, loss and backward (keeping the output gradients);
-/// writes the gradient into `grad`. Refuses a bad target (it would give a
-/// meaningless or infinite loss) and a point where the loss is NaN or
+/// writes the gradient into `grad`. Refuses a bad batch ([`check_batch`]:
+/// empty, a NaN input, a target that would give a meaningless or infinite
+/// loss) and a point where the loss is NaN or
 /// infinite: its Hessian means nothing.
 pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
@@ -58,7 +59,7 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    loss.check_targets(targets)?;
+    check_batch(loss, x, targets)?;
     let mut cache = N::Cache::<B>::zeroed();
     let output = net.forward_train(x, &mut cache);
     let mut d_output = SMatrix::<T, O, B>::zeros();
@@ -237,7 +238,8 @@ pub(crate) fn check_len<T>(hessian: &[T], p: usize) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::BufferLength`] when `hessian` does not hold `P * P` values;
-/// [`Error::NonFiniteInput`] when the loss is not finite,
+/// a bad batch as [`check_batch`] says (an empty batch, a NaN input, a bad
+/// target); [`Error::NonFiniteInput`] when the loss is not finite,
 /// [`Error::NonFiniteResult`] when an entry of the Hessian or the gradient
 /// is not.
 pub fn hessian_into_blocked<
@@ -293,7 +295,9 @@ where
 /// # Errors
 /// [`Error::NotMultiple`] when `directions` is not a whole number of
 /// `P`-vectors, [`Error::BufferLength`] when `products` is not as long as
-/// `directions`; [`Error::NonFiniteInput`] when the loss is not finite,
+/// `directions`; a bad batch as [`check_batch`] says;
+/// [`Error::NonFiniteInput`] for a NaN or infinite direction entry or when
+/// the loss is not finite,
 /// [`Error::NonFiniteResult`] when a product or the gradient is not.
 pub fn hessian_matrix_product_blocked<
     const K: usize,
@@ -334,6 +338,7 @@ where
             required: directions.len(),
         });
     }
+    check_direction(directions)?;
     let prepared = prepare(net, loss, x, targets, grad)?;
     let mut storage = N::BlockStorage::<B, K>::zeroed();
     let mut scratch = [T::zero(); P];

@@ -7,7 +7,7 @@ use nalgebra::SMatrix;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::matrix_free::{LinearOperator, check_vectors};
-use crate::network::Network;
+use crate::network::{Network, check_batch, check_direction, unchecked};
 use crate::scalar::Float;
 
 /// One batch: inputs (one column per sample) and their targets.
@@ -19,9 +19,11 @@ pub type Batch<T, const I: usize, const B: usize, Target> = (SMatrix<T, I, B>, [
 /// batch, accumulated on the stack. Returns the mean loss.
 ///
 /// # Errors
-/// [`Error::NotEnoughSamples`] when `batches` is empty;
-/// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target,
-/// naming the sample's index over all batches (`k * B + b`).
+/// [`Error::NotEnoughSamples`] when `batches` is empty; a bad batch as
+/// [`check_batch`] says ([`Error::NonFiniteData`] for a NaN input,
+/// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad target),
+/// naming the sample's index over all batches (`k * B + b`);
+/// [`Error::NonFiniteInput`] for a NaN or infinite entry of `v`.
 pub fn mean_hessian_vector_product<
     N,
     L,
@@ -49,18 +51,27 @@ where
             needed: 1,
         });
     }
-    for (k, (_, targets)) in batches.iter().enumerate() {
-        for (b, target) in targets.iter().enumerate() {
-            loss.check_target(target)
-                .map_err(|error| error.for_sample(k * B + b))?;
-        }
+    for (k, (x, targets)) in batches.iter().enumerate() {
+        check_batch(loss, x, targets).map_err(|error| {
+            let sample = k * B + sample_of(&error);
+            error.for_sample(sample)
+        })?;
     }
+    check_direction(v)?;
     grad.fill(T::zero());
     hv.fill(T::zero());
     let (mut batch_grad, mut batch_hv) = ([T::zero(); P], [T::zero(); P]);
     let mut total = T::zero();
     for (x, targets) in batches {
-        total += net.hessian_vector_product(loss, x, targets, v, &mut batch_grad, &mut batch_hv);
+        total += unchecked::hessian_vector_product(
+            net,
+            loss,
+            x,
+            targets,
+            v,
+            &mut batch_grad,
+            &mut batch_hv,
+        );
         for (g, &b) in grad.iter_mut().zip(&batch_grad) {
             *g += b;
         }
@@ -73,6 +84,16 @@ where
         *value /= n;
     }
     Ok(total / n)
+}
+
+/// The sample a batch error names (0 for an error about no sample).
+fn sample_of(error: &Error) -> usize {
+    match *error {
+        Error::InvalidTarget { sample, .. }
+        | Error::ClassOutOfRange { sample, .. }
+        | Error::NonFiniteData { sample } => sample,
+        _ => 0,
+    }
 }
 
 /// What an [`HvpOperator`] averages over.
@@ -166,9 +187,10 @@ where
     /// `out = H v`; an empty batch list is the zero operator.
     ///
     /// # Errors
-    /// [`Error::BufferLength`] when `v` or `out` is not `P` long,
-    /// [`Error::InvalidTarget`] / [`Error::ClassOutOfRange`] for a bad
-    /// target, [`Error::NonFiniteResult`] when the product is not finite
+    /// [`Error::BufferLength`] when `v` or `out` is not `P` long; a bad
+    /// batch as [`check_batch`] says (an empty batch, a NaN input, a bad
+    /// target); [`Error::NonFiniteInput`] for a NaN or infinite entry of
+    /// `v`; [`Error::NonFiniteResult`] when the product is not finite
     /// (`out` is then left unchanged).
     fn matvec(&mut self, v: &[T], out: &mut [T]) -> Result<()> {
         check_vectors(P, v, out)?;
@@ -177,8 +199,10 @@ where
         let (mut grad, mut product) = ([T::zero(); P], [T::zero(); P]);
         match self.source {
             Source::One(x, targets) => {
-                self.loss.check_targets(targets)?;
-                self.net.hessian_vector_product(
+                check_batch(self.loss, x, targets)?;
+                check_direction(&direction)?;
+                unchecked::hessian_vector_product(
+                    self.net,
                     self.loss,
                     x,
                     targets,

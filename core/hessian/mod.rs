@@ -70,8 +70,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     ///
     /// # Errors
     /// [`crate::Error::BufferLength`] when `hessian` is not `P * P` long;
-    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// a bad batch as [`crate::network::check_batch`] says (an empty
+    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_into<L: Loss<T, O>, const B: usize>(
@@ -104,8 +105,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// # Errors
     /// [`crate::Error::NotMultiple`] when `directions` is not a whole number
     /// of `P`-vectors, [`crate::Error::BufferLength`] when `products` is not
-    /// as long; [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// as long; a bad batch as [`crate::network::check_batch`] says (an empty
+    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// for a NaN or infinite direction entry or when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_matrix_product<L: Loss<T, O>, const B: usize>(
@@ -151,8 +153,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// thread, the optimized kernel).
     ///
     /// # Errors
-    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// a bad batch as [`crate::network::check_batch`] says (an empty
+    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
@@ -177,8 +180,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// # Errors
     /// [`crate::Error::InvalidHyperParameter`] for a zero block size or
     /// thread count, [`crate::Error::BufferLength`] for a wrong buffer,
-    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`] for a
-    /// bad target; [`crate::Error::NonFiniteInput`] when the loss is not finite,
+    /// a bad batch as [`crate::network::check_batch`] says (an empty
+    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// when the loss is not finite,
     /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]

@@ -33,7 +33,7 @@ use crate::error::{Error, Incompatible, Result};
 use crate::hessian::SecondOrder;
 use crate::loss::Loss;
 use crate::matrix_free::{LinearOperator, check_vectors};
-use crate::network::Network;
+use crate::network::{Network, check_direction, unchecked};
 use crate::scalar::Float;
 
 mod weighted;
@@ -156,11 +156,12 @@ where
     for part in parts::<T, I, B, L::Target>(*data) {
         let (value, scale) = match part.weights {
             None => (
-                net.loss_and_gradient(loss, &part.x, &part.targets, &mut part_grad),
+                unchecked::loss_and_gradient(net, loss, &part.x, &part.targets, &mut part_grad),
                 share::<B>(data.len()),
             ),
             Some(weights) => (
-                net.loss_and_gradient(
+                unchecked::loss_and_gradient(
+                    net,
                     &Weighted::new(loss, weights)?,
                     &part.x,
                     &part.targets,
@@ -187,7 +188,8 @@ fn accumulate<T: Float>(out: &mut [T], part: &[T], scale: f64) {
 /// one Hessian-vector product per batch.
 ///
 /// # Errors
-/// As [`gradient`]; [`Error::NonFiniteResult`] when `H v` is not finite.
+/// As [`gradient`]; [`Error::NonFiniteInput`] for a NaN or infinite entry
+/// of `v`, [`Error::NonFiniteResult`] when `H v` is not finite.
 pub fn hessian_vector_product<
     N,
     L,
@@ -211,6 +213,7 @@ where
     T: Float,
 {
     check::<N, L, T, I, O, P, B>(loss, data)?;
+    check_direction(v)?;
     grad.fill(T::zero());
     hv.fill(T::zero());
     let (mut part_grad, mut part_hv) = ([T::zero(); P], [T::zero(); P]);
@@ -219,13 +222,21 @@ where
         let (x, t) = (&part.x, &part.targets);
         let (value, scale) = match part.weights {
             None => (
-                net.hessian_vector_product(loss, x, t, v, &mut part_grad, &mut part_hv),
+                unchecked::hessian_vector_product(net, loss, x, t, v, &mut part_grad, &mut part_hv),
                 share::<B>(data.len()),
             ),
             Some(weights) => {
                 let weighted = Weighted::new(loss, weights)?;
                 (
-                    net.hessian_vector_product(&weighted, x, t, v, &mut part_grad, &mut part_hv),
+                    unchecked::hessian_vector_product(
+                        net,
+                        &weighted,
+                        x,
+                        t,
+                        v,
+                        &mut part_grad,
+                        &mut part_hv,
+                    ),
                     1.0,
                 )
             }

@@ -64,7 +64,7 @@ use crate::rng::Rng;
 use crate::scalar::{Float, all_finite};
 
 use scratch::Scratch;
-use stopping::EarlyStopping;
+use stopping::{EarlyStopping, mean_loss_unchecked};
 
 /// Applies an observer's request; returns whether it asked to stop.
 fn apply<T: Float, const P: usize>(
@@ -197,7 +197,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             let epoch_learning_rate = optimizer.learning_rate();
             optimizer.end_epoch()?;
 
-            let train_loss = mean_loss(&*net, loss, train);
+            let train_loss = mean_loss_unchecked(&*net, loss, train);
             if !train_loss.is_finite() {
                 let kept_step = scratch.restore_last_finite(net);
                 return Err(Error::NonFinite {
@@ -208,7 +208,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
                     kept_step,
                 });
             }
-            let validation_loss = validation.map(|v| mean_loss(&*net, loss, v));
+            let validation_loss = validation.map(|v| mean_loss_unchecked(&*net, loss, v));
             if let Some(held_out) = validation_loss.filter(|v| !v.is_finite()) {
                 return Err(Error::NonFinite {
                     what: "validation loss",
@@ -267,7 +267,7 @@ impl<const B: usize, Obs> Trainer<B, Obs> {
             && let Some((best_net, best_loss)) = early.take_best()
         {
             *net = best_net;
-            final_loss = mean_loss(&*net, loss, train);
+            final_loss = mean_loss_unchecked(&*net, loss, train);
             final_validation_loss = Some(best_loss);
         }
         Ok(TrainReport {

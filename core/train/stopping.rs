@@ -8,8 +8,9 @@
 //! in *Neural Networks: Tricks of the Trade* (1998), discusses the choice.
 
 use crate::data::Dataset;
+use crate::error::Result;
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::network::{Network, unchecked};
 use crate::scalar::Float;
 
 /// Tracks the best held-out loss for early stopping.
@@ -55,8 +56,31 @@ impl<N: Clone> EarlyStopping<N> {
 }
 
 /// Exact evaluation-mode mean loss of `net` over every sample of `data`
-/// (inference forward, in batches of 8 and then single samples), summed in `f64`.
+/// (inference forward, in batches of 8 and then single samples), summed in
+/// `f64`. The data set's inputs were checked when it was made
+/// ([`Dataset::new`]); its targets are checked here, once, before the first
+/// batch.
+///
+/// # Errors
+/// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`]
+/// naming the first sample whose target the loss refuses.
 pub fn mean_loss<T, N, L, const I: usize, const O: usize, const P: usize>(
+    net: &N,
+    loss: &L,
+    data: &Dataset<'_, T, I, L::Target>,
+) -> Result<f64>
+where
+    T: Float,
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+{
+    loss.check_targets(data.targets())?;
+    Ok(mean_loss_unchecked(net, loss, data))
+}
+
+/// [`mean_loss`] of a data set whose targets were checked already (the
+/// training loop checks its data sets before the first step).
+pub(crate) fn mean_loss_unchecked<T, N, L, const I: usize, const O: usize, const P: usize>(
     net: &N,
     loss: &L,
     data: &Dataset<'_, T, I, L::Target>,
@@ -73,11 +97,11 @@ where
     for c in 0..full {
         let indices: [usize; CHUNK] = core::array::from_fn(|k| c * CHUNK + k);
         let (x, t) = data.gather(&indices);
-        sum += net.evaluate(loss, &x, &t).to_f64() * CHUNK as f64;
+        sum += unchecked::evaluate(net, loss, &x, &t).to_f64() * CHUNK as f64;
     }
     for i in full * CHUNK..n {
         let (x, t) = data.gather(&[i]);
-        sum += net.evaluate(loss, &x, &t).to_f64();
+        sum += unchecked::evaluate(net, loss, &x, &t).to_f64();
     }
     sum / n as f64
 }

@@ -42,13 +42,13 @@ fn with_radius(base: &Sequence<f64>, rho: f64, zero_bias: bool) -> Outcome<Seque
     Ok(net)
 }
 
-fn profile(net: &Sequence<f64>, x: &SMatrix<f64, 60, BATCH>) -> [f64; STEPS] {
+fn profile(net: &Sequence<f64>, x: &SMatrix<f64, 60, BATCH>) -> Outcome<[f64; STEPS]> {
     let targets = [[1.0], [-1.0], [0.5], [-0.5]];
     let mut cache = SequenceCache::<f64, BATCH>::zeroed();
     let mut grad = [0.0; Sequence::<f64>::PARAMS];
-    record_gradients(net, &Mse, x, &targets, &mut cache, &mut grad);
+    record_gradients(net, &Mse, x, &targets, &mut cache, &mut grad)?;
     let profile = HiddenGradientProfile::of(&cache.rnn_cache);
-    profile.relative_to_last().unwrap_or([f64::NAN; STEPS])
+    Ok(profile.relative_to_last().unwrap_or([f64::NAN; STEPS]))
 }
 
 /// Draws both regimes.
@@ -60,8 +60,8 @@ pub fn gradient_norms(dir: &Path) -> Outcome<()> {
     let mut linear = Vec::new();
     let mut saturated = Vec::new();
     for rho in RADII {
-        linear.push((rho, profile(&with_radius(&base, rho, true)?, &tiny)));
-        saturated.push((rho, profile(&with_radius(&base, rho, false)?, &unit)));
+        linear.push((rho, profile(&with_radius(&base, rho, true)?, &tiny)?));
+        saturated.push((rho, profile(&with_radius(&base, rho, false)?, &unit)?));
     }
     let path = dir.join("rnn_gradients.svg");
     let root = canvas(&path, (SIZE.0 * 2, SIZE.1))?;

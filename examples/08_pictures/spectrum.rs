@@ -53,7 +53,7 @@ fn train_sine(net: &mut Sine<f64>) -> Outcome<f64> {
     let mut grad = [0.0; 321];
     let mut loss = 0.0;
     for _ in 0..5000 {
-        loss = net.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        loss = net.loss_and_gradient(&Mse, &x, &t, &mut grad)?;
         adam.step(net.parameters_mut(), &grad);
     }
     Ok(loss)

@@ -50,7 +50,7 @@ fn minimum() -> Outcome<Tiny<f64>> {
     })?;
     let mut grad = [0.0; 7];
     for _ in 0..20000 {
-        net.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        net.loss_and_gradient(&Mse, &x, &t, &mut grad)?;
         adam.step(net.parameters_mut(), &grad);
     }
     for _ in 0..20 {
@@ -84,7 +84,7 @@ fn saddle() -> Outcome<(Tiny<f64>, f64)> {
     })?;
     let mut grad = [0.0; 4];
     for _ in 0..20000 {
-        single.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        single.loss_and_gradient(&Mse, &x, &t, &mut grad)?;
         adam.step(single.parameters_mut(), &grad);
     }
     for _ in 0..20 {
@@ -146,7 +146,7 @@ fn plane(
     radius: (f64, f64),
     title: String,
     axes: (String, String),
-) -> Plane {
+) -> Outcome<Plane> {
     let (x, t) = data();
     let axis = |r: f64| -> Vec<f64> {
         (0..GRID)
@@ -161,17 +161,17 @@ fn plane(
             for ((p, du), dv) in moved.parameters_mut().iter_mut().zip(u).zip(v) {
                 *p += a * du + b * dv;
             }
-            values.push(moved.evaluate(&Mse, &x, &t));
+            values.push(moved.evaluate(&Mse, &x, &t)?);
         }
     }
-    Plane {
+    Ok(Plane {
         title,
         x_desc: axes.0,
         y_desc: axes.1,
         xs,
         ys,
         values,
-    }
+    })
 }
 
 fn eigenvector(spectrum: &Spectrum<f64>, i: usize) -> [f64; 7] {
@@ -227,7 +227,7 @@ pub fn loss_surfaces(dir: &Path) -> Outcome<()> {
                 format!("largest eigenvector (lambda = {highest:.3})"),
                 format!("{second_name} eigenvector (lambda = {second_value:.3})"),
             ),
-        ));
+        )?);
         planes.push(plane(
             &net,
             &filter_normalized(&net, 10),
@@ -238,7 +238,7 @@ pub fn loss_surfaces(dir: &Path) -> Outcome<()> {
                 "filter-normalized direction 1".into(),
                 "filter-normalized direction 2".into(),
             ),
-        ));
+        )?);
     }
     let path = dir.join("loss_surface.svg");
     let root = canvas(&path, (SIZE.0 * 2, SIZE.1 * 2 + 100))?;

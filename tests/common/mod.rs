@@ -90,7 +90,7 @@ where
     for (p, d) in moved.parameters_mut().iter_mut().zip(v) {
         *p += t * d;
     }
-    moved.loss_and_gradient(loss, x, targets, grad)
+    moved.loss_and_gradient(loss, x, targets, grad).unwrap()
 }
 
 /// Checks the generated gradient of a whole network against central
@@ -105,7 +105,7 @@ pub fn check_gradient<N, L, const I: usize, const O: usize, const P: usize, cons
     L: Loss<f64, O>,
 {
     let mut grad = [0.0; P];
-    net.loss_and_gradient(loss, x, targets, &mut grad);
+    net.loss_and_gradient(loss, x, targets, &mut grad).unwrap();
     let numeric: Vec<f64> = (0..P)
         .map(|i| {
             let mut e = [0.0; P];
@@ -132,9 +132,11 @@ pub fn check_hvp<N, L, const I: usize, const O: usize, const P: usize, const B: 
     L: Loss<f64, O>,
 {
     let (mut grad, mut hv) = ([0.0; P], [0.0; P]);
-    let value = net.hessian_vector_product(loss, x, targets, v, &mut grad, &mut hv);
+    let value = net
+        .hessian_vector_product(loss, x, targets, v, &mut grad, &mut hv)
+        .unwrap();
     let mut plain = [0.0; P];
-    let plain_value = net.loss_and_gradient(loss, x, targets, &mut plain);
+    let plain_value = net.loss_and_gradient(loss, x, targets, &mut plain).unwrap();
     assert_eq!(value, plain_value, "loss from the HVP pass");
     assert_all_close(&grad, &plain, 1e-12, "gradient from the HVP pass");
     let (mut up, mut down) = ([0.0; P], [0.0; P]);

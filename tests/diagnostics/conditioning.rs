@@ -87,7 +87,7 @@ fn the_seed_example_in_closed_form() {
 fn the_declared_quadratic_has_the_seeds_gradient_and_curvature() {
     let net = Line::<f64>::from_parameters([1.0, -2.0]);
     let x = SMatrix::<f64, 1, 4>::from_column_slice(&[2.0, 1.0, 0.0, -1.0]);
-    let (loss, c) = GradientCurvature::measure(&net, &Mse, &x, &QUADRATIC_TARGETS);
+    let (loss, c) = GradientCurvature::measure(&net, &Mse, &x, &QUADRATIC_TARGETS).unwrap();
     assert!((loss - quadratic([1.0, -2.0])).abs() < EXACT);
     assert_eq!((c.gradient_sq, c.curvature), (10.0, 15.0));
 }
@@ -210,7 +210,9 @@ fn observe_step(
     lr: f64,
 ) -> (Control, GradientCurvature) {
     let mut gradient = [0.0; 2];
-    let loss = net.loss_and_gradient(&Mse, inputs, &QUADRATIC_TARGETS, &mut gradient);
+    let loss = net
+        .loss_and_gradient(&Mse, inputs, &QUADRATIC_TARGETS, &mut gradient)
+        .unwrap();
     let view = |previous| StepView {
         epoch: 0,
         step,
@@ -226,7 +228,7 @@ fn observe_step(
     let control = Observer::<f64>::before_step(monitor, &view(None));
     let before = *net.parameters();
     Observer::<f64>::after_step(monitor, &view(Some(&before)));
-    let (_, c) = GradientCurvature::measure(net, &Mse, inputs, &QUADRATIC_TARGETS);
+    let (_, c) = GradientCurvature::measure(net, &Mse, inputs, &QUADRATIC_TARGETS).unwrap();
     (control, c)
 }
 
@@ -317,7 +319,7 @@ fn train_sine(
     let ys: Vec<[f32; 1]> = xs.iter().map(|x| [x[0].sin()]).collect();
     let data = Dataset::new(&xs, &ys).unwrap();
     let mut net = Sine::<f32>::seeded(11);
-    let initial = constnet::train::mean_loss(&net, &Mse, &data);
+    let initial = constnet::train::mean_loss(&net, &Mse, &data).unwrap();
     let config = MonitorConfig {
         auto_lr,
         ..MonitorConfig::default()

@@ -90,14 +90,14 @@ fn ggn_is_jacobian_transpose_loss_hessian_jacobian() {
     }
     let j = output_jacobian(&net, &x);
     let dense = j.transpose() * loss_hessian * &j;
-    let ggn = ggn_matrix(&net, &CrossEntropy, &x, &labels);
+    let ggn = ggn_matrix(&net, &CrossEntropy, &x, &labels).unwrap();
     assert_all_close(ggn.as_slice(), dense.as_slice(), 1e-7, "GGN");
     // The product agrees with the matrix column by column, and the GGN is
     // positive semi-definite (the loss is convex in the logits).
     let mut rng = Rng::seed_from(3);
     let v: [f64; 44] = core::array::from_fn(|_| rng.uniform_in(-1.0, 1.0));
     let mut gv = [0.0; 44];
-    ggn_vector_product(&net, &CrossEntropy, &x, &labels, &v, &mut gv);
+    ggn_vector_product(&net, &CrossEntropy, &x, &labels, &v, &mut gv).unwrap();
     let expected = &ggn * DMatrix::from_column_slice(44, 1, &v);
     assert_all_close(&gv, expected.as_slice(), 1e-12, "GGN product");
     let lowest = ggn.symmetric_eigen().eigenvalues.min();
@@ -133,15 +133,18 @@ fn sine_data() -> (SMatrix<f64, 1, 16>, [[f64; 1]; 16]) {
 #[test]
 fn per_sample_gradients_are_one_sample_batch_gradients() {
     let (net, x, labels) = small_batch();
-    let (loss, grads) = per_sample_gradients(&net, &CrossEntropy, &x, &labels);
+    let (loss, grads) = per_sample_gradients(&net, &CrossEntropy, &x, &labels).unwrap();
     let mut batch_grad = [0.0; 44];
-    let batch_loss = net.loss_and_gradient(&CrossEntropy, &x, &labels, &mut batch_grad);
+    let batch_loss = net
+        .loss_and_gradient(&CrossEntropy, &x, &labels, &mut batch_grad)
+        .unwrap();
     assert_eq!(loss, batch_loss);
     let mut mean = [0.0; 44];
     for b in 0..B {
         let single = x.fixed_columns::<1>(b).into_owned();
         let mut g = [0.0; 44];
-        net.loss_and_gradient(&CrossEntropy, &single, &[labels[b]], &mut g);
+        net.loss_and_gradient(&CrossEntropy, &single, &[labels[b]], &mut g)
+            .unwrap();
         assert_all_close(
             &grads[b * 44..(b + 1) * 44],
             &g,
@@ -167,11 +170,12 @@ fn empirical_fisher_is_the_mean_outer_product() {
     for (b, &label) in labels.iter().enumerate() {
         let single = x.fixed_columns::<1>(b).into_owned();
         let mut g = [0.0; 44];
-        net.loss_and_gradient(&CrossEntropy, &single, &[label], &mut g);
+        net.loss_and_gradient(&CrossEntropy, &single, &[label], &mut g)
+            .unwrap();
         let g = DMatrix::from_column_slice(44, 1, &g);
         expected += &g * g.transpose() / B as f64;
     }
-    let fisher = empirical_fisher_matrix(&net, &CrossEntropy, &x, &labels);
+    let fisher = empirical_fisher_matrix(&net, &CrossEntropy, &x, &labels).unwrap();
     assert_all_close(
         fisher.as_slice(),
         expected.as_slice(),
@@ -180,11 +184,11 @@ fn empirical_fisher_is_the_mean_outer_product() {
     );
     let v: [f64; 44] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
     let mut fv = [0.0; 44];
-    empirical_fisher_vector_product(&net, &CrossEntropy, &x, &labels, &v, &mut fv);
+    empirical_fisher_vector_product(&net, &CrossEntropy, &x, &labels, &v, &mut fv).unwrap();
     let product = &expected * DMatrix::from_column_slice(44, 1, &v);
     assert_all_close(&fv, product.as_slice(), 1e-13, "empirical Fisher product");
     // It is not the GGN (the Fisher of the model's own distribution).
-    let ggn = ggn_matrix(&net, &CrossEntropy, &x, &labels);
+    let ggn = ggn_matrix(&net, &CrossEntropy, &x, &labels).unwrap();
     assert!((&ggn - &fisher).norm() > 1e-3 * ggn.norm());
 }
 

@@ -58,9 +58,13 @@ fn recurrent_gradient_norms_follow_rho_to_the_t() {
         let targets = [[1.0], [-1.0]];
         let mut cache = RecurrentCache::<f64, 2>::zeroed();
         let mut grad = [0.0; Recurrent::<f64>::PARAMS];
-        let value = record_gradients(&net, &Mse, &x, &targets, &mut cache, &mut grad);
+        let value = record_gradients(&net, &Mse, &x, &targets, &mut cache, &mut grad).unwrap();
         let mut plain = [0.0; Recurrent::<f64>::PARAMS];
-        assert_eq!(value, net.loss_and_gradient(&Mse, &x, &targets, &mut plain));
+        assert_eq!(
+            value,
+            net.loss_and_gradient(&Mse, &x, &targets, &mut plain)
+                .unwrap()
+        );
         assert_eq!(grad, plain);
 
         let profile = HiddenGradientProfile::of(&cache.rnn_cache);
@@ -112,7 +116,8 @@ fn layer_gradient_norms_vanish_within_the_backpropagation_bound() {
         let mut rng = Rng::seed_from(seed + 30);
         let x: SMatrix<f64, 8, 1> = random_matrix(&mut rng, 1.0);
         let mut grad = [0.0; DeepSigmoid::<f64>::PARAMS];
-        net.loss_and_gradient(&Mse, &x, &[[1.0]], &mut grad);
+        net.loss_and_gradient(&Mse, &x, &[[1.0]], &mut grad)
+            .unwrap();
         let norms: Vec<_> = layer_gradient_norms(&net, &grad).collect();
         let names: Vec<&str> = norms.iter().map(|n| n.layer).collect();
         assert_eq!(names, ["fc1", "fc2", "fc3", "fc4", "fc5", "out"]);

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bad_batches;
 mod bad_targets;
 mod conditioning;
 mod curvature_analyses;

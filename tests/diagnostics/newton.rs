@@ -145,18 +145,18 @@ fn newton_is_attracted_saddle_free_newton_escapes() {
         );
         distance = next;
     }
-    let escaped = net.evaluate(&Mse, &x, &t);
+    let escaped = net.evaluate(&Mse, &x, &t).unwrap();
     assert!(escaped < 0.25, "saddle-free Newton loss {escaped}");
 
     let mut net = near_saddle();
     let mut grad = [0.0; 7];
     for _ in 0..10 {
-        net.loss_and_gradient(&Mse, &x, &t, &mut grad);
+        net.loss_and_gradient(&Mse, &x, &t, &mut grad).unwrap();
         for (p, g) in net.parameters_mut().iter_mut().zip(&grad) {
             *p -= 0.1 * g;
         }
     }
-    let slow = net.evaluate(&Mse, &x, &t);
+    let slow = net.evaluate(&Mse, &x, &t).unwrap();
     assert!(
         slow > saddle_loss - 0.002 && slow < saddle_loss,
         "gradient descent loss {slow}"

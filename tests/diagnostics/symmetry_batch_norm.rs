@@ -163,11 +163,14 @@ fn both_modes_the_gradient_and_the_hessian_follow_the_units() {
         let targets: [[f64; 2]; 6] = core::array::from_fn(|_| random_vec(&mut rng, 1.0));
         let v: [f64; P] = random_vec(&mut rng, 1.0);
         let (mut g, mut hv) = ([0.0; P], [0.0; P]);
-        net.hessian_vector_product(&Mse, &x, &targets, &v, &mut g, &mut hv);
+        net.hessian_vector_product(&Mse, &x, &targets, &v, &mut g, &mut hv)
+            .unwrap();
         let mut sv = v;
         moves.apply_to_parameters(&mut sv);
         let (mut g_moved, mut hv_moved) = ([0.0; P], [0.0; P]);
-        moved.hessian_vector_product(&Mse, &x, &targets, &sv, &mut g_moved, &mut hv_moved);
+        moved
+            .hessian_vector_product(&Mse, &x, &targets, &sv, &mut g_moved, &mut hv_moved)
+            .unwrap();
         moves.apply_to_parameters(&mut g);
         moves.apply_to_parameters(&mut hv);
         assert_all_close(&g_moved, &g, ROUNDING, "gradient S g");

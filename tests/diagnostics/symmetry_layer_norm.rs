@@ -78,9 +78,12 @@ fn units_before_layer_norm_are_interchangeable_but_not_negatable() {
         let mut moved_v = v;
         hidden.permute_parameters(&mut moved_v, &perm).unwrap();
         let (mut g, mut hv, mut g2, mut hv2) = ([0.0; P], [0.0; P], [0.0; P], [0.0; P]);
-        let loss = net.hessian_vector_product(&Mse, &x, &targets, &v, &mut g, &mut hv);
-        let moved_loss =
-            moved.hessian_vector_product(&Mse, &x, &targets, &moved_v, &mut g2, &mut hv2);
+        let loss = net
+            .hessian_vector_product(&Mse, &x, &targets, &v, &mut g, &mut hv)
+            .unwrap();
+        let moved_loss = moved
+            .hessian_vector_product(&Mse, &x, &targets, &moved_v, &mut g2, &mut hv2)
+            .unwrap();
         assert!((loss - moved_loss).abs() < ROUNDING, "loss");
         hidden.permute_parameters(&mut g, &perm).unwrap();
         hidden.permute_parameters(&mut hv, &perm).unwrap();

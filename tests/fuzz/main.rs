@@ -18,6 +18,7 @@
 //! the whole `f64` range, and mutated CSV text; no property-testing crate
 //! is needed for that, and none is pulled in.
 
+mod batches;
 mod data;
 mod harness;
 mod init;
@@ -27,6 +28,11 @@ mod optim;
 mod second_order;
 mod tools;
 mod train;
+
+#[test]
+fn batch_checks_of_every_batch_entry_point() {
+    batches::run();
+}
 
 #[test]
 fn data_sets_standardization_and_csv() {

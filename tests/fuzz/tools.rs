@@ -144,6 +144,7 @@ pub fn run() {
         let xs: Vec<[f32; 2]> = (0..=g.below(5)).map(|_| g.array()).collect();
         let classes: Vec<usize> = xs.iter().map(|_| g.count()).collect();
         let targets: Vec<[f32; 2]> = xs.iter().map(|_| g.wild_array()).collect();
+        let threshold = g.f64();
         let a = accuracy(
             &net,
             &Dataset::new(&xs, &classes).map_err(|e| e.to_string())?,
@@ -151,13 +152,39 @@ pub fn run() {
         let b = binary_accuracy(
             &net,
             &Dataset::new(&xs, &targets).map_err(|e| e.to_string())?,
-            g.f64(),
+            threshold,
         );
-        if (0.0..=1.0).contains(&a) && (0.0..=1.0).contains(&b) {
-            Ok(Verdict::Accepted)
-        } else {
-            Err(format!("accuracies {a}, {b}"))
+        // What each must refuse, found here without the library's checks:
+        // the first class past the 2 outputs, the first target element
+        // outside [0, 1] (NaN included).
+        let bad_class = classes.iter().position(|&c| c >= 2);
+        let bad_target = targets
+            .iter()
+            .position(|t| t.iter().any(|&v| !(0.0..=1.0).contains(&v)));
+        let fraction = |v: &f64| (0.0..=1.0).contains(v);
+        let a_ok = match (&a, bad_class) {
+            (Ok(v), None) => fraction(v),
+            (Err(Error::ClassOutOfRange { sample, .. }), Some(s)) => *sample == s,
+            _ => false,
+        };
+        let b_ok = match (&b, bad_target) {
+            _ if !threshold.is_finite() => {
+                matches!(b, Err(Error::InvalidHyperParameter { name: "threshold", .. }))
+            }
+            (Ok(v), None) => fraction(v),
+            (Err(Error::InvalidTarget { sample, .. }), Some(s)) => *sample == s,
+            _ => false,
+        };
+        if !(a_ok && b_ok) {
+            return Err(format!(
+                "accuracies {a:?} (bad class at {bad_class:?}), {b:?} (bad target at {bad_target:?}, threshold {threshold})"
+            ));
         }
+        Ok(if a.is_ok() && b.is_ok() {
+            Verdict::Accepted
+        } else {
+            Verdict::Refused
+        })
     });
     fuzz.check("BigNat arithmetic", 1, |g| {
         let value = if g.coin() {

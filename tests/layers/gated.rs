@@ -261,7 +261,8 @@ fn recorded_hidden_and_cell_gradients_match_finite_differences() {
     let mut grad = [0.0; 99];
     constnet::diagnostics::gradient_flow::record_gradients(
         &net, &Mse, &x, &targets, &mut cache, &mut grad,
-    );
+    )
+    .unwrap();
     let lstm: &LstmCache<f64, 2, 4, 1> = &cache.lstm_cache;
     let p = net.parameters();
     let w_ih = SMatrix::<f64, 8, 8>::from_row_slice(&p[..64]);
@@ -274,7 +275,7 @@ fn recorded_hidden_and_cell_gradients_match_finite_differences() {
                 |step| {
                     let mut moved = x;
                     moved[t * 8 + i] += step;
-                    net.evaluate(&Mse, &moved, &targets)
+                    net.evaluate(&Mse, &moved, &targets).unwrap()
                 },
                 1e-5,
             )

@@ -112,7 +112,7 @@ fn recorded_hidden_gradients_match_finite_differences() {
     let targets = [[0.3]];
     let mut cache = <WideGru<f64> as Network<f64, 24, 1, 63>>::Cache::<1>::zeroed();
     let mut grad = [0.0; 63];
-    record_gradients(&net, &Mse, &x, &targets, &mut cache, &mut grad);
+    record_gradients(&net, &Mse, &x, &targets, &mut cache, &mut grad).unwrap();
     let gru: &GruCache<f64, 2, 4, 1> = &cache.gru_cache;
     let p = net.parameters();
     let w_ih = SMatrix::<f64, 6, 6>::from_row_slice(&p[..36]);
@@ -125,7 +125,7 @@ fn recorded_hidden_gradients_match_finite_differences() {
                 |step| {
                     let mut moved = x;
                     moved[t * 6 + i] += step;
-                    net.evaluate(&Mse, &moved, &targets)
+                    net.evaluate(&Mse, &moved, &targets).unwrap()
                 },
                 1e-5,
             )

@@ -37,7 +37,9 @@ fn mean_over_batches_is_the_product_on_all_samples() {
     let (mut grad, mut hv) = ([0.0; P], [0.0; P]);
     let mean = mean_hessian_vector_product(&net, &Mse, &batches, &v, &mut grad, &mut hv).unwrap();
     let (mut grad_all, mut hv_all) = ([0.0; P], [0.0; P]);
-    let value = net.hessian_vector_product(&Mse, &all, &targets, &v, &mut grad_all, &mut hv_all);
+    let value = net
+        .hessian_vector_product(&Mse, &all, &targets, &v, &mut grad_all, &mut hv_all)
+        .unwrap();
     assert_all_close(&[mean], &[value], 1e-14, "loss");
     assert_all_close(&grad, &grad_all, 1e-14, "gradient");
     assert_all_close(&hv, &hv_all, 1e-14, "H v");

@@ -69,12 +69,15 @@ fn check<N, L, const P: usize, const O: usize>(
 {
     let x = inputs();
     let (mut grad, mut dx) = ([0.0; P], SMatrix::<f64, 3, B>::zeros());
-    let value = net.input_gradient(loss, &x, targets, &mut grad, &mut dx);
+    let value = net
+        .input_gradient(loss, &x, targets, &mut grad, &mut dx)
+        .unwrap();
     // The loss and the parameter gradient are those of loss_and_gradient.
     let mut plain = [0.0; P];
     assert_eq!(
         value,
-        net.loss_and_gradient(loss, &x, targets, &mut plain),
+        net.loss_and_gradient(loss, &x, targets, &mut plain)
+            .unwrap(),
         "{what}"
     );
     assert_eq!(grad, plain, "{what}");
@@ -84,6 +87,7 @@ fn check<N, L, const P: usize, const O: usize>(
                 let mut moved = x;
                 moved[(r, c)] += delta;
                 net.loss_and_gradient(loss, &moved, targets, &mut [0.0; P])
+                    .unwrap()
             };
             let central = (at(FD_STEP) - at(-FD_STEP)) / (2.0 * FD_STEP);
             assert!(
@@ -143,11 +147,14 @@ fn chaining_two_networks_gives_the_composite_gradient() {
             &mut <Plain<f64> as Network<f64, 3, 2, P1>>::Cache::<B>::zeroed(),
         );
         head.loss_and_gradient(&Mse, &middle, &targets, &mut [0.0; P2])
+            .unwrap()
     };
     let mut cache = <Plain<f64> as Network<f64, 3, 2, P1>>::Cache::<B>::zeroed();
     let middle = plain.forward_train(&x, &mut cache);
     let (mut head_grad, mut d_middle) = ([0.0; P2], SMatrix::<f64, 2, B>::zeros());
-    let value = head.input_gradient(&Mse, &middle, &targets, &mut head_grad, &mut d_middle);
+    let value = head
+        .input_gradient(&Mse, &middle, &targets, &mut head_grad, &mut d_middle)
+        .unwrap();
     assert_eq!(value, composite(&plain));
     let mut grad = [0.0; P1];
     plain.backward(&mut cache, &d_middle, &mut grad);
@@ -171,7 +178,8 @@ fn input_gradients_in_f32() {
     let x = inputs().map(|v| v as f32);
     let targets = [[0.5, -0.25], [1.0, 0.0], [-0.5, 0.75], [0.1, 0.2]];
     let (mut grad, mut dx) = ([0.0; Plain::<f32>::PARAMS], SMatrix::<f32, 3, B>::zeros());
-    net.input_gradient(&Mse, &x, &targets, &mut grad, &mut dx);
+    net.input_gradient(&Mse, &x, &targets, &mut grad, &mut dx)
+        .unwrap();
     let wide = Plain::<f64>::from_parameters(net.parameters().map(f64::from));
     let (mut g64, mut dx64) = ([0.0; Plain::<f64>::PARAMS], SMatrix::<f64, 3, B>::zeros());
     wide.input_gradient(
@@ -180,7 +188,8 @@ fn input_gradients_in_f32() {
         &targets.map(|t| t.map(f64::from)),
         &mut g64,
         &mut dx64,
-    );
+    )
+    .unwrap();
     for (a, b) in dx.iter().zip(dx64.iter()) {
         assert!((f64::from(*a) - b).abs() < 1e-5, "{a} vs {b}");
     }

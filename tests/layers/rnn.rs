@@ -345,7 +345,7 @@ fn check_recorded_hidden_gradients<N, const O: usize, const P: usize>(
                     |step| {
                         let mut moved = *x;
                         moved[(t * 3 + i, b)] += step;
-                        net.evaluate(&Mse, &moved, targets)
+                        net.evaluate(&Mse, &moved, targets).unwrap()
                     },
                     FD_STEP,
                 )
@@ -410,7 +410,7 @@ fn rnn_trains_in_f32() {
         }
     }
     let mut net = SignOfSum::<f32>::seeded(1);
-    let before = mean_loss(&net, &CrossEntropy, &data);
+    let before = mean_loss(&net, &CrossEntropy, &data).unwrap();
     let mut sgd = Sgd::new(SgdConfig {
         lr: 0.01,
         momentum: 0.9,
@@ -425,7 +425,7 @@ fn rnn_trains_in_f32() {
         .expect("valid configuration")
         .fit(&mut net, &CrossEntropy, &mut sgd, &data, None)
         .expect("training stays finite");
-    let after = mean_loss(&net, &CrossEntropy, &data);
+    let after = mean_loss(&net, &CrossEntropy, &data).unwrap();
     assert_eq!(
         report.final_loss, after,
         "the report's loss is the exact loss"

@@ -58,7 +58,9 @@ fn a_partial_last_batch_is_weighted_exactly() {
     let mut grad = [0.0; P];
     let j = risk::gradient(&net, &Mse, &data, BatchSize::<4>, &mut grad).unwrap();
     let mut whole_grad = [0.0; P];
-    let whole_j = net.loss_and_gradient(&Mse, &whole(&xs), &ys, &mut whole_grad);
+    let whole_j = net
+        .loss_and_gradient(&Mse, &whole(&xs), &ys, &mut whole_grad)
+        .unwrap();
     assert!((j - whole_j).abs() < 1e-14, "{j} vs {whole_j}");
     close(&grad, &whole_grad, 1e-13);
     // The mean of the per-sample losses, one sample at a time.
@@ -70,6 +72,7 @@ fn a_partial_last_batch_is_weighted_exactly() {
                 &[ys[i]],
                 &mut [0.0; P],
             )
+            .unwrap()
         })
         .sum::<f64>()
         / N as f64;
@@ -83,7 +86,8 @@ fn a_partial_last_batch_is_weighted_exactly() {
     let (mut g, mut hv) = ([0.0; P], [0.0; P]);
     risk::hessian_vector_product(&net, &Mse, &data, BatchSize::<4>, &v, &mut g, &mut hv).unwrap();
     let (mut wg, mut whv) = ([0.0; P], [0.0; P]);
-    net.hessian_vector_product(&Mse, &whole(&xs), &ys, &v, &mut wg, &mut whv);
+    net.hessian_vector_product(&Mse, &whole(&xs), &ys, &v, &mut wg, &mut whv)
+        .unwrap();
     close(&hv, &whv, 1e-12);
     let (mut h, mut scratch) = (vec![0.0; P * P], vec![0.0; P * P]);
     risk::hessian_into(
@@ -164,7 +168,9 @@ fn refusals_name_what_to_fix() {
         .map(|k| {
             let x = SMatrix::<f64, 2, 5>::from_fn(|r, c| xs[5 * k + c][r]);
             let t: [[f64; 2]; 5] = core::array::from_fn(|c| ys[5 * k + c]);
-            normed.loss_and_gradient(&Mse, &x, &t, &mut [0.0; Normed::<f64>::PARAMS])
+            normed
+                .loss_and_gradient(&Mse, &x, &t, &mut [0.0; Normed::<f64>::PARAMS])
+                .unwrap()
         })
         .sum::<f64>()
         / 2.0;
@@ -207,13 +213,13 @@ fn the_weighted_loss_is_the_weighted_sum_of_per_sample_losses() {
     let weights = [0.5, 0.0, 2.0];
     let weighted = Weighted::new(&Mse, weights).unwrap();
     let mut grad = [0.0; P];
-    let value = net.loss_and_gradient(&weighted, &x, &t, &mut grad);
+    let value = net.loss_and_gradient(&weighted, &x, &t, &mut grad).unwrap();
     // By hand: each sample alone (a batch of one), weighted.
     let (mut by_hand, mut by_hand_grad) = (0.0, [0.0; P]);
     for (b, w) in weights.iter().enumerate() {
         let mut g = [0.0; P];
         let one = SMatrix::<f64, 2, 1>::new(xs[b][0], xs[b][1]);
-        by_hand += w * net.loss_and_gradient(&Mse, &one, &[ys[b]], &mut g);
+        by_hand += w * net.loss_and_gradient(&Mse, &one, &[ys[b]], &mut g).unwrap();
         for (s, v) in by_hand_grad.iter_mut().zip(g) {
             *s += w * v;
         }

@@ -63,7 +63,9 @@ pub(crate) fn main() {
     let x = SMatrix::<f32, 2, 4>::from_column_slice(&[0., 0., 0., 1., 1., 0., 1., 1.]);
     let targets = [[0.0_f32], [1.0], [1.0], [0.0]];
     let mut grad = [0.0_f32; 33];
-    let before = net.loss_and_gradient(&BceWithLogits, &x, &targets, &mut grad);
+    let Ok(before) = net.loss_and_gradient(&BceWithLogits, &x, &targets, &mut grad) else {
+        panic!("a valid batch");
+    };
     let Ok(mut sgd) = Sgd::new(SgdConfig {
         lr: 0.1,
         ..SgdConfig::default()
@@ -71,7 +73,9 @@ pub(crate) fn main() {
         panic!("valid SGD settings");
     };
     sgd.step(net.parameters_mut(), &grad);
-    let after = net.evaluate(&BceWithLogits, &x, &targets);
+    let Ok(after) = net.evaluate(&BceWithLogits, &x, &targets) else {
+        panic!("a valid batch");
+    };
     assert!(before.is_finite() && after.is_finite());
     assert!(
         after < before,

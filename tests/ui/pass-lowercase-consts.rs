@@ -176,7 +176,9 @@ fn main() {
     // gradients are equal and each Hessian-vector product along a unit
     // direction is the Hessian's column.
     let mut gradient = [0.0; 28];
-    let loss = network.loss_and_gradient(&Mse, &batch, &targets, &mut gradient);
+    let Ok(loss) = network.loss_and_gradient(&Mse, &batch, &targets, &mut gradient) else {
+        panic!("a valid batch");
+    };
     let mut hessian = [0.0; 28 * 28];
     let mut hessian_gradient = [0.0; 28];
     let Ok(hessian_loss) =
@@ -193,14 +195,16 @@ fn main() {
         let mut direction = [0.0; 28];
         direction[column] = 1.0;
         let (mut product_gradient, mut product) = ([0.0; 28], [0.0; 28]);
-        let _ = network.hessian_vector_product(
+        let Ok(_) = network.hessian_vector_product(
             &Mse,
             &batch,
             &targets,
             &direction,
             &mut product_gradient,
             &mut product,
-        );
+        ) else {
+            panic!("a valid batch and direction");
+        };
         for (g, h) in gradient.iter().zip(&product_gradient) {
             assert!((g - h).abs() < 1e-12, "{g} vs {h}");
         }

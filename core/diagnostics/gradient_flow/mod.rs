@@ -41,7 +41,7 @@ use crate::error::{Error, LayerProblem, Result, check_param};
 use crate::layer::RnnCache;
 use crate::layer::{HiddenGradients, Role};
 use crate::loss::Loss;
-use crate::network::Network;
+use crate::network::{Network, check_batch};
 use crate::scalar::Float;
 
 /// The default band for a [`Verdict`]: a growth within one order of
@@ -199,6 +199,10 @@ where
 /// it, every recurrent layer's cache holds `dL/dh_t` for every step
 /// ([`RnnCache::hidden_grad`], summarized by [`HiddenGradientProfile`]).
 /// Returns the loss.
+///
+/// # Errors
+/// A bad batch as [`check_batch`] says (an empty batch, a NaN input, a bad
+/// target); `cache` and `gradient` are then unchanged.
 pub fn record_gradients<T, N, L, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -206,17 +210,18 @@ pub fn record_gradients<T, N, L, const I: usize, const O: usize, const P: usize,
     targets: &[L::Target; B],
     cache: &mut N::Cache<B>,
     gradient: &mut [T; P],
-) -> T
+) -> Result<T>
 where
     T: Float,
     N: Network<T, I, O, P>,
     L: Loss<T, O>,
 {
+    check_batch(loss, x, targets)?;
     let output = net.forward_train(x, cache);
     let mut d_output = SMatrix::<T, O, B>::zeros();
     let value = loss.loss_and_gradient(&output, targets, &mut d_output);
     net.backward(cache, &d_output, gradient);
-    value
+    Ok(value)
 }
 
 /// `||dL/dh_t||` for every step of a recurrent layer, from the cache its

@@ -159,6 +159,13 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
                 __cn_cache.#last
             }
 
+            #[inline(always)]
+            fn cached_input<const B: ::constnet::__private::usize>(
+                __cn_cache: &#cache<T, { B }>,
+            ) -> ::core::option::Option<&#x_ty> {
+                ::core::option::Option::Some(&__cn_cache.input)
+            }
+
             #[inline]
             fn update_buffers<const B: ::constnet::__private::usize>(&mut self, __cn_cache: &#cache<T, { B }>) {
                 #batch_check

@@ -729,6 +729,18 @@ impl<
         );
         __cn_cache.act
     }
+    #[inline(always)]
+    fn cached_input<const B: ::constnet::__private::usize>(
+        __cn_cache: &PairCache<T, { B }>,
+    ) -> ::core::option::Option<
+        &::constnet::__private::SMatrix<
+            T,
+            { Pair::<::core::primitive::f32>::INPUT },
+            { B },
+        >,
+    > {
+        ::core::option::Option::Some(&__cn_cache.input)
+    }
     #[inline]
     fn update_buffers<const B: ::constnet::__private::usize>(
         &mut self,

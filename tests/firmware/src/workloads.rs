@@ -100,7 +100,10 @@ fn train_sine<O: Out, Opt: Optimizer<f32, 321>>(report: &mut Report<O>, make: fn
     let mut loss = 0.0;
     for _ in 0..STEPS {
         let (x, targets) = sine_batch(&mut rng);
-        loss = net.loss_and_gradient(&Mse, &x, &targets, &mut grad);
+        let Ok(value) = net.loss_and_gradient(&Mse, &x, &targets, &mut grad) else {
+            return;
+        };
+        loss = value;
         optimizer.step(net.parameters_mut(), &grad);
     }
     report.values("sine.train.loss", &[loss]);
@@ -123,7 +126,10 @@ fn train_digits<O: Out, Opt: Optimizer<f32, 2410>>(
     let mut loss = 0.0;
     for _ in 0..STEPS {
         let (x, targets) = digits_batch(&mut rng);
-        loss = net.loss_and_gradient(&CrossEntropy, &x, &targets, &mut grad);
+        let Ok(value) = net.loss_and_gradient(&CrossEntropy, &x, &targets, &mut grad) else {
+            return;
+        };
+        loss = value;
         optimizer.step(net.parameters_mut(), &grad);
     }
     report.values("digits.train.loss", &[loss]);
