@@ -1,6 +1,7 @@
 //! What a layer is, as the tools that transform or inspect a network see it:
 //! its tensors ([`TensorShape`]: PyTorch's name, shape and [`Role`]), its
-//! [`Properties`] (elementwise, odd, different in training), and the
+//! [`Properties`] (elementwise, odd, different in training, counting
+//! tracked batches), and the
 //! [`LayerInfo`] a declared network lists for each of its layers.
 //!
 //! Tools read roles and properties, never kind names or tensor-name
@@ -290,6 +291,15 @@ pub struct Properties {
     /// Training needs a batch of at least this many samples (2 for batch
     /// normalization, whose batch variance is 0 on one sample).
     pub min_train_batch: usize,
+    /// It keeps a count of the training steps that updated its buffers
+    /// (PyTorch's `num_batches_tracked` of batch normalization): the
+    /// network holds one count per such layer
+    /// ([`Network::batches_tracked`](crate::network::Network::batches_tracked)),
+    /// hands it to the layer's
+    /// [`update_buffers`](crate::layer::Layer::update_buffers) and adds one
+    /// after every buffer update. Dropout, which differs in training but
+    /// keeps no state, does not count.
+    pub counts_batches: bool,
 }
 
 impl Properties {
@@ -301,6 +311,7 @@ impl Properties {
         odd: false,
         train_differs: false,
         min_train_batch: 1,
+        counts_batches: false,
     };
 
     /// Elementwise (and so commuting with permutations of features).
@@ -337,6 +348,25 @@ impl Properties {
             min_train_batch,
             ..self
         }
+    }
+
+    /// Keeping a count of tracked batches (see
+    /// [`Properties::counts_batches`](struct@Properties#structfield.counts_batches)).
+    #[must_use]
+    pub const fn counts_batches(self) -> Self {
+        Self {
+            counts_batches: true,
+            ..self
+        }
+    }
+
+    /// How many counts of tracked batches the layer keeps in its network:
+    /// 1 when it counts batches, else 0. The generated network adds these
+    /// up, in declaration order, for the length of its
+    /// [`Network::batches_tracked`](crate::network::Network::batches_tracked).
+    #[must_use]
+    pub const fn batch_counters(&self) -> usize {
+        if self.counts_batches { 1 } else { 0 }
     }
 }
 
@@ -379,6 +409,12 @@ pub struct LayerInfo {
     pub tensors: &'static [TensorShape],
     /// Its buffer tensors in order.
     pub buffer_tensors: &'static [TensorShape],
+    /// For a layer whose [`Properties::counts_batches`](struct@Properties#structfield.counts_batches),
+    /// the index of its count of tracked batches (PyTorch's
+    /// `<layer>.num_batches_tracked`) in the network's
+    /// [`Network::batches_tracked`](crate::network::Network::batches_tracked);
+    /// `None` for every other layer.
+    pub counter: Option<usize>,
 }
 
 impl LayerInfo {

@@ -78,6 +78,7 @@ const fn info(
         buffers,
         tensors,
         buffer_tensors,
+        counter: None,
     }
 }
 

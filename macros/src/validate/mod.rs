@@ -37,6 +37,7 @@ const RESERVED: &[&str] = &[
     "OUTPUT",
     "PARAMS",
     "BUFFERS",
+    "TRACKED",
 ];
 
 /// A checked layer.
