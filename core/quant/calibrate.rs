@@ -66,6 +66,34 @@ impl RangeMethod {
     }
 }
 
+/// A calibration set: the float inputs whose activations fix every
+/// tensor's range, and how a range is chosen from them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration<'a, const I: usize> {
+    /// The samples, one float input each (at least one; typically a few
+    /// hundred from the training set).
+    pub samples: &'a [[f32; I]],
+    /// How each tensor's range is chosen. Default: [`RangeMethod::MinMax`].
+    pub method: RangeMethod,
+}
+
+impl<'a, const I: usize> Calibration<'a, I> {
+    /// Calibration on `samples` by their minimum and maximum.
+    #[must_use]
+    pub const fn new(samples: &'a [[f32; I]]) -> Self {
+        Self {
+            samples,
+            method: RangeMethod::MinMax,
+        }
+    }
+
+    /// The same samples, ranges chosen by `method`.
+    #[must_use]
+    pub const fn with_method(self, method: RangeMethod) -> Self {
+        Self { method, ..self }
+    }
+}
+
 /// The range and distribution of one tensor over the calibration set.
 #[derive(Clone, Debug)]
 pub struct TensorObserver {

@@ -76,7 +76,7 @@ pub mod softmax;
 pub mod source;
 mod table;
 
-pub use calibrate::{RangeMethod, TensorObserver};
+pub use calibrate::{Calibration, RangeMethod, TensorObserver};
 pub use chain::{FloatChain, Stage, Then};
 pub use convert::{
     OutputQuantization, Quantize, assign_params, assign_params_with, quantize_dense,
@@ -91,7 +91,7 @@ pub use fold::Folded;
 pub use layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };
-pub use network::{Calibration, Int8Network, LayerChain, quantize_network};
+pub use network::{Int8Network, LayerChain, quantize_network};
 pub use params::ActivationParams;
 pub use quantize::{compare, quantize_input, quantize_into};
 #[cfg(feature = "std")]

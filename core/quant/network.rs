@@ -18,7 +18,7 @@
 //! `quantize` is a compile error naming the chain, at the call.
 
 use super::QuantError;
-use super::calibrate::RangeMethod;
+use super::calibrate::Calibration;
 use super::chain::FloatChain;
 use super::layers::Int8Layer;
 use super::params::ActivationParams;
@@ -34,34 +34,6 @@ pub trait LayerChain {
     /// The chain: each layer's configuration as declared.
     #[must_use]
     fn chain() -> Self::Chain;
-}
-
-/// A calibration set: the float inputs whose activations fix every
-/// tensor's range, and how a range is chosen from them.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Calibration<'a, const I: usize> {
-    /// The samples, one float input each (at least one; typically a few
-    /// hundred from the training set).
-    pub samples: &'a [[f32; I]],
-    /// How each tensor's range is chosen. Default: [`RangeMethod::MinMax`].
-    pub method: RangeMethod,
-}
-
-impl<'a, const I: usize> Calibration<'a, I> {
-    /// Calibration on `samples` by their minimum and maximum.
-    #[must_use]
-    pub const fn new(samples: &'a [[f32; I]]) -> Self {
-        Self {
-            samples,
-            method: RangeMethod::MinMax,
-        }
-    }
-
-    /// The same samples, ranges chosen by `method`.
-    #[must_use]
-    pub const fn with_method(self, method: RangeMethod) -> Self {
-        Self { method, ..self }
-    }
 }
 
 /// An int8 network of `I` inputs and `O` outputs: its int8 layers `L` (a

@@ -23,11 +23,11 @@
 //! 3. each stage quantizes its weights, biases and multipliers.
 
 use super::QuantError;
+use super::calibrate::Calibration;
 use super::calibrate::{RangeMethod, TensorObserver};
 use super::chain::FloatChain;
 use super::convert::{OutputQuantization, assign_params_with};
 use super::diagnostics::TensorErrors;
-use super::network::Calibration;
 use super::params::ActivationParams;
 
 /// Stages a chain can have in the fixed-size scratch of [`quantize_into`].

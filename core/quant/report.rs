@@ -10,10 +10,11 @@
 use std::vec::Vec;
 
 use super::QuantError;
+use super::calibrate::Calibration;
 use super::chain::FloatChain;
 use super::convert::OutputQuantization;
 use super::diagnostics::{TensorErrors, TensorReport};
-use super::network::{Calibration, Int8Network, LayerChain, check_layers};
+use super::network::{Int8Network, LayerChain, check_layers};
 use super::params::ActivationParams;
 use super::quantize::{compare, quantize_into};
 use crate::network::Network;

@@ -20,3 +20,4 @@ mod symmetry_batch_norm;
 mod symmetry_gated;
 mod symmetry_layer_norm;
 mod symmetry_recurrent;
+mod symmetry_tables;

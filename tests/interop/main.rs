@@ -9,6 +9,10 @@ mod rust_source;
 mod safetensors;
 #[cfg(feature = "safetensors")]
 mod safetensors_errors;
+#[cfg(feature = "safetensors")]
+mod safetensors_format_errors;
+#[cfg(feature = "safetensors")]
+mod safetensors_property;
 #[cfg(feature = "serde")]
 mod serde_state;
 #[cfg(feature = "tflite")]

@@ -1,6 +1,7 @@
-//! Optimizer settings: `reset` replays the same steps, and bad
-//! hyper-parameters are refused at construction (or by the setter) with an
-//! error naming the parameter, leaving the optimizer unchanged.
+//! Optimizer settings: `reset` replays the same steps, `lr = 0` moves
+//! nothing, and bad hyper-parameters are refused at construction (or by
+//! the setter) with an error naming the parameter, leaving the optimizer
+//! unchanged.
 
 use super::optimizers::reference::P0;
 use super::optimizers::{adam, adamw, rmsprop, run, sgd};
@@ -249,4 +250,67 @@ fn hyper_parameters_are_checked_in_the_scalar_the_optimizer_computes_in() {
     // The scalar-free check accepts what only f32 refuses; validate_for says why.
     assert!(tiny_eps.validate().is_ok());
     invalid(tiny_eps.validate_for::<f32>(), "eps");
+}
+
+/// With `lr = 0` every update rule multiplies its step by zero, whatever
+/// its momentum, decay or second moments: the parameters stay exactly where
+/// they started (weight decay included, since PyTorch scales it by `lr`
+/// too).
+#[test]
+fn a_zero_learning_rate_leaves_the_parameters_unchanged() {
+    let start = [P0];
+    let unchanged = |steps: Vec<[f64; 3]>, what: &str| {
+        for (k, p) in steps.iter().enumerate() {
+            assert_eq!(p, &start[0], "{what}: step {} moved the parameters", k + 1);
+        }
+    };
+    unchanged(
+        run(
+            &mut sgd::<f64>(SgdConfig {
+                lr: 0.0,
+                momentum: 0.9,
+                weight_decay: 0.1,
+                nesterov: true,
+                ..SgdConfig::default()
+            }),
+            5,
+        ),
+        "sgd",
+    );
+    unchanged(
+        run(
+            &mut adam::<f64>(AdamConfig {
+                lr: 0.0,
+                weight_decay: 0.1,
+                amsgrad: true,
+                ..AdamConfig::default()
+            }),
+            5,
+        ),
+        "adam",
+    );
+    unchanged(
+        run(
+            &mut adamw::<f32>(AdamWConfig {
+                lr: 0.0,
+                weight_decay: 0.1,
+                ..AdamWConfig::default()
+            }),
+            5,
+        ),
+        "adamw",
+    );
+    unchanged(
+        run(
+            &mut rmsprop::<f64>(RmsPropConfig {
+                lr: 0.0,
+                momentum: 0.9,
+                centered: true,
+                weight_decay: 0.1,
+                ..RmsPropConfig::default()
+            }),
+            5,
+        ),
+        "rmsprop",
+    );
 }
