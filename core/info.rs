@@ -13,6 +13,10 @@
 //! This file depends on nothing else in the crate but the scalar trait, so
 //! the error type can name layers without a circle of imports.
 
+mod properties;
+
+pub use properties::Properties;
+
 /// What the entries of a tensor belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -37,12 +41,15 @@ pub enum Role {
         /// `true` when a sign flip of the feature negates the entry.
         negated: bool,
     },
-    /// A convolution filter: one row per output channel, one column per
-    /// (input channel of its group, kernel tap) pair, `taps` taps per input
-    /// channel.
+    /// A convolution filter (`Conv1d`, `Conv2d`): one row per output
+    /// channel, one column per (input channel of its group, kernel tap)
+    /// pair, row-major: PyTorch's `[C_out, C_in / groups, *kernel]` read as
+    /// `C_out x (C_in / groups * taps)`.
     Filter {
-        /// Kernel taps per input channel.
-        taps: usize,
+        /// The kernel size along each spatial axis, PyTorch's order: `[K]`
+        /// for a 1-D filter, `[KH, KW]` for a 2-D one; their product is the
+        /// taps per input channel.
+        kernel: &'static [usize],
     },
     /// The input weights of a gated recurrent layer (`Lstm`, `Gru`):
     /// `gates` blocks of one row per unit stacked (PyTorch's `weight_ih_l0`),
@@ -172,6 +179,42 @@ impl TensorShape {
         Self::matrix(name, units, units).with_role(Role::Recurrent)
     }
 
+    /// A convolution filter of `out_channels` rows, each over
+    /// `group_inputs` input channels of `kernel` taps ([`Role::Filter`]):
+    /// PyTorch's `[out_channels, group_inputs, *kernel]`, with `kernel`
+    /// `[K]` or `[KH, KW]` (another length gives an empty tensor).
+    #[must_use]
+    pub const fn filter(
+        name: &'static str,
+        out_channels: usize,
+        group_inputs: usize,
+        kernel: &'static [usize],
+    ) -> Self {
+        let taps = match kernel {
+            [k] => *k,
+            [h, w] => *h * *w,
+            _ => 0,
+        };
+        Self::matrix(name, out_channels, group_inputs * taps).with_role(Role::Filter { kernel })
+    }
+
+    /// The shape of the tensor as PyTorch has it, up to four dimensions
+    /// (the rest of the array is 0): `[rows]` for a vector, `[rows, cols]`
+    /// for a matrix, `[rows, cols / taps, *kernel]` for a [`Role::Filter`].
+    #[must_use]
+    pub const fn torch_shape(&self) -> ([usize; 4], usize) {
+        match (self.is_vector, self.role) {
+            (true, _) => ([self.rows, 0, 0, 0], 1),
+            (false, Role::Filter { kernel: &[k] }) if k > 0 => {
+                ([self.rows, self.cols / k, k, 0], 3)
+            }
+            (false, Role::Filter { kernel: &[h, w] }) if h * w > 0 => {
+                ([self.rows, self.cols / (h * w), h, w], 4)
+            }
+            _ => ([self.rows, self.cols, 0, 0], 2),
+        }
+    }
+
     /// One bias per unit ([`Role::UnitBias`]).
     #[must_use]
     pub const fn unit_bias(name: &'static str, units: usize) -> Self {
@@ -259,114 +302,6 @@ pub const fn fill_buffers<T: crate::scalar::Float>(
             k += 1;
         }
         t += 1;
-    }
-}
-
-/// What a layer's function is like, for the tools that transform networks.
-///
-/// Built with [`Properties::NONE`] and the `const` setters, so a layer
-/// written outside this crate states what it is:
-/// `Properties::NONE.elementwise().odd()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-// Independent facts, each read on its own by a different tool.
-#[allow(clippy::struct_excessive_bools)]
-pub struct Properties {
-    /// The same scalar function on every feature, no parameters (ReLU,
-    /// Tanh, ...).
-    pub elementwise: bool,
-    /// Commutes with a permutation of its features, once its
-    /// [`Role::PerFeature`] tensors are permuted along (elementwise
-    /// activations, softmax, batch normalization).
-    pub permutes_features: bool,
-    /// Odd: negating an input feature negates the matching output, once its
-    /// [`Role::PerFeature`] tensors marked `negated` are negated (Tanh,
-    /// Identity, batch normalization). For a layer that computes units
-    /// (`Dense`, `Rnn`): negating a unit's incoming row, bias and recurrent
-    /// column negates exactly that unit's output.
-    pub odd: bool,
-    /// Its training forward differs from its inference forward (batch
-    /// normalization, dropout).
-    pub train_differs: bool,
-    /// Training needs a batch of at least this many samples (2 for batch
-    /// normalization, whose batch variance is 0 on one sample).
-    pub min_train_batch: usize,
-    /// It keeps a count of the training steps that updated its buffers
-    /// (PyTorch's `num_batches_tracked` of batch normalization): the
-    /// network holds one count per such layer
-    /// ([`Network::batches_tracked`](crate::network::Network::batches_tracked)),
-    /// hands it to the layer's
-    /// [`update_buffers`](crate::layer::Layer::update_buffers) and adds one
-    /// after every buffer update. Dropout, which differs in training but
-    /// keeps no state, does not count.
-    pub counts_batches: bool,
-}
-
-impl Properties {
-    /// Nothing assumed: not elementwise, not odd, the same in training and
-    /// inference, any batch.
-    pub const NONE: Self = Self {
-        elementwise: false,
-        permutes_features: false,
-        odd: false,
-        train_differs: false,
-        min_train_batch: 1,
-        counts_batches: false,
-    };
-
-    /// Elementwise (and so commuting with permutations of features).
-    #[must_use]
-    pub const fn elementwise(self) -> Self {
-        Self {
-            elementwise: true,
-            permutes_features: true,
-            ..self
-        }
-    }
-
-    /// Commuting with permutations of features.
-    #[must_use]
-    pub const fn permutes_features(self) -> Self {
-        Self {
-            permutes_features: true,
-            ..self
-        }
-    }
-
-    /// Odd (see [`Properties::odd`](struct@Properties#structfield.odd)).
-    #[must_use]
-    pub const fn odd(self) -> Self {
-        Self { odd: true, ..self }
-    }
-
-    /// Different in training, which needs a batch of at least
-    /// `min_train_batch` samples.
-    #[must_use]
-    pub const fn train_differs(self, min_train_batch: usize) -> Self {
-        Self {
-            train_differs: true,
-            min_train_batch,
-            ..self
-        }
-    }
-
-    /// Keeping a count of tracked batches (see
-    /// [`Properties::counts_batches`](struct@Properties#structfield.counts_batches)).
-    #[must_use]
-    pub const fn counts_batches(self) -> Self {
-        Self {
-            counts_batches: true,
-            ..self
-        }
-    }
-
-    /// How many counts of tracked batches the layer keeps in its network:
-    /// 1 when it counts batches, else 0. The generated network adds these
-    /// up, in declaration order, for the length of its
-    /// [`Network::batches_tracked`](crate::network::Network::batches_tracked).
-    #[must_use]
-    pub const fn batch_counters(&self) -> usize {
-        if self.counts_batches { 1 } else { 0 }
     }
 }
 

@@ -94,9 +94,9 @@ pub mod prelude {
     pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::{FanMode, Init, Nonlinearity};
     pub use crate::layer::{
-        AvgPool1d, AvgPool2d, BatchNorm, Dense, Dropout, Flatten, GlobalAvgPool, Gru, GruCache,
-        Identity, LayerNorm, LeakyReLU, Lstm, LstmCache, MaxPool1d, MaxPool2d, ReLU, Rnn, RnnCache,
-        Sigmoid, Softmax, Tanh, Zeroed,
+        AvgPool1d, AvgPool2d, BatchNorm, Conv1d, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool,
+        Gru, GruCache, Identity, LayerNorm, LeakyReLU, Lstm, LstmCache, MaxPool1d, MaxPool2d, ReLU,
+        Rnn, RnnCache, Sigmoid, Softmax, Tanh, Zeroed,
     };
     // What a user-written layer implements and the types in its signatures.
     pub use crate::layer::{

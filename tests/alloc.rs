@@ -1,15 +1,15 @@
 //! Zero-allocation proof: a counting global allocator shows that the hot
 //! paths allocate nothing on the heap, for the three models of the
 //! benchmark suite (XOR, SINE, DIGITS) and a gated recurrent classifier
-//! (LSTM) at their batch sizes and at batch
-//! size 1: inference `forward`, `forward_train`, `backward`,
-//! `loss_and_gradient`, a step of every optimizer (`Sgd`, `Adam`, `AdamW`,
-//! `RmsProp`, and a `Scheduled` one across an epoch end), a whole
-//! `Trainer::fit_with_order` run (f32), the exact `hessian_vector_product` (f64), and the full
-//! Hessian on the stack, `hessian_into` (f64; XOR and SINE, the models it
-//! is meant for), XOR with a layer normalization in it, and the same hot
-//! paths of a digits model made of pooling layers (max pooling keeps its
-//! selected indices on the stack).
+//! (LSTM) at their batch sizes and at batch size 1: inference `forward`,
+//! `forward_train`, `backward`, `loss_and_gradient`, a step of every
+//! optimizer (`Sgd`, `Adam`, `AdamW`, `RmsProp`, and a `Scheduled` one
+//! across an epoch end), a whole `Trainer::fit_with_order` run (f32), the
+//! exact `hessian_vector_product` (f64), and the full Hessian on the stack,
+//! `hessian_into` (f64; XOR and SINE, the models it is meant for); the same
+//! for XOR with a layer normalization or a convolution in it and for digits
+//! models made of pooling layers (max pooling keeps its selected indices on
+//! the stack) or of 1-D and 2-D convolutions.
 //!
 //! The allocator (`stats_alloc`, which wraps the system allocator) counts
 //! every thread, so this file runs without the test harness (`harness =
@@ -49,6 +49,23 @@ network! {
         mean: GlobalAvgPool<5, 4>,
         flat: Flatten,
         out: Dense<5, 10>,
+    }
+}
+
+network! {
+    /// The digits as 1x8x8 images through a 2-D and a grouped 1-D convolution.
+    struct ConvDigits {
+        conv: Conv2d<1, 4, 3, 3, 8, 8>(padding = 1),
+        act: ReLU,
+        pool: MaxPool2d<4, 8, 8, 2>,
+        line: Conv1d<4, 4, 3, 16>(padding = 1, groups = 2),
+        out: Dense<64, 10>,
+    }
+
+    /// XOR's inputs as one channel of length 2: P = 6 + 7.
+    struct ConvXor {
+        conv: Conv1d<1, 2, 2, 2>(padding = 1),
+        out: Dense<6, 1>,
     }
 }
 
@@ -373,6 +390,9 @@ fn main() {
         &digits,
         &digits_held,
     );
+    let held = &digits_held;
+    check_f32::<ConvDigits, _, 64, 10, 718, 32>(&mut m, "CONV", &CrossEntropy, &digits, held);
+    check_f32::<ConvXor, _, 2, 1, 13, 4>(&mut m, "XOR+Conv1d", &BceWithLogits, &xor, &xor);
 
     let (inputs, targets) = xor_data::<f64>();
     let xor = Dataset::new(&inputs, &targets).expect("valid data");
@@ -389,6 +409,8 @@ fn main() {
     check_hvp::<LstmSequence<f64>, _, 10, 2, 254, 8>(&mut m, "LSTM", &CrossEntropy, &lstm);
     check_hvp::<GruSequence<f64>, _, 10, 2, 194, 8>(&mut m, "GRU", &CrossEntropy, &lstm);
     check_hvp::<PooledDigits<f64>, _, 64, 10, 60, 32>(&mut m, "POOLED", &CrossEntropy, &digits);
+    check_hvp::<ConvDigits<f64>, _, 64, 10, 718, 32>(&mut m, "CONV", &CrossEntropy, &digits);
+    check_stack_hessian::<ConvXor<f64>, _, 2, 1, 13, 4>(&mut m, "XOR+Conv1d", &BceWithLogits, &xor);
     check_stack_hessian::<Xor<f64>, _, 2, 1, 33, 4>(&mut m, "XOR", &BceWithLogits, &xor);
     check_stack_hessian::<XorNormed<f64>, _, 2, 1, 49, 4>(
         &mut m,
@@ -424,5 +446,5 @@ fn main() {
         failed.is_empty(),
         "heap allocations in hot paths: {failed:?}"
     );
-    assert_eq!(m.rows.len(), 7 * 11 + 7 + 3, "every case was measured");
+    assert_eq!(m.rows.len(), 9 * 11 + 8 + 4, "every case was measured");
 }

@@ -35,6 +35,7 @@
 pub mod activation;
 pub mod batch_norm;
 pub mod block;
+pub mod conv;
 pub mod dense;
 pub mod dropout;
 pub(crate) mod gated;
@@ -51,6 +52,7 @@ pub use crate::info::{
 pub use activation::{Identity, LeakyReLU, ReLU, Sigmoid, Tanh};
 pub use batch_norm::{BatchNorm, BatchNormCache, RunningAverage};
 pub use block::{BlockContext, Directions, GradRows};
+pub use conv::{Conv1d, Conv2d};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use gru::{Gru, GruCache};

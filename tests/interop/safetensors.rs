@@ -35,6 +35,17 @@ network! {
         out: Dense<5, 2>,
     }
 
+    /// `make.py`'s `Convolved`: 2-D and grouped 1-D convolutions, PyTorch's
+    /// 4-D and 3-D weights.
+    pub struct Convolved {
+        conv: Conv2d<1, 2, 3, 3, 5, 5>(padding = 1),
+        act: ReLU,
+        pool: MaxPool2d<2, 5, 5, 2>,
+        line: Conv1d<2, 4, 2, 4>(groups = 2, bias = false),
+        flat: Flatten,
+        out: Dense<12, 3>,
+    }
+
     /// Two batch-norm layers whose `num_batches_tracked` differ: `make.py`'s
     /// `TwoNorms`.
     pub struct TwoNorms {
@@ -272,6 +283,31 @@ fn two_batch_norms_from_pytorch_keep_their_own_counts() {
             "buffer {k}: {ours} vs PyTorch {theirs}"
         );
     }
+}
+
+#[test]
+fn convolutions_from_pytorch_keep_their_shapes() {
+    let (net, _) = check_against_pytorch!(Convolved, "conv_f32", Names::Same, 25, 3, 1e-12, 1e-5);
+    let bytes = fixture("conv_f32");
+    let entries = format::parse(&bytes).unwrap();
+    let shape = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap()
+            .shape
+            .clone()
+    };
+    assert_eq!(shape("conv.weight"), [2, 1, 3, 3]);
+    assert_eq!(shape("line.weight"), [4, 1, 2]);
+    assert!(entries.iter().all(|e| e.name != "line.bias"));
+    // Export writes PyTorch's shapes back, and reads back the same network.
+    let written = safetensors::to_bytes(&net, &Names::Same).unwrap();
+    let entries = format::parse(&written).unwrap();
+    let weight = entries.iter().find(|e| e.name == "conv.weight").unwrap();
+    assert_eq!(weight.shape, [2, 1, 3, 3]);
+    let back: Convolved<f64> = safetensors::load(&written, &Names::Same).unwrap();
+    assert_eq!(back, net);
 }
 
 fn trained_normed() -> Normed<f32> {

@@ -18,6 +18,8 @@ network! {
         dropout: Dropout,
         lstm: Lstm<3, 3, 1>,
         gru: Gru<3, 3, 1>,
+        conv1: Conv1d<3, 2, 2, 1>(padding = 1),
+        conv2: Conv2d<1, 3, 2, 2, 2, 2>(stride = 1, padding = 0, dilation = 1, groups = 1, bias = false),
         max1: MaxPool1d<1, 3, 2>(stride = 1),
         max2: MaxPool2d<1, 1, 2, 1>,
         avg1: AvgPool1d<1, 2, 1>,
@@ -36,11 +38,11 @@ network! {
 #[test]
 fn every_row_names_a_library_kind_of_that_name() {
     let rows: &[(&str, &str, usize)] = constnet::__private::__built_in_kinds!();
-    assert_eq!(rows.len(), 19, "one row per built-in kind");
+    assert_eq!(rows.len(), 21, "one row per built-in kind");
     for (row, name, _) in rows {
         assert_eq!(row, name, "the row `{row}` and the type's NAME");
     }
-    let declared: Vec<&str> = <Every as Network<f32, 2, 2, 214>>::LAYERS
+    let declared: Vec<&str> = <Every as Network<f32, 2, 2, 240>>::LAYERS
         .iter()
         .map(|l| l.kind)
         .collect();

@@ -13,6 +13,7 @@ mod common;
 mod batch_norm;
 mod batch_norm_running;
 mod blocks;
+mod conv;
 mod derivatives;
 mod dropout;
 mod gated;

@@ -51,6 +51,8 @@ network! {
         rnn2: Rnn<4, 3, 2>(false),
         identity: Identity,
         leaky: LeakyReLU(0.3),
+        conv1: Conv1d<1, 2, 2, 3>(stride = 1, padding = 1, dilation = 1, groups = 1, bias = true, weight_init = Init::xavier_uniform(1.0), bias_init = Init::Zeros),
+        conv2: Conv2d<2, 2, 1, 1, 2, 2>(groups = 2, bias = false),
         softmax: Softmax,
     }
 }

@@ -6,7 +6,7 @@ network! {
     pub struct Net {
         hidden: Linear<2, 8>,
         act: Relu,
-        conv: Conv2d<8, 8>,
+        conv: Conv3d<8, 8>,
         out: Dense<8, 1>,
     }
 }

@@ -4,7 +4,9 @@
 //! the equivalent model loads straight into a declared network, and a
 //! network saves to a file that `model.load_state_dict(load_file(path))`
 //! takes back. The names are PyTorch's: `<layer>.weight` and `<layer>.bias`
-//! (a dense weight is `[out, in]`, as `nn.Linear` stores it), batch norm's
+//! (a dense weight is `[out, in]`, as `nn.Linear` stores it, a convolution
+//! weight `[out, in / groups, *kernel]`, as `nn.Conv1d` and `nn.Conv2d`
+//! store it), batch norm's
 //! `running_mean`, `running_var` and `num_batches_tracked` (an `I64` scalar
 //! of shape `[]`, one per batch-norm layer), and `nn.RNN`'s
 //! `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0` and `bias_hh_l0`.
@@ -61,7 +63,7 @@ pub use error::SafetensorsError;
 use format::{Dtype, Entry};
 use values::{finite_in, nonnegative, read_count, representable};
 
-use crate::layer::Domain;
+use crate::layer::{Domain, TensorShape};
 use crate::network::{LayerInfo, Network};
 use crate::rng::Rng;
 use crate::scalar::Float;
@@ -139,6 +141,13 @@ struct Planned {
     slot: Slot,
 }
 
+/// PyTorch's shape of a tensor: `[n]`, `[rows, cols]`, or a convolution
+/// filter's `[C_out, C_in / groups, *kernel]`.
+fn torch_shape(tensor: &TensorShape) -> Vec<usize> {
+    let (dims, rank) = tensor.torch_shape();
+    dims[..rank].to_vec()
+}
+
 /// The tensors of `layers` in PyTorch's `state_dict` order.
 fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, SafetensorsError> {
     let modules = names.modules(layers)?;
@@ -148,11 +157,7 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
         for tensor in layer.tensors {
             let range = offset..offset + tensor.len();
             offset = range.end;
-            let shape = if tensor.is_vector {
-                vec![tensor.rows]
-            } else {
-                vec![tensor.rows, tensor.cols]
-            };
+            let shape = torch_shape(tensor);
             if tensor.torch_parts.is_empty() {
                 planned.push(Planned {
                     name: std::format!("{module}.{}", tensor.name),
@@ -176,11 +181,7 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
         for tensor in layer.buffer_tensors {
             let range = offset..offset + tensor.len();
             offset = range.end;
-            let shape = if tensor.is_vector {
-                vec![tensor.rows]
-            } else {
-                vec![tensor.rows, tensor.cols]
-            };
+            let shape = torch_shape(tensor);
             planned.push(Planned {
                 name: std::format!("{module}.{}", tensor.name),
                 shape,

@@ -7,8 +7,9 @@
 use quote::ToTokens;
 use syn::{Error, Expr, Ident};
 
-use super::kinds::{ArgRow, Place, Row, Value, closest};
+use super::kinds::{ArgRow, Place, Row, Value};
 use super::sizes::tidy;
+use super::spelling::closest;
 use crate::ast::{LayerDecl, LitValue, lit_value};
 
 /// A checked argument.

@@ -10,6 +10,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Error, Ident};
 
+use super::spelling::closest;
+
 /// What a built-in kind accepts; see the module documentation.
 pub struct Row {
     /// The kind's name, also the type's name in `constnet::layer`.
@@ -115,6 +117,19 @@ const INITS: [ArgRow; 2] = [
     builder("bias_init", Value::Expression, "Init::Zeros"),
 ];
 
+/// The arguments of a convolution: `stride`, `padding`, `dilation`,
+/// `groups` and `bias` are its generic arguments after the sizes (PyTorch's
+/// defaults 1, 0, 1, 1, `true`), the initializers builder calls.
+const CONV: [ArgRow; 7] = [
+    generic("stride", Value::Count, 0, Unwritten::Literal("1"), "2"),
+    generic("padding", Value::Count, 1, Unwritten::Literal("0"), "1"),
+    generic("dilation", Value::Count, 2, Unwritten::Literal("1"), "2"),
+    generic("groups", Value::Count, 3, Unwritten::Literal("1"), "2"),
+    generic("bias", Value::Bool, 4, Unwritten::Literal("true"), "false"),
+    INITS[0],
+    INITS[1],
+];
+
 /// The kinds that int8 quantization folds into the layer before them (a
 /// normalization after an affine layer): the generated layer chain pairs
 /// them with it as one `Folded` stage, which the library quantizes when
@@ -199,6 +214,16 @@ pub const ROWS: &[Row] = &[
             INITS[0],
             INITS[1],
         ],
+    },
+    Row {
+        name: "Conv1d",
+        sizes: &["C_IN", "C_OUT", "KERNEL", "L"],
+        args: &CONV,
+    },
+    Row {
+        name: "Conv2d",
+        sizes: &["C_IN", "C_OUT", "KH", "KW", "H", "W"],
+        args: &CONV,
     },
     Row {
         name: "MaxPool1d",
@@ -335,6 +360,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("RNN", "Rnn"),
     ("LSTM", "Lstm"),
     ("GRU", "Gru"),
+    ("Conv", "Conv2d"),
     ("MaxPool", "MaxPool2d"),
     ("AvgPool", "AvgPool2d"),
     ("AdaptiveAvgPool2d", "GlobalAvgPool"),
@@ -364,72 +390,4 @@ pub fn misspelled_kind(kind: &Ident) -> Option<Error> {
             "unknown layer kind `{name}`; did you mean `{hint}`? (a layer type of your own is written by its path, e.g. `my_layers::{name}`)"
         ),
     ))
-}
-
-/// The candidate closest to `name`: equal ignoring case, or at most two
-/// edits away (and fewer edits than half the name), if exactly one is.
-pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(name)) {
-        return Some(same);
-    }
-    let lower = name.to_ascii_lowercase();
-    let limit = 2.min(name.len() / 2);
-    let mut best: Option<(usize, &str)> = None;
-    let mut tied = false;
-    for candidate in candidates {
-        let distance = edit_distance(&lower, &candidate.to_ascii_lowercase());
-        if distance > limit {
-            continue;
-        }
-        match best {
-            Some((d, _)) if d < distance => {}
-            Some((d, _)) if d == distance => tied = true,
-            _ => {
-                best = Some((distance, candidate));
-                tied = false;
-            }
-        }
-    }
-    best.filter(|_| !tied).map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance (insertions, deletions, substitutions) over bytes.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{closest, edit_distance};
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("dense", "dense"), 0);
-        assert_eq!(edit_distance("dnse", "dense"), 1);
-        assert_eq!(edit_distance("sigmod", "sigmoid"), 1);
-        assert_eq!(edit_distance("tanh", "than"), 2);
-        assert_eq!(edit_distance("", "relu"), 4);
-    }
-
-    #[test]
-    fn closest_suggests_only_clear_matches() {
-        let known = ["Dense", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax"];
-        assert_eq!(closest("relu", &known), Some("ReLU"));
-        assert_eq!(closest("Dnse", &known), Some("Dense"));
-        assert_eq!(closest("Sigmod", &known), Some("Sigmoid"));
-        assert_eq!(closest("Conv2d", &known), None);
-        // Too short to guess from.
-        assert_eq!(closest("Tn", &known), None);
-    }
 }

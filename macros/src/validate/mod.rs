@@ -11,6 +11,7 @@
 mod args;
 mod kinds;
 mod sizes;
+mod spelling;
 
 pub use args::Setting;
 pub use kinds::{FOLDED_INTO_PREVIOUS, Place, Row, Unwritten};
