@@ -1,6 +1,7 @@
 //! What a layer is, as the tools that transform or inspect a network see it:
 //! its tensors ([`TensorShape`]: PyTorch's name, shape and [`Role`]), its
-//! [`Properties`] (elementwise, odd, different in training), and the
+//! [`Properties`] (elementwise, odd, different in training, counting
+//! tracked batches), and the
 //! [`LayerInfo`] a declared network lists for each of its layers.
 //!
 //! Tools read roles and properties, never kind names or tensor-name
@@ -11,6 +12,10 @@
 //!
 //! This file depends on nothing else in the crate but the scalar trait, so
 //! the error type can name layers without a circle of imports.
+
+mod properties;
+
+pub use properties::Properties;
 
 /// What the entries of a tensor belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -300,85 +305,6 @@ pub const fn fill_buffers<T: crate::scalar::Float>(
     }
 }
 
-/// What a layer's function is like, for the tools that transform networks.
-///
-/// Built with [`Properties::NONE`] and the `const` setters, so a layer
-/// written outside this crate states what it is:
-/// `Properties::NONE.elementwise().odd()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-// Independent facts, each read on its own by a different tool.
-#[allow(clippy::struct_excessive_bools)]
-pub struct Properties {
-    /// The same scalar function on every feature, no parameters (ReLU,
-    /// Tanh, ...).
-    pub elementwise: bool,
-    /// Commutes with a permutation of its features, once its
-    /// [`Role::PerFeature`] tensors are permuted along (elementwise
-    /// activations, softmax, batch normalization).
-    pub permutes_features: bool,
-    /// Odd: negating an input feature negates the matching output, once its
-    /// [`Role::PerFeature`] tensors marked `negated` are negated (Tanh,
-    /// Identity, batch normalization). For a layer that computes units
-    /// (`Dense`, `Rnn`): negating a unit's incoming row, bias and recurrent
-    /// column negates exactly that unit's output.
-    pub odd: bool,
-    /// Its training forward differs from its inference forward (batch
-    /// normalization, dropout).
-    pub train_differs: bool,
-    /// Training needs a batch of at least this many samples (2 for batch
-    /// normalization, whose batch variance is 0 on one sample).
-    pub min_train_batch: usize,
-}
-
-impl Properties {
-    /// Nothing assumed: not elementwise, not odd, the same in training and
-    /// inference, any batch.
-    pub const NONE: Self = Self {
-        elementwise: false,
-        permutes_features: false,
-        odd: false,
-        train_differs: false,
-        min_train_batch: 1,
-    };
-
-    /// Elementwise (and so commuting with permutations of features).
-    #[must_use]
-    pub const fn elementwise(self) -> Self {
-        Self {
-            elementwise: true,
-            permutes_features: true,
-            ..self
-        }
-    }
-
-    /// Commuting with permutations of features.
-    #[must_use]
-    pub const fn permutes_features(self) -> Self {
-        Self {
-            permutes_features: true,
-            ..self
-        }
-    }
-
-    /// Odd (see [`Properties::odd`](struct@Properties#structfield.odd)).
-    #[must_use]
-    pub const fn odd(self) -> Self {
-        Self { odd: true, ..self }
-    }
-
-    /// Different in training, which needs a batch of at least
-    /// `min_train_batch` samples.
-    #[must_use]
-    pub const fn train_differs(self, min_train_batch: usize) -> Self {
-        Self {
-            train_differs: true,
-            min_train_batch,
-            ..self
-        }
-    }
-}
-
 /// Which of a kind's generic arguments make its input width, so a
 /// width-mismatch message can say what to write instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -418,6 +344,12 @@ pub struct LayerInfo {
     pub tensors: &'static [TensorShape],
     /// Its buffer tensors in order.
     pub buffer_tensors: &'static [TensorShape],
+    /// For a layer whose [`Properties::counts_batches`](struct@Properties#structfield.counts_batches),
+    /// the index of its count of tracked batches (PyTorch's
+    /// `<layer>.num_batches_tracked`) in the network's
+    /// [`Network::batches_tracked`](crate::network::Network::batches_tracked);
+    /// `None` for every other layer.
+    pub counter: Option<usize>,
 }
 
 impl LayerInfo {

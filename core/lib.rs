@@ -150,7 +150,9 @@ pub mod __private {
     pub use crate::scalar::Float;
     #[cfg(feature = "serde")]
     pub use crate::serialize::{deserialize_network, serialize_network};
-    pub use crate::state::{buffer_problem_f32, buffer_problem_f64, cast_values, check_buffers};
+    pub use crate::state::{
+        buffer_problem_f32, buffer_problem_f64, cast_values, check_buffers, count_batch, own_count,
+    };
     pub use constnet_macros::__built_in_kinds;
     pub use core::option::Option::{None, Some};
     pub use core::primitive::{u64, usize};

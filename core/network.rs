@@ -5,8 +5,9 @@
 //! A network with `I` inputs, `O` outputs and `P` parameters owns its
 //! parameters as one flat `[T; P]` in PyTorch `parameters()` order (for each
 //! layer in declaration order: weight, then bias; batch norm: gamma, then
-//! beta) and its buffers (running statistics) as a second flat array.
-//! Generated code is a straight line of calls into [`crate::layer`]: no tape,
+//! beta), its buffers (running statistics) as a second flat array, and one
+//! count of tracked batches per batch-norm layer (PyTorch's
+//! `num_batches_tracked`) as a third. Generated code is a straight line of calls into [`crate::layer`]: no tape,
 //! no heap, no dynamic dispatch.
 //!
 //! Every batch method that computes a loss ([`Network::loss_and_gradient`],
@@ -141,11 +142,36 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         Ok(())
     }
 
-    /// How many training steps have updated the buffers (PyTorch's
-    /// `num_batches_tracked`).
-    fn batches_tracked(&self) -> u64;
-    /// Sets the count of buffer updates.
-    fn set_batches_tracked(&mut self, count: u64);
+    /// The counts of tracked batches, one per layer whose
+    /// [`Properties`](crate::layer::Properties) count batches (each
+    /// `BatchNorm`), in declaration order: entry `k` is PyTorch's
+    /// `num_batches_tracked` of that layer, and
+    /// [`LayerInfo::counter`] tells each layer's index. Each counts the
+    /// training steps that updated its layer's buffers
+    /// ([`Network::update_buffers`]); they differ when set so (a model
+    /// assembled from parts trained apart). Empty for a network without
+    /// such a layer.
+    fn batches_tracked(&self) -> &[u64];
+    /// The counts of tracked batches, writable (any value is valid).
+    fn batches_tracked_mut(&mut self) -> &mut [u64];
+    /// Sets the counts of tracked batches from `counts` (one per counting
+    /// layer, in declaration order).
+    ///
+    /// # Errors
+    /// [`crate::Error::BufferLength`] when `counts` is not as long as
+    /// [`Network::batches_tracked`]; the counts are then unchanged.
+    fn set_batches_tracked(&mut self, counts: &[u64]) -> crate::Result<()> {
+        let tracked = self.batches_tracked_mut();
+        if counts.len() != tracked.len() {
+            return Err(crate::Error::BufferLength {
+                what: "batches_tracked",
+                given: counts.len(),
+                required: tracked.len(),
+            });
+        }
+        tracked.copy_from_slice(counts);
+        Ok(())
+    }
 
     /// Inference forward: evaluation mode (batch normalization uses its
     /// running statistics).
@@ -186,7 +212,10 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     }
 
     /// Applies the buffer updates (running statistics) of the training
-    /// forward that filled `cache`, and counts one more tracked batch.
+    /// forward that filled `cache`, each layer reading its own count of
+    /// tracked batches, then counts one more tracked batch in every count
+    /// ([`Network::batches_tracked`]): the whole network is in training
+    /// mode for the step, as every layer of a PyTorch model in `train()`.
     fn update_buffers<const B: usize>(&mut self, cache: &Self::Cache<B>);
 
     /// Backward: from `d_output = dL/doutput`, writes `dL/dparameters` into

@@ -5,11 +5,12 @@
 //!
 //! - **What is saved.** A network is saved as its whole state: the flat
 //!   parameters (PyTorch order), the flat buffers (running statistics) and
-//!   the counts of tracked batches, as the fields `parameters`, `buffers`
-//!   and `batches_tracked`. Whatever layers a network has, these three
-//!   fields are all of it, so a new layer kind needs nothing here. An
-//!   optimizer is saved with its hyper-parameters and every array of its
-//!   state (momentum buffer, moment estimates, step count); a
+//!   the counts of tracked batches (one per batch-norm layer, in
+//!   declaration order), as the fields `parameters`, `buffers` and
+//!   `batches_tracked`, each an array. Whatever layers a network has,
+//!   these three fields are all of it, so a new layer kind needs nothing
+//!   here. An optimizer is saved with its hyper-parameters and every array
+//!   of its state (momentum buffer, moment estimates, step count); a
 //!   [`Scheduled`](crate::optim::Scheduled) optimizer with its schedule,
 //!   base rate and epoch.
 //! - **No heap.** An array is written as a tuple of its values (a JSON
@@ -124,10 +125,10 @@ pub mod array {
 /// A network's state as written.
 #[derive(serde::Serialize)]
 #[serde(rename = "Network")]
-struct NetworkStateRef<'a, T, C> {
+struct NetworkStateRef<'a, T> {
     parameters: Values<'a, T>,
     buffers: Values<'a, T>,
-    batches_tracked: &'a C,
+    batches_tracked: Values<'a, u64>,
 }
 
 /// A network's state as read, before its checks.
@@ -135,36 +136,39 @@ struct NetworkStateRef<'a, T, C> {
 #[serde(
     rename = "Network",
     deny_unknown_fields,
-    bound = "T: Deserialize<'de> + Copy + Default, C: Deserialize<'de>"
+    bound = "T: Deserialize<'de> + Copy + Default"
 )]
-struct NetworkState<T, C, const P: usize, const B: usize> {
+struct NetworkState<T, const P: usize, const B: usize, const K: usize> {
     parameters: ArrayOf<T, P>,
     buffers: ArrayOf<T, B>,
-    batches_tracked: C,
+    batches_tracked: ArrayOf<u64, K>,
 }
 
 /// Writes a network's state (what a declared network's `Serialize` calls).
 ///
 /// # Errors
 /// The serializer's.
-pub fn serialize_network<S, T, C>(
+pub fn serialize_network<S, T>(
     parameters: &[T],
     buffers: &[T],
-    batches_tracked: &C,
+    batches_tracked: &[u64],
     serializer: S,
 ) -> Result<S::Ok, S::Error>
 where
     S: Serializer,
     T: Serialize,
-    C: Serialize,
 {
     NetworkStateRef {
         parameters: Values(parameters),
         buffers: Values(buffers),
-        batches_tracked,
+        batches_tracked: Values(batches_tracked),
     }
     .serialize(serializer)
 }
+
+/// A network's state as `try_from_parts` takes it: parameters, buffers and
+/// the counts of tracked batches.
+pub type Parts<T, const P: usize, const B: usize, const K: usize> = ([T; P], [T; B], [u64; K]);
 
 /// Reads a network's state (what a declared network's `Deserialize`
 /// calls, before `try_from_parts`): every parameter must be finite.
@@ -172,18 +176,17 @@ where
 /// # Errors
 /// The deserializer's, or [`Error::InvalidState`] for a parameter that is
 /// NaN or infinite, as the deserializer's custom error.
-pub fn deserialize_network<'de, D, T, C, const P: usize, const B: usize>(
+pub fn deserialize_network<'de, D, T, const P: usize, const B: usize, const K: usize>(
     owner: &'static str,
     deserializer: D,
-) -> Result<([T; P], [T; B], C), D::Error>
+) -> Result<Parts<T, P, B, K>, D::Error>
 where
     D: Deserializer<'de>,
     T: Float + Deserialize<'de>,
-    C: Deserialize<'de>,
 {
-    let state = NetworkState::<T, C, P, B>::deserialize(deserializer)?;
+    let state = NetworkState::<T, P, B, K>::deserialize(deserializer)?;
     check_finite(owner, "parameters", &state.parameters.0).map_err(de::Error::custom)?;
-    Ok((state.parameters.0, state.buffers.0, state.batches_tracked))
+    Ok((state.parameters.0, state.buffers.0, state.batches_tracked.0))
 }
 
 /// Every value finite, else [`Error::InvalidState`] naming the first that

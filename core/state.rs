@@ -139,3 +139,21 @@ pub fn cast_values<T: Float, U: Float, const N: usize>(
     }
     Ok(out)
 }
+
+/// A layer's own count of tracked batches, from its slice of the network's
+/// counts (one entry for a layer that counts batches, none for the others,
+/// which read 0): what the generated `update_buffers` hands each layer.
+#[inline]
+#[must_use]
+pub fn own_count(counts: &[u64]) -> u64 {
+    counts.first().copied().unwrap_or(0)
+}
+
+/// One more tracked batch in every count (saturating at `u64::MAX`): the
+/// whole network was in training mode for the step.
+#[inline]
+pub fn count_batch(counts: &mut [u64]) {
+    for count in counts {
+        *count = count.saturating_add(1);
+    }
+}

@@ -194,7 +194,7 @@ fn main() -> std::result::Result<(), Box<dyn StdError>> {
         outcome.species.join(", ")
     );
     println!(
-        "running statistics tracked over {} batches",
+        "running statistics tracked over {:?} batches (one count per batch-norm layer)",
         outcome.net.batches_tracked()
     );
     if outcome.test_accuracy < 0.95 {

@@ -202,18 +202,6 @@ mod safetensors {
             /// What the tensor's values must be.
             expected: &'static str,
         },
-        /// The network keeps one count of tracked batches; the file's
-        /// `num_batches_tracked` tensors disagree.
-        InconsistentCounts {
-            /// The tensor that differs.
-            tensor: String,
-            /// Its value.
-            value: i64,
-            /// The first such tensor.
-            first: String,
-            /// Its value.
-            first_value: i64,
-        },
         /// A name map names a layer twice, or a layer the network does not have.
         InvalidNameMap {
             /// What is wrong.
@@ -326,15 +314,6 @@ mod safetensors {
                 } => write!(
                     f,
                     "tensor `{tensor}` holds {value} at index {index}; its values must be {expected}"
-                ),
-                Self::InconsistentCounts {
-                    tensor,
-                    value,
-                    first,
-                    first_value,
-                } => write!(
-                    f,
-                    "tensor `{tensor}` counts {value} batches but `{first}` counts {first_value}; the network keeps one count"
                 ),
                 Self::InvalidNameMap { reason } => write!(f, "invalid name map: {reason}"),
                 Self::Io { path, message } => write!(f, "{path}: {message}"),

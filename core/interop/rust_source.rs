@@ -1,11 +1,11 @@
 //! A trained network as Rust source, for weights in flash.
 //!
-//! [`rust_source`] writes a network's parameters, buffers and count of
-//! tracked batches as one `static` item that rebuilds it bit for bit with
-//! the network's `const fn from_parts`:
+//! [`rust_source`] writes a network's parameters, buffers and counts of
+//! tracked batches (one per batch-norm layer) as one `static` item that
+//! rebuilds it bit for bit with the network's `const fn from_parts`:
 //!
 //! ```text
-//! /// A trained `Sine<f32>`: 321 parameters, 0 buffer values and the ...
+//! /// A trained `Sine<f32>`: 321 parameters, 0 buffer values and 0 counts of ...
 //! #[rustfmt::skip]
 //! pub static MODEL: Sine<f32> = Sine::<f32>::from_parts(
 //!     [
@@ -14,7 +14,7 @@
 //!         ...
 //!     ],
 //!     [],
-//!     0,
+//!     [],
 //! );
 //! ```
 //!
@@ -29,7 +29,7 @@
 use core::fmt::Write as _;
 use std::string::String;
 
-use crate::network::{Network, ParamTensor};
+use crate::network::{LayerInfo, Network, ParamTensor};
 use crate::scalar::Float;
 
 /// How the written item is named.
@@ -83,11 +83,14 @@ where
     let space = if visibility.is_empty() { "" } else { " " };
     let mut source = String::new();
     let buffers = net.buffers();
+    let counts = net.batches_tracked().len();
+    let plural = if counts == 1 { "" } else { "s" };
     // Writing to a String cannot fail: the `fmt::Result`s are infallible.
     let _ = writeln!(
         source,
-        "/// A trained `{type_path}<{scalar}>`: {P} parameters, {} buffer values and the\n\
-         /// count of tracked batches, every value as its exact IEEE bit pattern.\n\
+        "/// A trained `{type_path}<{scalar}>`: {P} parameters, {} buffer values and {counts} \
+         count{plural} of\n\
+         /// tracked batches, every value as its exact IEEE bit pattern.\n\
          /// Written by constnet's `interop::rust_source`; regenerate it, do not edit it.\n\
          #[rustfmt::skip]\n\
          {visibility}{space}static {item_name}: {type_path}<{scalar}> = {type_path}::<{scalar}>::from_parts(",
@@ -95,7 +98,8 @@ where
     );
     write_array(&mut source, N::parameter_tensors(), net.parameters());
     write_array(&mut source, N::buffer_tensors(), buffers);
-    let _ = writeln!(source, "    {},\n);", net.batches_tracked());
+    write_counts(&mut source, N::LAYERS, net.batches_tracked());
+    source.push_str(");\n");
     Ok(source)
 }
 
@@ -156,6 +160,25 @@ fn write_array<T: Float>(
                 let _ = writeln!(source, "), // [{row}, {col}] {value:?}");
             }
         }
+    }
+    source.push_str("    ],\n");
+}
+
+/// The counts of tracked batches, `[ ... ],`: one per line, named by its
+/// layer's PyTorch tensor (`[],` for a network without batch norm).
+fn write_counts(source: &mut String, layers: &[LayerInfo], counts: &[u64]) {
+    if counts.is_empty() {
+        source.push_str("    [],\n");
+        return;
+    }
+    source.push_str("    [\n");
+    for (k, count) in counts.iter().enumerate() {
+        let layer = layers.iter().find(|l| l.counter == Some(k));
+        let _ = write!(source, "        {count},");
+        if let Some(layer) = layer {
+            let _ = write!(source, " // {}.num_batches_tracked", layer.name);
+        }
+        source.push('\n');
     }
     source.push_str("    ],\n");
 }

@@ -273,7 +273,10 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I> {
 
     /// Applies the buffer update of one training step (e.g. the running mean
     /// and variance of batch normalization) from a training forward's cache.
-    /// `batches_tracked` counts earlier updates. Default: no buffers, nothing to do.
+    /// `batches_tracked` is the layer's own count of earlier updates when
+    /// its [`Properties`] count batches (batch normalization's
+    /// `num_batches_tracked`), and 0 otherwise. Default: no buffers, nothing
+    /// to do.
     #[inline]
     fn update_buffers<const B: usize>(
         &self,

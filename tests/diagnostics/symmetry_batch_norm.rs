@@ -225,7 +225,7 @@ fn a_training_step_commutes_with_the_symmetry_running_statistics_included() {
         1e-11,
         "running statistics",
     );
-    assert_eq!(moved.batches_tracked(), 3);
+    assert_eq!(moved.batches_tracked(), [3, 3]);
 }
 
 #[test]

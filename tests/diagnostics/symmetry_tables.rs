@@ -36,6 +36,7 @@ const fn info(
         buffers,
         tensors,
         buffer_tensors,
+        counter: None,
     }
 }
 

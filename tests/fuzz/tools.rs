@@ -259,7 +259,7 @@ pub fn run() {
         const NP: usize = Normed::<f64>::PARAMS;
         let buffers: [f64; 6] = if g.coin() { g.wild_array() } else { g.array() };
         let params: [f64; NP] = if g.coin() { g.wild_array() } else { g.array() };
-        let built = Normed::<f64>::try_from_parts(params, buffers, g.u64());
+        let built = Normed::<f64>::try_from_parts(params, buffers, [g.u64()]);
         typed(&built, |net| {
             // Accepted buffers: finite, variances >= 0.
             finite(net.buffers(), "buffers")?;

@@ -10,12 +10,14 @@ use constnet::interop::rust_source::{RustSource, RustSourceError, rust_source};
 use constnet::prelude::*;
 
 network! {
-    /// Batch normalization: parameters, buffers and a count of tracked batches.
+    /// Batch normalization twice: parameters, buffers and two counts of
+    /// tracked batches.
     pub struct Normed {
         fc: Dense<3, 4>,
         bn: BatchNorm<4>,
         act: Tanh,
         out: Dense<4, 2>,
+        norm_out: BatchNorm<2>,
     }
 
     /// XOR, written in f64.
@@ -37,8 +39,9 @@ const SNAPSHOT: &str = concat!(
 );
 
 /// A batch-normalized network after two training steps (buffers moved,
-/// two batches tracked), with the values a decimal literal could lose
-/// placed in its parameters and buffers.
+/// two batches tracked, then the second layer's count set apart, as in a
+/// model assembled from parts), with the values a decimal literal could
+/// lose placed in its parameters and buffers.
 fn normed() -> Normed<f32> {
     let mut net = Normed::<f32>::seeded(3);
     let mut sgd = Sgd::new(SgdConfig {
@@ -53,7 +56,7 @@ fn normed() -> Normed<f32> {
         let output = net.forward_train(&x, &mut cache);
         let mut d_output = SMatrix::<f32, 2, 4>::zeros();
         CrossEntropy.loss_and_gradient(&output, &targets, &mut d_output);
-        let mut grad = [0.0; 34];
+        let mut grad = [0.0; Normed::<f32>::PARAMS];
         net.backward(&mut cache, &d_output, &mut grad);
         sgd.step(net.parameters_mut(), &grad);
         net.update_buffers(&cache);
@@ -68,6 +71,7 @@ fn normed() -> Normed<f32> {
     ];
     net.parameters_mut()[..specials.len()].copy_from_slice(&specials);
     net.buffers_mut()[0] = f32::from_bits(0x8000_0001); // negative subnormal
+    net.batches_tracked_mut()[1] = 7;
     net
 }
 
@@ -114,10 +118,11 @@ fn the_written_source_rebuilds_every_bit() {
     let (net, flash) = (normed(), &written::NORMED);
     assert_eq!(bits32(flash.parameters()), bits32(net.parameters()));
     assert_eq!(bits32(flash.buffers()), bits32(net.buffers()));
-    assert_eq!(flash.batches_tracked(), 2);
+    assert_eq!(flash.batches_tracked(), [2, 7]);
     assert_eq!(flash.batches_tracked(), net.batches_tracked());
     let (net, flash) = (xor(), &written::XOR);
     assert_eq!(bits64(flash.parameters()), bits64(net.parameters()));
+    assert!(flash.batches_tracked().is_empty());
     // The rebuilt network computes what the original does.
     let x = SMatrix::<f32, 3, 2>::from_fn(|i, b| i as f32 - b as f32);
     let mut original = normed();
@@ -146,7 +151,10 @@ fn writing_again_gives_the_snapshot() {
         "    // bn.running_mean [4]\n        f32::from_bits(0x8000_0001), // [0] -1e-45"
     ));
     assert!(text.contains("f64::from_bits(0x3fd5_5555_5555_5555)"));
-    assert!(text.contains("    2,\n);"));
+    assert!(text.contains(
+        "    [\n        2, // bn.num_batches_tracked\n        7, // norm_out.num_batches_tracked\n    ],\n);"
+    ));
+    assert!(text.contains("    [],\n    [],\n);"));
 }
 
 #[test]

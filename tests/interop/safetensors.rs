@@ -46,10 +46,15 @@ network! {
         out: Dense<12, 3>,
     }
 
-    /// Two batch-norm layers, so two `num_batches_tracked`.
+    /// Two batch-norm layers whose `num_batches_tracked` differ: `make.py`'s
+    /// `TwoNorms`.
     pub struct TwoNorms {
-        a: BatchNorm<2>,
-        b: BatchNorm<2>,
+        fc1: Dense<3, 4>,
+        bn1: BatchNorm<4>,
+        act: Tanh,
+        fc2: Dense<4, 3>,
+        bn2: BatchNorm<3>(momentum = None),
+        out: Dense<3, 2>,
     }
 }
 
@@ -155,8 +160,8 @@ fn batch_norm_from_pytorch_in_every_dtype() {
     ] {
         let (net64, net32) = check_against_pytorch!(Normed, name, Names::Same, 3, 2, 1e-12, tol32);
         // Three training steps in PyTorch: three tracked batches, moved statistics.
-        assert_eq!(net64.batches_tracked(), 3, "{name}");
-        assert_eq!(net32.batches_tracked(), 3, "{name}");
+        assert_eq!(net64.batches_tracked(), [3], "{name}");
+        assert_eq!(net32.batches_tracked(), [3], "{name}");
         assert!(
             net64.buffers()[..4].iter().all(|&m| m != 0.0),
             "{name}: running means moved"
@@ -197,6 +202,87 @@ fn an_rnn_from_pytorch_adds_its_two_biases() {
     assert!(hh.data.iter().all(|&b| b == 0));
     let back: Recurrent<f64> = safetensors::load(&written, &Names::Same).unwrap();
     assert_eq!(back, net);
+}
+
+/// `expected.json`'s entry `key` of fixture `name`.
+fn expected_entry(name: &str, key: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(format!("{DIR}/expected.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json[name][key].clone()
+}
+
+#[test]
+fn two_batch_norms_from_pytorch_keep_their_own_counts() {
+    let (net64, net32) =
+        check_against_pytorch!(TwoNorms, "two_norms_f32", Names::Same, 3, 2, 1e-12, 1e-5);
+    // PyTorch trained everything 3 steps, then kept bn1 in eval mode for 2.
+    assert_eq!(net64.batches_tracked(), [3, 5]);
+    assert_eq!(net32.batches_tracked(), [3, 5]);
+    assert_eq!(
+        TwoNorms::<f32>::LAYERS
+            .iter()
+            .map(|l| l.counter)
+            .collect::<Vec<_>>(),
+        [None, Some(0), None, None, Some(1), None]
+    );
+
+    // Export writes each layer's own count, and reads back to the same network.
+    let written = safetensors::to_bytes(&net32, &Names::Same).unwrap();
+    let entries = format::parse(&written).unwrap();
+    let count = |name: &str| {
+        let entry = entries.iter().find(|e| e.name == name).unwrap();
+        assert_eq!((entry.dtype.name(), entry.shape.len()), ("I64", 0));
+        i64::from_le_bytes(entry.data.try_into().unwrap())
+    };
+    assert_eq!(count("bn1.num_batches_tracked"), 3);
+    assert_eq!(count("bn2.num_batches_tracked"), 5);
+    let back: TwoNorms<f32> = safetensors::load(&written, &Names::Same).unwrap();
+    assert_eq!(back, net32);
+
+    // One training-mode step from the saved state, as PyTorch took it: bn2's
+    // cumulative average weighs the batch by 1 / (its own count + 1) = 1 / 6.
+    let step = expected_entry("two_norms_f32", "step");
+    let numbers = |key: &str| -> Vec<f64> {
+        step[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let rows: Vec<Vec<f64>> = step["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        })
+        .collect();
+    let x = SMatrix::<f64, 3, 6>::from_fn(|i, b| rows[b][i]);
+    let mut net = net64.clone();
+    let mut cache = Zeroed::zeroed();
+    net.forward_train(&x, &mut cache);
+    net.update_buffers(&cache);
+    let torch_counts =
+        ["bn1", "bn2"].map(|l| step[format!("{l}.num_batches_tracked")].as_u64().unwrap());
+    assert_eq!(torch_counts, [4, 6]);
+    assert_eq!(net.batches_tracked(), torch_counts);
+    let torch_buffers: Vec<f64> = ["bn1", "bn2"]
+        .iter()
+        .flat_map(|l| [format!("{l}.running_mean"), format!("{l}.running_var")])
+        .flat_map(|key| numbers(&key))
+        .collect();
+    assert_eq!(torch_buffers.len(), net.buffers().len());
+    for (k, (ours, theirs)) in net.buffers().iter().zip(&torch_buffers).enumerate() {
+        assert!(
+            (ours - theirs).abs() <= 1e-12 * theirs.abs().max(1.0),
+            "buffer {k}: {ours} vs PyTorch {theirs}"
+        );
+    }
 }
 
 #[test]
@@ -244,7 +330,7 @@ fn a_round_trip_keeps_every_bit_and_the_safetensors_crate_reads_it_alike() {
         net.parameters().map(f32::to_bits)
     );
     assert_eq!(back.buffers(), net.buffers());
-    assert_eq!(back.batches_tracked(), 2);
+    assert_eq!(back.batches_tracked(), [2]);
 
     let theirs = ::safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let ours = format::parse(&bytes).unwrap();

@@ -103,7 +103,7 @@ fn the_valid_file_loads() {
     let mut net = Normed::<f32>::seeded(1);
     safetensors::load_into(&mut net, &file_with(&valid_tensors(), |h| h), &Names::Same).unwrap();
     assert_eq!(net.parameters()[0], -0.5);
-    assert_eq!(net.batches_tracked(), 5);
+    assert_eq!(net.batches_tracked(), [5]);
 }
 
 #[test]
@@ -245,8 +245,8 @@ fn values_the_network_cannot_hold() {
 }
 
 #[test]
-fn batch_norm_counts_that_disagree() {
-    // Two batch-norm layers whose counts differ: the network keeps one count.
+fn batch_norm_counts_that_differ() {
+    // Two batch-norm layers whose counts differ: each layer keeps its own.
     let counts = |a: i64, b: i64| {
         let vector = vec![0_u8; 8];
         let tensors: Vec<Tensor> = ["a", "b"]
@@ -269,18 +269,32 @@ fn batch_norm_counts_that_disagree() {
     };
     let mut two = TwoNorms::<f64>::seeded(0);
     safetensors::load_into(&mut two, &counts(4, 4), &Names::Same).unwrap();
-    assert_eq!(two.batches_tracked(), 4);
-    let error = safetensors::load_into(&mut two, &counts(4, 6), &Names::Same).unwrap_err();
+    assert_eq!(two.batches_tracked(), [4, 4]);
+    safetensors::load_into(&mut two, &counts(4, 6), &Names::Same).unwrap();
+    assert_eq!(two.batches_tracked(), [4, 6]);
+    safetensors::load_into(&mut two, &counts(i64::MAX, 0), &Names::Same).unwrap();
+    assert_eq!(two.batches_tracked(), [i64::MAX as u64, 0]);
+    // Written back, each layer's own count.
+    let bytes = safetensors::to_bytes(&two, &Names::Same).unwrap();
+    let mut back = TwoNorms::<f64>::seeded(1);
+    safetensors::load_into(&mut back, &bytes, &Names::Same).unwrap();
+    assert_eq!(back.batches_tracked(), [i64::MAX as u64, 0]);
+    // A bad second count is refused by its name; the first count is not
+    // written either.
+    let error = safetensors::load_into(&mut back, &counts(7, -2), &Names::Same).unwrap_err();
     assert_eq!(
         error,
-        SafetensorsError::InconsistentCounts {
+        SafetensorsError::NegativeCount {
             tensor: "b.num_batches_tracked".into(),
-            value: 6,
-            first: "a.num_batches_tracked".into(),
-            first_value: 4
+            value: -2,
         }
     );
-    assert_eq!(two.batches_tracked(), 4);
+    assert_eq!(back.batches_tracked(), [i64::MAX as u64, 0]);
+    // A count past int64's range is written as its maximum.
+    back.set_batches_tracked(&[u64::MAX, 3]).unwrap();
+    let bytes = safetensors::to_bytes(&back, &Names::Same).unwrap();
+    safetensors::load_into(&mut two, &bytes, &Names::Same).unwrap();
+    assert_eq!(two.batches_tracked(), [i64::MAX as u64, 3]);
 }
 
 #[test]

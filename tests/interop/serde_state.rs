@@ -67,7 +67,7 @@ fn bits<T: Float, N: Network<T, 3, 2, P>, const P: usize>(net: &N) -> Vec<u64> {
     let values = net.parameters().iter().chain(net.buffers());
     values
         .map(|v| v.to_bit_pattern())
-        .chain([net.batches_tracked()])
+        .chain(net.batches_tracked().iter().copied())
         .collect()
 }
 
@@ -198,7 +198,22 @@ fn the_saved_network_names_its_fields() {
     assert_eq!(object["parameters"].as_array().unwrap().len(), 56);
     // bn0 and bn1: running_mean and running_var each.
     assert_eq!(object["buffers"].as_array().unwrap().len(), 2 * 3 + 2 * 6);
-    assert_eq!(object["batches_tracked"], 3);
+    // One count per batch-norm layer, in declaration order.
+    assert_eq!(object["batches_tracked"], serde_json::json!([3, 3]));
+}
+
+#[test]
+fn counts_that_differ_round_trip() {
+    let (mut saved, _) = saved_state();
+    saved["batches_tracked"] = serde_json::json!([7, u64::MAX]);
+    let net: Normed<f32> = serde_json::from_value(saved.clone()).unwrap();
+    assert_eq!(net.batches_tracked(), [7, u64::MAX]);
+    assert_eq!(serde_json::to_value(&net).unwrap(), saved);
+    // Without batch normalization the counts are an empty array.
+    let plain = serde_json::to_value(Plain::<f32>::seeded(1)).unwrap();
+    assert_eq!(plain["batches_tracked"], serde_json::json!([]));
+    let back: Plain<f32> = serde_json::from_value(plain).unwrap();
+    assert!(back.batches_tracked().is_empty());
 }
 
 #[test]
@@ -231,6 +246,16 @@ fn an_invalid_saved_network_is_refused_naming_the_value() {
     let mut bad = net.clone();
     bad["gradients"] = 0.into();
     assert!(refused::<Normed<f32>>(bad).contains("unknown field `gradients`"));
+    let mut bad = net.clone();
+    bad["batches_tracked"] = serde_json::json!([3]);
+    let message = refused::<Normed<f32>>(bad);
+    assert!(
+        message.contains("invalid length 1, expected a tuple of 2 values"),
+        "{message}"
+    );
+    let mut bad = net.clone();
+    bad["batches_tracked"] = serde_json::json!([3, -1]);
+    assert!(refused::<Normed<f32>>(bad).contains("invalid value: integer `-1`"));
     let mut bad = net;
     bad.as_object_mut().unwrap().remove("batches_tracked");
     assert!(refused::<Normed<f32>>(bad).contains("missing field `batches_tracked`"));

@@ -160,7 +160,7 @@ fn one_channel_matches_the_hand_computed_case() {
         2.2e-7,
         "buffers (rounded)",
     );
-    assert_eq!(net.batches_tracked(), 1);
+    assert_eq!(net.batches_tracked(), [1]);
 
     // The same in f32.
     let mut net = OneChannel::<f32>::seeded(0);

@@ -28,7 +28,7 @@ fn running_statistics_follow_the_momentum() {
             var[n] = 0.95 * var[n] + 0.05 * unbiased;
         }
         net.update_buffers(&cache);
-        assert_eq!(net.batches_tracked(), step + 1);
+        assert_eq!(net.batches_tracked(), [step + 1]);
         assert_all_close(&net.buffers()[..6], &mean, EXACT, "running_mean");
         assert_all_close(&net.buffers()[6..], &var, EXACT, "running_var");
     }
@@ -63,10 +63,10 @@ fn cumulative_average_is_the_mean_of_the_batch_statistics() {
             EXACT,
             "running_var",
         );
-        assert_eq!(net.batches_tracked(), u64::from(step));
+        assert_eq!(net.batches_tracked(), [u64::from(step)]);
     }
     // The counter decides the factor: restarting it restarts the average.
-    net.set_batches_tracked(0);
+    net.set_batches_tracked(&[0]).unwrap();
     let x = SMatrix::<f64, 3, 2>::new(1.0, 3.0, 0.0, 2.0, -1.0, 1.0);
     let mut cache = Zeroed::zeroed();
     net.forward_train(&x, &mut cache);
@@ -77,6 +77,75 @@ fn cumulative_average_is_the_mean_of_the_batch_statistics() {
         EXACT,
         "after reset",
     );
+}
+
+#[test]
+fn each_batch_norm_layer_keeps_its_own_count() {
+    // bn0 (cumulative average) and bn1 (momentum 0.1): indices 0 and 1 in
+    // declaration order; the other layers keep none.
+    let counters: Vec<_> = TwoNorms::<f64>::LAYERS.iter().map(|l| l.counter).collect();
+    assert_eq!(counters, [Some(0), None, None, Some(1), None]);
+    assert_eq!(TwoNorms::<f64>::TRACKED, 2);
+    let mut net = TwoNorms::<f64>::seeded(4);
+    assert_eq!(net.batches_tracked(), [0, 0]);
+    // Counts that differ, as after loading a model assembled from parts.
+    net.set_batches_tracked(&[4, 9]).unwrap();
+    let error = net.set_batches_tracked(&[1, 2, 3]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::BufferLength {
+                what: "batches_tracked",
+                given: 3,
+                required: 2
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(net.batches_tracked(), [4, 9]);
+    net.set_buffers(&[0.5, -0.5, 2.0, 0.7, 0.1, 0.2, 0.3, 0.4, 1.5, 1.2, 0.9, 2.5])
+        .unwrap();
+    let before = net.buffers().to_vec();
+    let x = SMatrix::<f64, 2, 3>::new(1.0, 2.0, 4.0, 0.5, -1.0, 3.0);
+    let mut cache = Zeroed::zeroed();
+    net.forward_train(&x, &mut cache);
+    net.update_buffers(&cache);
+    assert_eq!(net.batches_tracked(), [5, 10]);
+    // bn0 reads its own count, 4: the new batch weighs 1 / 5.
+    let stats = |h: &[f64]| {
+        let m = h.iter().sum::<f64>() / h.len() as f64;
+        let unbiased = h.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (h.len() - 1) as f64;
+        (m, unbiased)
+    };
+    for n in 0..2 {
+        let (m, v) = stats(&x.row(n).iter().copied().collect::<Vec<_>>());
+        let expected = [0.8 * before[n] + 0.2 * m, 0.8 * before[2 + n] + 0.2 * v];
+        assert_all_close(
+            &[net.buffers()[n], net.buffers()[2 + n]],
+            &expected,
+            EXACT,
+            "bn0 after its fifth batch",
+        );
+    }
+    // bn1 has a momentum: its count does not enter the update.
+    for n in 0..4 {
+        let row: Vec<f64> = cache.act.row(n).iter().copied().collect();
+        let (m, v) = stats(&row);
+        let expected = [0.9 * before[4 + n] + 0.1 * m, 0.9 * before[8 + n] + 0.1 * v];
+        assert_all_close(
+            &[net.buffers()[4 + n], net.buffers()[8 + n]],
+            &expected,
+            EXACT,
+            "bn1",
+        );
+    }
+    // A count that is not bn0's would weigh the batch otherwise: with bn1's
+    // count, 9, the factor would be 1 / 10.
+    let mut other = TwoNorms::<f64>::seeded(4);
+    other.set_buffers(&before).unwrap();
+    other.set_batches_tracked(&[9, 4]).unwrap();
+    other.update_buffers(&cache);
+    assert!((other.buffers()[0] - net.buffers()[0]).abs() > 1e-3);
 }
 
 #[test]
@@ -272,7 +341,7 @@ fn training_loop_updates_the_running_statistics_once_per_step() {
         .fit(&mut net, &CrossEntropy, &mut sgd, &data, None)
         .unwrap();
     assert_eq!(report.steps, 9);
-    assert_eq!(net.batches_tracked(), 9);
+    assert_eq!(net.batches_tracked(), [9]);
     assert!(
         net.buffers()[..6].iter().any(|&m| m != 0.0),
         "running mean moved"

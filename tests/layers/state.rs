@@ -26,22 +26,22 @@ static TRAINED: Normed<f32> = Normed::<f32>::from_parts(
         0.5, -0.5, 0.25, 1.0, 0.1, -0.1, 1.5, 0.5, 0.2, -0.3, 0.7, 0.05, -0.4,
     ],
     [0.3, -0.2, 0.8, 1.7],
-    12,
+    [12],
 );
 
 #[test]
 fn buffers_outside_their_domain_are_refused_with_their_place() {
     let params = *Normed::<f64>::seeded(1).parameters();
     let good = [0.3, -0.2, 0.8, 0.0];
-    let net = Normed::<f64>::try_from_parts(params, good, 4).unwrap();
-    assert_eq!(net, Normed::<f64>::from_parts(params, good, 4));
+    let net = Normed::<f64>::try_from_parts(params, good, [4]).unwrap();
+    assert_eq!(net, Normed::<f64>::from_parts(params, good, [4]));
     net.check_buffers().unwrap();
     for (buffers, tensor, index) in [
         ([0.0, 0.0, 1.0, -1e-300], "running_var", 1),
         ([0.0, 0.0, f64::INFINITY, 1.0], "running_var", 0),
         ([0.0, f64::NAN, 1.0, 1.0], "running_mean", 1),
     ] {
-        let error = Normed::<f64>::try_from_parts(params, buffers, 0).unwrap_err();
+        let error = Normed::<f64>::try_from_parts(params, buffers, [0]).unwrap_err();
         assert!(
             matches!(
                 error,
@@ -96,7 +96,7 @@ fn cast_converts_parameters_buffers_and_count() {
         wide.buffers().iter().map(|&v| v as f32).collect::<Vec<_>>(),
         TRAINED.buffers()
     );
-    assert_eq!(wide.batches_tracked(), 12);
+    assert_eq!(wide.batches_tracked(), [12]);
     // And back: the same bits.
     let narrow = wide.cast::<f32>().unwrap();
     assert_eq!(narrow, TRAINED);
@@ -124,7 +124,7 @@ fn cast_converts_parameters_buffers_and_count() {
             ..
         })
     ));
-    let big = Normed::<f64>::from_parts([0.0; P], [0.0, 0.0, 1.0, 1e300], 0);
+    let big = Normed::<f64>::from_parts([0.0; P], [0.0, 0.0, 1.0, 1e300], [0]);
     assert!(matches!(
         big.cast::<f32>(),
         Err(Error::NotRepresentable {

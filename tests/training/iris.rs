@@ -30,7 +30,7 @@ fn iris_example_reaches_95_percent_test_accuracy() {
     assert_eq!(reports.len(), example::EPOCHS);
     let steps = example::EPOCHS * 120_usize.div_ceil(example::BATCH);
     assert_eq!(outcome.report.steps, steps);
-    assert_eq!(outcome.net.batches_tracked(), steps as u64);
+    assert_eq!(outcome.net.batches_tracked(), [steps as u64]);
     for r in &reports {
         let held_out = r.validation_loss.expect("a held-out set was given");
         assert!(held_out.is_finite() && r.train_loss.is_finite());

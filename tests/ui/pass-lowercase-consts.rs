@@ -115,7 +115,7 @@ fn main() {
     assert_eq!(network.buffers(), &[0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
     let seeded = Captured::<f64>::seeded(9);
     assert_eq!(seeded, Captured::<f64>::new(&mut Rng::seed_from(9)));
-    let parts = Captured::<f64>::from_parts(weights, [0.0, 0.0, 0.0, 1.0, 1.0, 1.0], 0);
+    let parts = Captured::<f64>::from_parts(weights, [0.0, 0.0, 0.0, 1.0, 1.0, 1.0], [0]);
     assert_eq!(parts, network);
 
     let batch = SMatrix::<f64, 4, SAMPLES>::from_column_slice(&[
@@ -149,7 +149,7 @@ fn main() {
         }
     }
     network.update_buffers(&training);
-    assert_eq!(network.batches_tracked(), 1);
+    assert_eq!(network.batches_tracked(), [1]);
     let (mut mean, mut var) = ([0.0; 3], [0.0; 3]);
     for unit in 0..3 {
         let mu = hidden.iter().map(|h| h[unit]).sum::<f64>() / SAMPLES as f64;
@@ -169,8 +169,8 @@ fn main() {
             moved[b]
         );
     }
-    network.set_batches_tracked(0);
-    assert_eq!(network.batches_tracked(), 0);
+    network.set_batches_tracked(&[0]).unwrap();
+    assert_eq!(network.batches_tracked(), [0]);
 
     // Backward, the R-operator passes and the blocked passes agree: the
     // gradients are equal and each Hessian-vector product along a unit

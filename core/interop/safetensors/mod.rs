@@ -29,10 +29,14 @@
 //!   sum `bias`: import adds `bias_ih_l0` and `bias_hh_l0` (in `f64`,
 //!   rounded once); export writes `bias_ih_l0 = bias` and
 //!   `bias_hh_l0 = 0`, which PyTorch loads to the same function.
-//! - **One count of tracked batches.** PyTorch keeps `num_batches_tracked`
-//!   per batch-norm layer; a constnet network keeps one count. Import
-//!   requires the file's counts to agree; export writes the count to every
-//!   batch-norm layer.
+//! - **Counts of tracked batches.** PyTorch keeps `num_batches_tracked`
+//!   per batch-norm layer, and so does a constnet network
+//!   ([`Network::batches_tracked`], one count per layer whose properties
+//!   count batches, at its [`LayerInfo::counter`]): import reads each
+//!   layer's own count (an `I64` scalar of shape `[]`, not negative; the
+//!   counts may differ, as in a model assembled from parts trained apart)
+//!   and export writes each layer's own. A file without a layer's count is
+//!   refused ([`SafetensorsError::MissingTensor`]), as for any tensor.
 //! - **Bad files.** Loading validates the whole file (see [`format`]) and
 //!   its fit to the network, then writes the network: any problem is a
 //!   [`SafetensorsError`] naming the tensor, the network is left unchanged,
@@ -124,8 +128,9 @@ enum Slot {
     /// One of `nn.RNN`'s two biases, summed into a range of the parameters
     /// (`true` for the one export writes the sum into).
     BiasPart(core::ops::Range<usize>, bool),
-    /// A `num_batches_tracked`.
-    Count,
+    /// A `num_batches_tracked`: the index of the layer's count in
+    /// [`Network::batches_tracked`].
+    Count(usize),
 }
 
 /// One tensor of the file for a network: its PyTorch name and shape.
@@ -183,11 +188,11 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
                 slot: Slot::Buffers(range, tensor.domain),
             });
         }
-        if layer.buffers > 0 {
+        if let Some(index) = layer.counter {
             planned.push(Planned {
                 name: std::format!("{module}.num_batches_tracked"),
                 shape: vec![],
-                slot: Slot::Count,
+                slot: Slot::Count(index),
             });
         }
     }
@@ -199,7 +204,7 @@ fn plan(layers: &[LayerInfo], names: &Names<'_>) -> Result<Vec<Planned>, Safeten
 /// # Errors
 ///
 /// [`SafetensorsError`] for a malformed file, a missing, unexpected,
-/// mis-shaped or mis-typed tensor, inconsistent counts, or a value the
+/// mis-shaped or mis-typed tensor, a negative count, or a value the
 /// network cannot hold ([`SafetensorsError::InvalidValue`]: NaN, infinite,
 /// beyond the range of `T`, or a negative running variance); `net` is then
 /// unchanged.
@@ -218,7 +223,7 @@ where
         entries.iter().map(|e| (e.name.as_str(), e)).collect();
     let mut parameters = vec![0.0_f64; P];
     let mut buffers = vec![0.0_f64; net.buffers().len()];
-    let mut count: Option<(String, i64)> = None;
+    let mut counts = vec![0_u64; net.batches_tracked().len()];
     for planned in plan(N::LAYERS, names)? {
         let entry = by_name.remove(planned.name.as_str()).ok_or_else(|| {
             SafetensorsError::MissingTensor {
@@ -267,7 +272,12 @@ where
                     });
                 }
             }
-            Slot::Count => read_count(entry, &mut count)?,
+            Slot::Count(index) => {
+                let count = read_count(entry)?;
+                if let Some(slot) = counts.get_mut(index) {
+                    *slot = count;
+                }
+            }
         }
     }
     if let Some(extra) = entries
@@ -284,10 +294,7 @@ where
     for (slot, value) in net.buffers_mut().iter_mut().zip(&buffers) {
         *slot = T::of_f64(*value);
     }
-    if let Some((_, value)) = count {
-        // Checked non-negative above.
-        net.set_batches_tracked(value as u64);
-    }
+    net.batches_tracked_mut().copy_from_slice(&counts);
     Ok(())
 }
 
@@ -350,12 +357,12 @@ where
                 Slot::Buffers(range, _) => {
                     (dtype, encode(&mut net.buffers()[range].iter().copied()))
                 }
-                Slot::Count => (
-                    Dtype::I64,
-                    (net.batches_tracked().min(i64::MAX as u64) as i64)
-                        .to_le_bytes()
-                        .to_vec(),
-                ),
+                Slot::Count(index) => {
+                    let count = net.batches_tracked().get(index).copied().unwrap_or(0);
+                    // PyTorch's count is an int64: a larger one is written as its maximum.
+                    let count = i64::try_from(count).unwrap_or(i64::MAX);
+                    (Dtype::I64, count.to_le_bytes().to_vec())
+                }
             };
             (planned.name, dtype, shape, data)
         })

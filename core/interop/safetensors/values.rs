@@ -1,8 +1,7 @@
 //! Reading the values of one tensor of a safetensors file: floats widened
-//! to `f64` and refused when the network cannot hold them, and the count of
-//! tracked batches.
+//! to `f64` and refused when the network cannot hold them, and a layer's
+//! count of tracked batches.
 
-use std::string::String;
 use std::vec::Vec;
 
 use super::SafetensorsError;
@@ -84,12 +83,9 @@ pub(super) fn nonnegative(entry: &Entry<'_>, values: &[f64]) -> Result<(), Safet
     }
 }
 
-/// A `num_batches_tracked` tensor: an `I64` scalar, not negative, and
-/// equal to every other count of the file (the network keeps one).
-pub(super) fn read_count(
-    entry: &Entry<'_>,
-    count: &mut Option<(String, i64)>,
-) -> Result<(), SafetensorsError> {
+/// A `num_batches_tracked` tensor (its shape `[]` already checked): an
+/// `I64` scalar, not negative. Each batch-norm layer keeps its own.
+pub(super) fn read_count(entry: &Entry<'_>) -> Result<u64, SafetensorsError> {
     if entry.dtype != Dtype::I64 {
         return Err(SafetensorsError::WrongDtype {
             tensor: entry.name.clone(),
@@ -98,25 +94,8 @@ pub(super) fn read_count(
         });
     }
     let value = i64::from_le_bytes(entry.data.try_into().unwrap_or_default());
-    if value < 0 {
-        return Err(SafetensorsError::NegativeCount {
-            tensor: entry.name.clone(),
-            value,
-        });
-    }
-    match count {
-        Some((first, first_value)) if *first_value != value => {
-            Err(SafetensorsError::InconsistentCounts {
-                tensor: entry.name.clone(),
-                value,
-                first: first.clone(),
-                first_value: *first_value,
-            })
-        }
-        Some(_) => Ok(()),
-        None => {
-            *count = Some((entry.name.clone(), value));
-            Ok(())
-        }
-    }
+    u64::try_from(value).map_err(|_| SafetensorsError::NegativeCount {
+        tensor: entry.name.clone(),
+        value,
+    })
 }

@@ -8,8 +8,11 @@ use crate::error::{Result, check_param};
 ///
 /// Parameters: `weight` (gamma, `N`, init 1) then `bias` (beta, `N`,
 /// init 0). Buffers: `running_mean` (`N`, init 0) then `running_var` (`N`,
-/// init 1). PyTorch's `num_batches_tracked` is the network's
-/// [`batches_tracked`](crate::network::Network::batches_tracked) counter.
+/// init 1). PyTorch's `num_batches_tracked` is the layer's own entry of
+/// the network's
+/// [`batches_tracked`](crate::network::Network::batches_tracked) (one count
+/// per batch-norm layer, in declaration order): the layer's
+/// [`Properties`](crate::layer::Properties) count batches.
 ///
 /// `forward` is inference (running statistics), `forward_train` is training
 /// (batch mean, biased batch variance); see the [module

@@ -58,8 +58,13 @@ impl<const N: usize> LayerConfig for BatchNorm<N> {
     const INPUT: Option<usize> = Some(N);
     const INPUT_FROM: InputFrom = InputFrom::Size(0);
     // Odd once beta and the running mean are negated; training on one
-    // sample is refused (its batch variance is 0: every output would be beta).
-    const PROPERTIES: Properties = Properties::NONE.permutes_features().odd().train_differs(2);
+    // sample is refused (its batch variance is 0: every output would be beta);
+    // it keeps its own `num_batches_tracked`, as PyTorch does.
+    const PROPERTIES: Properties = Properties::NONE
+        .permutes_features()
+        .odd()
+        .train_differs(2)
+        .counts_batches();
 }
 
 impl<const N: usize> LayerShape<N> for BatchNorm<N> {

@@ -28,7 +28,8 @@ pub fn layer_table(net: &NetTokens<'_>) -> TokenStream {
     lines.push(
         "Declared with `constnet::network!`: parameters are one flat array in PyTorch order \
          (`PARAMS` values; `Network::LAYERS` gives each layer's widths and tensors); \
-         the scalar `T` is `f32` unless given (`Net<f64>`)."
+         `Network::batches_tracked` holds one count of tracked batches per batch-norm layer \
+         (`TRACKED` counts, in declaration order); the scalar `T` is `f32` unless given (`Net<f64>`)."
             .to_owned(),
     );
     quote!(#(#[doc = #lines])*)

@@ -40,6 +40,9 @@ pub struct LayerTokens {
     /// Where its parameters and buffers start and end in the flat vectors.
     pub params: (TokenStream, TokenStream),
     pub buffers: (TokenStream, TokenStream),
+    /// Where its counts of tracked batches start and end (none, or one for
+    /// batch normalization).
+    pub tracked: (TokenStream, TokenStream),
     pub cache_field: Ident,
     /// The span of the kind, where the checks about the layer point.
     pub span: Span,
@@ -82,6 +85,12 @@ impl LayerTokens {
     /// The range of the layer's buffers: `a..b`.
     pub fn buffer_range(&self) -> TokenStream {
         let (start, end) = &self.buffers;
+        quote!(#start..#end)
+    }
+
+    /// The range of the layer's counts of tracked batches: `a..b`.
+    pub fn tracked_range(&self) -> TokenStream {
+        let (start, end) = &self.tracked;
         quote!(#start..#end)
     }
 }
@@ -151,6 +160,10 @@ impl<'a> NetTokens<'a> {
                         at(format!("{base}__buffers_at")),
                         at(format!("{base}__buffers_end")),
                     ),
+                    tracked: (
+                        at(format!("{base}__tracked_at")),
+                        at(format!("{base}__tracked_end")),
+                    ),
                     cache_field: format_ident!("{}_cache", layer.name),
                     span: layer.kind_span,
                     ty,
@@ -181,7 +194,7 @@ impl<'a> NetTokens<'a> {
             #vis struct #name<T = ::core::primitive::f32> {
                 parameters: [T; #consts::PARAMS],
                 buffers: [T; #consts::BUFFERS],
-                batches_tracked: ::core::primitive::u64,
+                batches_tracked: [::core::primitive::u64; #consts::TRACKED],
             }
             // Serialize and Deserialize when constnet's `serde` feature is
             // on: the macro is constnet's, so is the feature.
@@ -240,15 +253,19 @@ impl<'a> NetTokens<'a> {
             });
             let (params_at, params_end) = (ident("__params_at"), ident("__params_end"));
             let (buffers_at, buffers_end) = (ident("__buffers_at"), ident("__buffers_end"));
-            let (p0, b0) = previous.map_or_else(
-                || (quote!(0), quote!(0)),
-                |p| (p.params.1.clone(), p.buffers.1.clone()),
+            let (tracked_at, tracked_end) = (ident("__tracked_at"), ident("__tracked_end"));
+            let (p0, b0, t0) = previous.map_or_else(
+                || (quote!(0), quote!(0), quote!(0)),
+                |p| (p.params.1.clone(), p.buffers.1.clone(), p.tracked.1.clone()),
             );
             items.push(quote! {
                 const #params_at: ::constnet::__private::usize = #p0;
                 const #params_end: ::constnet::__private::usize = #consts::#params_at + #shape::PARAMS;
                 const #buffers_at: ::constnet::__private::usize = #b0;
                 const #buffers_end: ::constnet::__private::usize = #consts::#buffers_at + #shape::BUFFERS;
+                const #tracked_at: ::constnet::__private::usize = #t0;
+                const #tracked_end: ::constnet::__private::usize =
+                    #consts::#tracked_at + #config_trait::PROPERTIES.batch_counters();
             });
             previous = Some(tokens);
         }
@@ -269,7 +286,8 @@ impl<'a> NetTokens<'a> {
             return quote!();
         };
         let (input, output) = (&first.input, &last.output);
-        let (params_end, buffers_end) = (&last.params.1, &last.buffers.1);
+        let (params_end, buffers_end, tracked_end) =
+            (&last.params.1, &last.buffers.1, &last.tracked.1);
         let network = quote!(::constnet::__private::Network<T, { #consts::INPUT }, { #consts::OUTPUT }, { #consts::PARAMS }>);
         let (state, from_parts) = (state::generic(self), state::from_parts(self));
         let fills = self.layers.iter().map(|l| {
@@ -287,6 +305,10 @@ impl<'a> NetTokens<'a> {
                 pub const PARAMS: ::constnet::__private::usize = #params_end;
                 /// Number of buffer values (running statistics).
                 pub const BUFFERS: ::constnet::__private::usize = #buffers_end;
+                /// Number of counts of tracked batches (PyTorch's
+                /// `num_batches_tracked`): one per layer that counts batches
+                /// (each `BatchNorm`), in declaration order.
+                pub const TRACKED: ::constnet::__private::usize = #tracked_end;
 
                 /// A network initialized by each layer's declared initializer,
                 /// drawing from the given generator in declaration order.
@@ -302,9 +324,10 @@ impl<'a> NetTokens<'a> {
                     Self::new(&mut ::constnet::__private::Rng::seed_from(__cn_seed))
                 }
 
-                /// A network with the given flat parameters (PyTorch order)
-                /// and each layer's initial buffers (batch normalization:
-                /// running mean 0, running variance 1). `const`, so weights
+                /// A network with the given flat parameters (PyTorch order),
+                /// each layer's initial buffers (batch normalization:
+                /// running mean 0, running variance 1) and no tracked
+                /// batches. `const`, so weights
                 /// can live in flash: `static NET: Net = Net::from_parameters([...]);`
                 #[must_use]
                 pub const fn from_parameters(__cn_parameters: [T; #consts::PARAMS]) -> Self {
@@ -313,7 +336,7 @@ impl<'a> NetTokens<'a> {
                     Self {
                         parameters: __cn_parameters,
                         buffers: __cn_buffers,
-                        batches_tracked: 0,
+                        batches_tracked: [0; #consts::TRACKED],
                     }
                 }
 

@@ -169,9 +169,8 @@ pub fn network_impl(net: &NetTokens<'_>) -> TokenStream {
             #[inline]
             fn update_buffers<const B: ::constnet::__private::usize>(&mut self, __cn_cache: &#cache<T, { B }>) {
                 #batch_check
-                let __cn_tracked = self.batches_tracked;
                 #(#update)*
-                self.batches_tracked = __cn_tracked.saturating_add(1);
+                ::constnet::__private::count_batch(&mut self.batches_tracked);
             }
 
             #[inline]
@@ -238,13 +237,20 @@ fn forward_train_calls(net: &NetTokens<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The buffer updates after a training step.
+/// The buffer updates after a training step, each layer reading its own
+/// count of tracked batches (0 for a layer that keeps none).
 fn update_calls(net: &NetTokens<'_>) -> Vec<TokenStream> {
     net.layers
         .iter()
         .map(|l| {
             let (layer, config, b, c) = (l.layer(), &l.config, l.buffer_range(), &l.cache_field);
-            quote!(#layer::update_buffers::<{ B }>(&#config, &mut self.buffers[#b], &__cn_cache.#c, __cn_tracked);)
+            let t = l.tracked_range();
+            quote! {
+                #layer::update_buffers::<{ B }>(
+                    &#config, &mut self.buffers[#b], &__cn_cache.#c,
+                    ::constnet::__private::own_count(&self.batches_tracked[#t]),
+                );
+            }
         })
         .collect()
 }
@@ -283,7 +289,7 @@ fn initialized(net: &NetTokens<'_>) -> TokenStream {
             let mut __cn_net = Self {
                 parameters: [T::zero(); #consts::PARAMS],
                 buffers: [T::zero(); #consts::BUFFERS],
-                batches_tracked: 0,
+                batches_tracked: [0; #consts::TRACKED],
             };
             #(#inits)*
             __cn_net
@@ -315,13 +321,13 @@ fn accessors(params: &TokenStream) -> TokenStream {
         }
 
         #[inline]
-        fn batches_tracked(&self) -> ::constnet::__private::u64 {
-            self.batches_tracked
+        fn batches_tracked(&self) -> &[::constnet::__private::u64] {
+            &self.batches_tracked
         }
 
         #[inline]
-        fn set_batches_tracked(&mut self, __cn_count: ::constnet::__private::u64) {
-            self.batches_tracked = __cn_count;
+        fn batches_tracked_mut(&mut self) -> &mut [::constnet::__private::u64] {
+            &mut self.batches_tracked
         }
     }
 }
@@ -331,7 +337,7 @@ fn layer_info(net: &NetTokens<'_>, l: &super::LayerTokens) -> TokenStream {
     let name = l.name.to_string();
     let (shape, config_trait) = (l.shape(), l.config_trait());
     let (input, output) = (&l.input, &l.output);
-    let (po, bo) = (&l.params.0, &l.buffers.0);
+    let (po, bo, to) = (&l.params.0, &l.buffers.0, &l.tracked.0);
     quote! {
         ::constnet::__private::LayerInfo {
             name: #name,
@@ -345,6 +351,11 @@ fn layer_info(net: &NetTokens<'_>, l: &super::LayerTokens) -> TokenStream {
             buffers: #shape::BUFFERS,
             tensors: #shape::TENSORS,
             buffer_tensors: #shape::BUFFER_TENSORS,
+            counter: if #config_trait::PROPERTIES.counts_batches {
+                ::constnet::__private::Some(#to)
+            } else {
+                ::constnet::__private::None
+            },
         }
     }
 }

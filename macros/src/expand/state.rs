@@ -13,17 +13,18 @@ pub fn generic(net: &NetTokens<'_>) -> TokenStream {
     let (name, consts) = (&net.plan.name, &net.consts);
     let network = network(net, &quote!(T));
     quote! {
-        /// A network from its flat parameters, buffers and count of
-        /// tracked batches, its buffers checked against their domains (a
-        /// running variance finite and `>= 0`): the run-time form of
-        /// `from_parts`.
+        /// A network from its flat parameters, buffers and counts of
+        /// tracked batches (one per layer that counts batches, each
+        /// `BatchNorm`, in declaration order), its buffers checked against
+        /// their domains (a running variance finite and `>= 0`): the
+        /// run-time form of `from_parts`.
         ///
         /// # Errors
         /// `Error::InvalidBuffer` naming the layer, tensor, index and value.
         pub fn try_from_parts(
             __cn_parameters: [T; #consts::PARAMS],
             __cn_buffers: [T; #consts::BUFFERS],
-            __cn_batches_tracked: ::constnet::__private::u64,
+            __cn_batches_tracked: [::constnet::__private::u64; #consts::TRACKED],
         ) -> ::core::result::Result<Self, ::constnet::__private::Error> {
             ::constnet::__private::check_buffers(<Self as #network>::LAYERS, &__cn_buffers)?;
             ::core::result::Result::Ok(Self {
@@ -34,7 +35,7 @@ pub fn generic(net: &NetTokens<'_>) -> TokenStream {
         }
 
         /// The same network in the scalar `U` (`f32` to `f64` and back):
-        /// parameters, buffers and the count of tracked batches, each
+        /// parameters, buffers and the counts of tracked batches, each
         /// value converted through `f64` (exact from `f32` to `f64`, rounded
         /// to nearest the other way).
         ///
@@ -67,9 +68,10 @@ pub fn from_parts(net: &NetTokens<'_>) -> TokenStream {
             quote! {
                 #[automatically_derived]
                 impl #name<#scalar> {
-                    /// A network from its flat parameters, buffers and count of
-                    /// tracked batches (all state, as saved). `const`, so a
-                    /// trained network can live in flash.
+                    /// A network from its flat parameters, buffers and counts
+                    /// of tracked batches (one per layer that counts batches,
+                    /// each `BatchNorm`, in declaration order): all state, as
+                    /// saved. `const`, so a trained network can live in flash.
                     ///
                     /// # Panics
                     /// When a buffer value is outside its domain (NaN,
@@ -80,7 +82,7 @@ pub fn from_parts(net: &NetTokens<'_>) -> TokenStream {
                     pub const fn from_parts(
                         __cn_parameters: [#scalar; #consts::PARAMS],
                         __cn_buffers: [#scalar; #consts::BUFFERS],
-                        __cn_batches_tracked: ::constnet::__private::u64,
+                        __cn_batches_tracked: [::constnet::__private::u64; #consts::TRACKED],
                     ) -> Self {
                         if let ::constnet::__private::Some(__cn_problem) =
                             ::constnet::__private::#check(<Self as #network>::LAYERS, &__cn_buffers)

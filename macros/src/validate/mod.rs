@@ -38,6 +38,7 @@ const RESERVED: &[&str] = &[
     "OUTPUT",
     "PARAMS",
     "BUFFERS",
+    "TRACKED",
 ];
 
 /// A checked layer.

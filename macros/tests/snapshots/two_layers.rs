@@ -7,12 +7,12 @@
 ///| `fc` | `Dense<2, 3>` |  |
 ///| `act` | `Tanh` |  |
 ///
-///Declared with `constnet::network!`: parameters are one flat array in PyTorch order (`PARAMS` values; `Network::LAYERS` gives each layer's widths and tensors); the scalar `T` is `f32` unless given (`Net<f64>`).
+///Declared with `constnet::network!`: parameters are one flat array in PyTorch order (`PARAMS` values; `Network::LAYERS` gives each layer's widths and tensors); `Network::batches_tracked` holds one count of tracked batches per batch-norm layer (`TRACKED` counts, in declaration order); the scalar `T` is `f32` unless given (`Net<f64>`).
 #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
 pub struct Pair<T = ::core::primitive::f32> {
     parameters: [T; Pair::<::core::primitive::f32>::PARAMS],
     buffers: [T; Pair::<::core::primitive::f32>::BUFFERS],
-    batches_tracked: ::core::primitive::u64,
+    batches_tracked: [::core::primitive::u64; Pair::<::core::primitive::f32>::TRACKED],
 }
 ::constnet::__serde_impls! {
     Pair
@@ -57,6 +57,15 @@ impl Pair<::core::primitive::f32> {
         > as ::constnet::__private::LayerShape<
             { Pair::<::core::primitive::f32>::fc__width_in },
         >>::BUFFERS;
+    const fc__tracked_at: ::constnet::__private::usize = 0;
+    const fc__tracked_end: ::constnet::__private::usize = Pair::<
+        ::core::primitive::f32,
+    >::fc__tracked_at
+        + <::constnet::layer::Dense<
+            2,
+            3,
+        > as ::constnet::__private::LayerConfig>::PROPERTIES
+            .batch_counters();
     const act: ::constnet::layer::Tanh = {
         <::constnet::layer::Tanh as ::constnet::__private::LayerConfig>::DEFAULT
     };
@@ -85,6 +94,14 @@ impl Pair<::core::primitive::f32> {
         + <::constnet::layer::Tanh as ::constnet::__private::LayerShape<
             { Pair::<::core::primitive::f32>::act__width_in },
         >>::BUFFERS;
+    const act__tracked_at: ::constnet::__private::usize = Pair::<
+        ::core::primitive::f32,
+    >::fc__tracked_end;
+    const act__tracked_end: ::constnet::__private::usize = Pair::<
+        ::core::primitive::f32,
+    >::act__tracked_at
+        + <::constnet::layer::Tanh as ::constnet::__private::LayerConfig>::PROPERTIES
+            .batch_counters();
 }
 const _: () = if let ::constnet::__private::Some(__cn_message) = ::constnet::__private::input_mismatch(
     0usize,
@@ -177,6 +194,12 @@ impl<T: ::constnet::__private::Float> Pair<T> {
     pub const BUFFERS: ::constnet::__private::usize = Pair::<
         ::core::primitive::f32,
     >::act__buffers_end;
+    /// Number of counts of tracked batches (PyTorch's
+    /// `num_batches_tracked`): one per layer that counts batches
+    /// (each `BatchNorm`), in declaration order.
+    pub const TRACKED: ::constnet::__private::usize = Pair::<
+        ::core::primitive::f32,
+    >::act__tracked_end;
     /// A network initialized by each layer's declared initializer,
     /// drawing from the given generator in declaration order.
     #[must_use]
@@ -194,9 +217,10 @@ impl<T: ::constnet::__private::Float> Pair<T> {
     pub fn seeded(__cn_seed: ::constnet::__private::u64) -> Self {
         Self::new(&mut ::constnet::__private::Rng::seed_from(__cn_seed))
     }
-    /// A network with the given flat parameters (PyTorch order)
-    /// and each layer's initial buffers (batch normalization:
-    /// running mean 0, running variance 1). `const`, so weights
+    /// A network with the given flat parameters (PyTorch order),
+    /// each layer's initial buffers (batch normalization:
+    /// running mean 0, running variance 1) and no tracked
+    /// batches. `const`, so weights
     /// can live in flash: `static NET: Net = Net::from_parameters([...]);`
     #[must_use]
     pub const fn from_parameters(
@@ -225,20 +249,23 @@ impl<T: ::constnet::__private::Float> Pair<T> {
         Self {
             parameters: __cn_parameters,
             buffers: __cn_buffers,
-            batches_tracked: 0,
+            batches_tracked: [0; Pair::<::core::primitive::f32>::TRACKED],
         }
     }
-    /// A network from its flat parameters, buffers and count of
-    /// tracked batches, its buffers checked against their domains (a
-    /// running variance finite and `>= 0`): the run-time form of
-    /// `from_parts`.
+    /// A network from its flat parameters, buffers and counts of
+    /// tracked batches (one per layer that counts batches, each
+    /// `BatchNorm`, in declaration order), its buffers checked against
+    /// their domains (a running variance finite and `>= 0`): the
+    /// run-time form of `from_parts`.
     ///
     /// # Errors
     /// `Error::InvalidBuffer` naming the layer, tensor, index and value.
     pub fn try_from_parts(
         __cn_parameters: [T; Pair::<::core::primitive::f32>::PARAMS],
         __cn_buffers: [T; Pair::<::core::primitive::f32>::BUFFERS],
-        __cn_batches_tracked: ::constnet::__private::u64,
+        __cn_batches_tracked: [::constnet::__private::u64; Pair::<
+            ::core::primitive::f32,
+        >::TRACKED],
     ) -> ::core::result::Result<Self, ::constnet::__private::Error> {
         ::constnet::__private::check_buffers(
             <Self as ::constnet::__private::Network<
@@ -256,7 +283,7 @@ impl<T: ::constnet::__private::Float> Pair<T> {
         })
     }
     /// The same network in the scalar `U` (`f32` to `f64` and back):
-    /// parameters, buffers and the count of tracked batches, each
+    /// parameters, buffers and the counts of tracked batches, each
     /// value converted through `f64` (exact from `f32` to `f64`, rounded
     /// to nearest the other way).
     ///
@@ -278,9 +305,10 @@ impl<T: ::constnet::__private::Float> Pair<T> {
 }
 #[automatically_derived]
 impl Pair<::core::primitive::f32> {
-    /// A network from its flat parameters, buffers and count of
-    /// tracked batches (all state, as saved). `const`, so a
-    /// trained network can live in flash.
+    /// A network from its flat parameters, buffers and counts
+    /// of tracked batches (one per layer that counts batches,
+    /// each `BatchNorm`, in declaration order): all state, as
+    /// saved. `const`, so a trained network can live in flash.
     ///
     /// # Panics
     /// When a buffer value is outside its domain (NaN,
@@ -293,7 +321,9 @@ impl Pair<::core::primitive::f32> {
             ::core::primitive::f32,
         >::PARAMS],
         __cn_buffers: [::core::primitive::f32; Pair::<::core::primitive::f32>::BUFFERS],
-        __cn_batches_tracked: ::constnet::__private::u64,
+        __cn_batches_tracked: [::constnet::__private::u64; Pair::<
+            ::core::primitive::f32,
+        >::TRACKED],
     ) -> Self {
         if let ::constnet::__private::Some(__cn_problem) = ::constnet::__private::buffer_problem_f32(
             <Self as ::constnet::__private::Network<
@@ -315,9 +345,10 @@ impl Pair<::core::primitive::f32> {
 }
 #[automatically_derived]
 impl Pair<::core::primitive::f64> {
-    /// A network from its flat parameters, buffers and count of
-    /// tracked batches (all state, as saved). `const`, so a
-    /// trained network can live in flash.
+    /// A network from its flat parameters, buffers and counts
+    /// of tracked batches (one per layer that counts batches,
+    /// each `BatchNorm`, in declaration order): all state, as
+    /// saved. `const`, so a trained network can live in flash.
     ///
     /// # Panics
     /// When a buffer value is outside its domain (NaN,
@@ -330,7 +361,9 @@ impl Pair<::core::primitive::f64> {
             ::core::primitive::f32,
         >::PARAMS],
         __cn_buffers: [::core::primitive::f64; Pair::<::core::primitive::f32>::BUFFERS],
-        __cn_batches_tracked: ::constnet::__private::u64,
+        __cn_batches_tracked: [::constnet::__private::u64; Pair::<
+            ::core::primitive::f32,
+        >::TRACKED],
     ) -> Self {
         if let ::constnet::__private::Some(__cn_problem) = ::constnet::__private::buffer_problem_f64(
             <Self as ::constnet::__private::Network<
@@ -510,6 +543,18 @@ impl<
             > as ::constnet::__private::LayerShape<
                 { Pair::<::core::primitive::f32>::fc__width_in },
             >>::BUFFER_TENSORS,
+            counter: if <::constnet::layer::Dense<
+                2,
+                3,
+            > as ::constnet::__private::LayerConfig>::PROPERTIES
+                .counts_batches
+            {
+                ::constnet::__private::Some(
+                    Pair::<::core::primitive::f32>::fc__tracked_at,
+                )
+            } else {
+                ::constnet::__private::None
+            },
         },
         ::constnet::__private::LayerInfo {
             name: "act",
@@ -531,6 +576,15 @@ impl<
             buffer_tensors: <::constnet::layer::Tanh as ::constnet::__private::LayerShape<
                 { Pair::<::core::primitive::f32>::act__width_in },
             >>::BUFFER_TENSORS,
+            counter: if <::constnet::layer::Tanh as ::constnet::__private::LayerConfig>::PROPERTIES
+                .counts_batches
+            {
+                ::constnet::__private::Some(
+                    Pair::<::core::primitive::f32>::act__tracked_at,
+                )
+            } else {
+                ::constnet::__private::None
+            },
         },
     ];
     type Cache<const B: ::constnet::__private::usize> = PairCache<T, { B }>;
@@ -538,7 +592,7 @@ impl<
         let mut __cn_net = Self {
             parameters: [T::zero(); Pair::<::core::primitive::f32>::PARAMS],
             buffers: [T::zero(); Pair::<::core::primitive::f32>::BUFFERS],
-            batches_tracked: 0,
+            batches_tracked: [0; Pair::<::core::primitive::f32>::TRACKED],
         };
         <::constnet::layer::Dense<
             2,
@@ -596,12 +650,12 @@ impl<
         &mut self.buffers
     }
     #[inline]
-    fn batches_tracked(&self) -> ::constnet::__private::u64 {
-        self.batches_tracked
+    fn batches_tracked(&self) -> &[::constnet::__private::u64] {
+        &self.batches_tracked
     }
     #[inline]
-    fn set_batches_tracked(&mut self, __cn_count: ::constnet::__private::u64) {
-        self.batches_tracked = __cn_count;
+    fn batches_tracked_mut(&mut self) -> &mut [::constnet::__private::u64] {
+        &mut self.batches_tracked
     }
     #[inline]
     fn forward<const B: ::constnet::__private::usize>(
@@ -747,7 +801,6 @@ impl<
         __cn_cache: &PairCache<T, { B }>,
     ) {
         PairCache::<T, { B }>::assert_batch_size();
-        let __cn_tracked = self.batches_tracked;
         <::constnet::layer::Dense<
             2,
             3,
@@ -764,7 +817,12 @@ impl<
                 ::core::primitive::f32,
             >::fc__buffers_at..Pair::<::core::primitive::f32>::fc__buffers_end],
             &__cn_cache.fc_cache,
-            __cn_tracked,
+            ::constnet::__private::own_count(
+                &self
+                    .batches_tracked[Pair::<
+                    ::core::primitive::f32,
+                >::fc__tracked_at..Pair::<::core::primitive::f32>::fc__tracked_end],
+            ),
         );
         <::constnet::layer::Tanh as ::constnet::__private::Layer<
             T,
@@ -779,9 +837,14 @@ impl<
                 ::core::primitive::f32,
             >::act__buffers_at..Pair::<::core::primitive::f32>::act__buffers_end],
             &__cn_cache.act_cache,
-            __cn_tracked,
+            ::constnet::__private::own_count(
+                &self
+                    .batches_tracked[Pair::<
+                    ::core::primitive::f32,
+                >::act__tracked_at..Pair::<::core::primitive::f32>::act__tracked_end],
+            ),
         );
-        self.batches_tracked = __cn_tracked.saturating_add(1);
+        ::constnet::__private::count_batch(&mut self.batches_tracked);
     }
     #[inline]
     fn backward<const B: ::constnet::__private::usize>(

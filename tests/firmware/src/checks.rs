@@ -165,7 +165,9 @@ pub fn batch_norm<O: Out>(report: &mut Report<O>) {
     }
     report.values("bn.train.losses", &losses);
     report.values("bn.buffers", net.buffers());
-    report.number("bn.batches_tracked", net.batches_tracked());
+    for &count in net.batches_tracked() {
+        report.number("bn.batches_tracked", count);
+    }
     report.digest("bn.parameters", net.parameters());
     let x = SMatrix::<f32, 3, 2>::from_fn(|i, b| (i as f32 - 1.0) * (b as f32 + 0.5));
     report.values("bn.inference.batch", net.forward(&x).as_slice());

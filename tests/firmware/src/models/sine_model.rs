@@ -1,5 +1,5 @@
-/// A trained `Sine<f32>`: 321 parameters, 0 buffer values and the
-/// count of tracked batches, every value as its exact IEEE bit pattern.
+/// A trained `Sine<f32>`: 321 parameters, 0 buffer values and 0 counts of
+/// tracked batches, every value as its exact IEEE bit pattern.
 /// Written by constnet's `interop::rust_source`; regenerate it, do not edit it.
 #[rustfmt::skip]
 pub static MODEL: Sine<f32> = Sine::<f32>::from_parts(
@@ -333,5 +333,5 @@ pub static MODEL: Sine<f32> = Sine::<f32>::from_parts(
         f32::from_bits(0xbd8f_8ce1), // [0] -0.070092924
     ],
     [],
-    384,
+    [],
 );
