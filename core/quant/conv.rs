@@ -9,8 +9,7 @@
 //! `acc = b[co] + sum_{ci < C_IN / GROUPS, u, v} w[co][ci][u][v] (x[g C_IN / GROUPS + ci, oy S + u D - P, ox S + v D - P] - z_in)`
 //!
 //! `y = clamp(z_out + M_co acc, -128, 127)`, `M_co = s_in s_w[co] / s_out`
-//! applied with
-//! [`multiply_by_quantized_multiplier`](super::fixed_point::multiply_by_quantized_multiplier).
+//! applied with [`multiply_by_quantized_multiplier`].
 //! A tap outside the input is skipped, which is the same as padding with
 //! the input's zero point `z_in` (the real 0 of PyTorch's zero padding):
 //! what TensorFlow Lite's reference kernels do. A fused ReLU or ReLU6 is
