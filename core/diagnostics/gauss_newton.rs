@@ -42,7 +42,7 @@ use crate::error::Error;
 use crate::error::Result;
 use crate::layer::Zeroed;
 use crate::loss::Loss;
-use crate::network::{Network, check_batch, check_direction};
+use crate::network::{Network, check_batch, check_direction, unchecked};
 use crate::scalar::Float;
 
 /// `G v`, the generalized Gauss-Newton matrix of the training-mode mean
@@ -93,10 +93,8 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, output) = unchecked::step(net, loss, x, targets, &mut cache, &mut d_output);
     let mut r_cache = N::Cache::<B>::zeroed();
     let jv = net.r_forward(v, &cache, &mut r_cache);
     let mut hjv = SMatrix::<T, O, B>::zeros();

@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::layer::Zeroed;
 use crate::loss::Loss;
 use crate::matrix_free::zeroed_vec;
-use crate::network::{Network, check_batch};
+use crate::network::{Network, check_batch, unchecked};
 use crate::scalar::Float;
 
 /// The training-mode mean batch loss and the `B` per-sample gradients,
@@ -97,10 +97,8 @@ where
         requested: usize::MAX,
     })?;
     let mut grads = zeroed_vec(WHAT, len)?;
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, _) = unchecked::step(net, loss, x, targets, &mut cache, &mut d_output);
     let mut grad = [T::zero(); P];
     for (b, out) in grads.chunks_exact_mut(P.max(1)).enumerate().take(B) {
         let mut masked = SMatrix::<T, O, B>::zeros();

@@ -20,6 +20,7 @@ use crate::kernel::Kernel;
 use crate::layer::Zeroed;
 use crate::layer::block::FlatStorage;
 use crate::loss::Loss;
+use crate::network::unchecked;
 use crate::network::{LayerInfo, check_batch, check_direction};
 use crate::scalar::Float;
 
@@ -43,10 +44,10 @@ pub(crate) struct Prepared<C, T: Float, const O: usize, const B: usize> {
 }
 
 /// Training forward, loss and backward (keeping the output gradients);
-/// writes the gradient into `grad`. Refuses a bad batch ([`check_batch`]:
-/// empty, a NaN input, a target that would give a meaningless or infinite
-/// loss) and a point where the loss is NaN or
-/// infinite: its Hessian means nothing.
+/// writes the gradient into `grad`. Refuses a bad batch ([`check_batch`]
+/// on the forward's copy of it, before the loss: empty, a NaN input, a
+/// target that would give a meaningless or infinite loss) and a point
+/// where the loss is NaN or infinite: its Hessian means nothing.
 pub(crate) fn prepare<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
     loss: &L,
@@ -59,11 +60,11 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    check_batch(loss, x, targets)?;
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, output) =
+        unchecked::step_with(net, loss, x, targets, &mut cache, &mut d_output, |inputs| {
+            check_batch(loss, inputs, targets)
+        })?;
     let forward_cache = cache.clone();
     let mut output_grads = N::Cache::<B>::zeroed();
     net.backward_keep(&mut cache, &d_output, &mut output_grads, grad);

@@ -10,6 +10,10 @@
 //! its data already (the training loop its data sets, the empirical risk
 //! its data set, a Hessian its batch before its blocks); their arithmetic
 //! is the checked methods' own, bit for bit.
+//!
+//! Every pass starts with the same [`step_with`]: training forward, check,
+//! loss and its output gradient. The Gauss-Newton and per-sample tools and
+//! the full Hessian start there too.
 
 use core::convert::Infallible;
 
@@ -32,6 +36,58 @@ fn unfailing<T>(result: Result<T, Infallible>) -> T {
 #[allow(clippy::unnecessary_wraps, reason = "the shape of a check")]
 fn pass<T>(_: &T) -> Result<(), Infallible> {
     Ok(())
+}
+
+/// Training forward into `cache`, then `check` on the inputs as the
+/// forward copied them there, then the loss and `dL/doutput` into
+/// `d_output`: the prologue of every pass. Returns the loss and the
+/// output. The caller owns the cache, so nothing large is returned.
+#[inline]
+pub(crate) fn step_with<
+    N,
+    L,
+    T,
+    E,
+    const I: usize,
+    const O: usize,
+    const P: usize,
+    const B: usize,
+>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    cache: &mut N::Cache<B>,
+    d_output: &mut SMatrix<T, O, B>,
+    check: impl FnOnce(&SMatrix<T, I, B>) -> Result<(), E>,
+) -> Result<(T, SMatrix<T, O, B>), E>
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    let output = net.forward_train(x, cache);
+    check(N::cached_input(cache).unwrap_or(x))?;
+    let value = loss.loss_and_gradient(&output, targets, d_output);
+    Ok((value, output))
+}
+
+/// [`step_with`] on a batch checked already.
+#[inline]
+pub(crate) fn step<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
+    net: &N,
+    loss: &L,
+    x: &SMatrix<T, I, B>,
+    targets: &[L::Target; B],
+    cache: &mut N::Cache<B>,
+    d_output: &mut SMatrix<T, O, B>,
+) -> (T, SMatrix<T, O, B>)
+where
+    N: Network<T, I, O, P>,
+    L: Loss<T, O>,
+    T: Float,
+{
+    unfailing(step_with(net, loss, x, targets, cache, d_output, pass))
 }
 
 /// [`Network::loss_and_gradient`] with `check` between the forward and the
@@ -58,11 +114,8 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    check(N::cached_input(&cache).unwrap_or(x))?;
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, _) = step_with(net, loss, x, targets, &mut cache, &mut d_output, check)?;
     net.backward(&mut cache, &d_output, grad);
     Ok(value)
 }
@@ -116,11 +169,8 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    check(N::cached_input(&cache).unwrap_or(x))?;
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, _) = step_with(net, loss, x, targets, &mut cache, &mut d_output, check)?;
     net.backward_with_input(&mut cache, &d_output, grad, d_input);
     Ok(value)
 }
@@ -151,11 +201,8 @@ where
     L: Loss<T, O>,
     T: Float,
 {
-    let mut cache = N::Cache::<B>::zeroed();
-    let output = net.forward_train(x, &mut cache);
-    check(N::cached_input(&cache).unwrap_or(x))?;
-    let mut d_output = SMatrix::<T, O, B>::zeros();
-    let value = loss.loss_and_gradient(&output, targets, &mut d_output);
+    let (mut cache, mut d_output) = (N::Cache::<B>::zeroed(), SMatrix::zeros());
+    let (value, output) = step_with(net, loss, x, targets, &mut cache, &mut d_output, check)?;
     let mut r_cache = N::Cache::<B>::zeroed();
     let r_output = net.r_forward(v, &cache, &mut r_cache);
     let mut r_d_output = SMatrix::<T, O, B>::zeros();
