@@ -5,8 +5,8 @@
 //! A layer says how its output tensor is quantized
 //! ([`OutputQuantization`]): calibrated on its own values (`Dense`, and
 //! convolutions), fixed by its function (logistic, tanh, softmax), or
-//! shared with its input (ReLU, the identity, and max pooling): a clamp in
-//! the input's own quantization. A tensor that a chain of sharing layers
+//! shared with its input (ReLU, the identity, pooling and `Flatten`): a
+//! clamp, a selection or an average in the input's own quantization. A tensor that a chain of sharing layers
 //! follows is calibrated on the chain's last output, so `Dense -> ReLU`
 //! quantizes the dense output on the ReLU's range `[0, max]` and the ReLU
 //! becomes the clamp TensorFlow Lite fuses into the fully connected op
@@ -14,7 +14,7 @@
 
 use super::QuantError;
 use super::calibrate::{RangeMethod, TensorObserver};
-use super::fixed_point::quantize_multiplier;
+use super::fixed_point::{QuantizedMultiplier, quantize_multiplier};
 use super::layers::{
     Int8Clamp, Int8Dense, Int8Identity, Int8Layer, Int8Softmax, Int8Table, TableFunction,
 };
@@ -157,23 +157,73 @@ pub fn quantize_dense<const I: usize, const O: usize>(
         output_zero_point: output.zero_point,
     };
     for c in 0..O {
-        let scale = quantize_weights(layer, &w[c * I..(c + 1) * I], &mut dense.weights[c])
-            .map_err(|e| match e {
-                QuantError::NonFiniteParameter { layer, index } => QuantError::NonFiniteParameter {
-                    layer,
-                    index: c * I + index,
-                },
-                other => other,
-            })?;
-        dense.bias[c] = quantize_bias(layer, c, b[c], input.scale, scale).map_err(|e| match e {
-            QuantError::NonFiniteParameter { layer, .. } => QuantError::NonFiniteParameter {
+        let channel = Channel {
+            layer,
+            index: c,
+            weights: &w[c * I..(c + 1) * I],
+            weight_index: c * I,
+            bias: b[c],
+            bias_index: O * I + c,
+            terms: I,
+        };
+        let (bias, m) = channel.quantize(input, output, &mut dense.weights[c])?;
+        dense.bias[c] = bias;
+        dense.multipliers[c] = m.multiplier;
+        dense.shifts[c] = m.shift as i8;
+    }
+    Ok(dense)
+}
+
+/// One output channel of a layer whose accumulator is `b[c] + sum w[c][k]
+/// (x[k] - z_in)` over `terms` products (a dense row, a convolution
+/// filter): what [`quantize_dense`] and the convolutions share.
+pub(crate) struct Channel<'a> {
+    /// The layer's index, for errors.
+    pub layer: usize,
+    /// The output channel's index.
+    pub index: usize,
+    /// The channel's float weights.
+    pub weights: &'a [f32],
+    /// The flat parameter index of `weights[0]`, for errors.
+    pub weight_index: usize,
+    /// The channel's float bias (0 for a layer without one).
+    pub bias: f32,
+    /// The flat parameter index of the bias, for errors.
+    pub bias_index: usize,
+    /// Products summed into one accumulator.
+    pub terms: usize,
+}
+
+impl Channel<'_> {
+    /// Quantizes the weights into `out` (symmetric, `s_w = max |w| / 127`),
+    /// the bias at `s_in * s_w`, and the multiplier `s_in * s_w / s_out`
+    /// (formed in `f64` from the `f32` scales).
+    ///
+    /// # Errors
+    ///
+    /// [`QuantError::NonFiniteParameter`] (flat index), [`QuantError::BiasOverflow`]
+    /// (also when the accumulator could wrap: `|b| + 127 * 255 * terms >=
+    /// 2^31`), and [`QuantError::Multiplier`].
+    pub fn quantize(
+        &self,
+        input: ActivationParams,
+        output: ActivationParams,
+        out: &mut [i8],
+    ) -> Result<(i32, QuantizedMultiplier), QuantError> {
+        let (layer, c) = (self.layer, self.index);
+        let reindex = |e: QuantError, base: usize| match e {
+            QuantError::NonFiniteParameter { layer, index } => QuantError::NonFiniteParameter {
                 layer,
-                index: O * I + c,
+                index: base + index,
             },
             other => other,
-        })?;
-        // The accumulator must not wrap: |b| + 127 * 255 * I < 2^31.
-        let worst = f64::from(dense.bias[c]).abs() + 127.0 * 255.0 * I as f64;
+        };
+        let scale = quantize_weights(layer, self.weights, out)
+            .map_err(|e| reindex(e, self.weight_index))?;
+        let bias = quantize_bias(layer, c, self.bias, input.scale, scale)
+            .map_err(|e| reindex(e, self.bias_index - c))?;
+        // The accumulator must not wrap: |b| + 127 * 255 * terms < 2^31.
+        let worst = f64::from(bias).abs() + 127.0 * 255.0 * self.terms as f64;
         if worst > f64::from(i32::MAX) {
             return Err(QuantError::BiasOverflow {
                 layer,
@@ -184,10 +234,8 @@ pub fn quantize_dense<const I: usize, const O: usize>(
         let m = quantize_multiplier(
             f64::from(input.scale) * f64::from(scale) / f64::from(output.scale),
         )?;
-        dense.multipliers[c] = m.multiplier;
-        dense.shifts[c] = m.shift as i8;
+        Ok((bias, m))
     }
-    Ok(dense)
 }
 
 /// The bounds of a clamp in `params` (TensorFlow Lite's

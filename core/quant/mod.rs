@@ -10,7 +10,8 @@
 //! 2. [`params`] and [`convert`]: choose each tensor's scale and zero point,
 //!    quantize each layer's weights per output channel, its biases to
 //!    `i32`, and its requantization multipliers ([`fixed_point`]);
-//! 3. [`layers`]: the int8 layers, integer arrays that live in a `static`.
+//! 3. [`layers`], [`conv`] and [`pool`]: the int8 layers, integer arrays
+//!    that live in a `static`.
 //!
 //! A declared network is quantized in one call, `Net::quantize(&net,
 //! &Calibration::new(&samples))`, which returns the int8 network type the
@@ -60,6 +61,7 @@
 
 pub mod calibrate;
 pub mod chain;
+pub mod conv;
 pub mod convert;
 pub mod diagnostics;
 mod error;
@@ -68,6 +70,7 @@ pub mod fold;
 pub mod layers;
 pub mod network;
 pub mod params;
+pub mod pool;
 pub mod quantize;
 #[cfg(feature = "std")]
 pub mod report;
@@ -78,6 +81,7 @@ mod table;
 
 pub use calibrate::{Calibration, RangeMethod, TensorObserver};
 pub use chain::{FloatChain, Stage, Then};
+pub use conv::{Int8Conv1d, Int8Conv2d};
 pub use convert::{
     OutputQuantization, Quantize, assign_params, assign_params_with, quantize_dense,
 };
@@ -93,6 +97,7 @@ pub use layers::{
 };
 pub use network::{Int8Network, LayerChain, quantize_network};
 pub use params::ActivationParams;
+pub use pool::{Int8AvgPool, Int8MaxPool, PoolWindow};
 pub use quantize::{compare, quantize_input, quantize_into};
 #[cfg(feature = "std")]
 pub use report::{Quantized, quantize_with_tensors};

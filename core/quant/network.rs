@@ -14,7 +14,7 @@
 //! The chain lists the layers in declaration order, a `BatchNorm` that
 //! follows a layer paired with it as one [`Folded`](super::fold::Folded)
 //! stage. It is only a type: a declaration with a layer that has no int8
-//! form (a recurrent layer, a pooling layer) compiles as before, and its
+//! form (a recurrent layer, a layer norm) compiles as before, and its
 //! `quantize` is a compile error naming the chain, at the call.
 
 use super::QuantError;

@@ -27,10 +27,13 @@ use std::format;
 use std::string::String;
 
 use super::chain::Then;
+use super::conv::{Int8Conv1d, Int8Conv2d};
 use super::layers::{Int8Clamp, Int8Dense, Int8Identity, Int8Softmax, Int8Table, TableFunction};
 use super::network::Int8Network;
 use super::params::ActivationParams;
+use super::pool::{Int8AvgPool, Int8MaxPool, PoolWindow};
 use crate::interop::rust_source::{RustSource, RustSourceError, check_naming};
+use crate::layer::LayerConfig;
 
 /// An int8 layer (or chain) that can write itself as Rust source.
 pub trait Int8Source {
@@ -123,6 +126,78 @@ impl<A: Int8Source, B: Int8Source, const M: usize> Int8Source for Then<A, B, M> 
         out.push_str(",\nrest: ");
         self.rest.rust_value(out);
         out.push_str(",\n}");
+    }
+}
+
+/// The fields every int8 convolution writes, its nested weight arrays in
+/// `Debug` form (a Rust array literal).
+fn conv_source(
+    out: &mut String,
+    kind: &str,
+    weights: &dyn core::fmt::Debug,
+    per_channel: (&[i32], &[i32], &[i8]),
+    zero_points: (i8, i8),
+) {
+    let _ = write!(
+        out,
+        "{PATH}::{kind} {{\n    weights: {weights:?},\n    bias: "
+    );
+    list(out, per_channel.0);
+    out.push_str(",\n    multipliers: ");
+    list(out, per_channel.1);
+    out.push_str(",\n    shifts: ");
+    list(out, per_channel.2);
+    let _ = write!(
+        out,
+        ",\n    input_zero_point: {},\n    output_zero_point: {},\n}}",
+        zero_points.0, zero_points.1
+    );
+}
+
+macro_rules! conv_source {
+    ($name:ident, [$($g:ident),*]) => {
+        impl<$(const $g: usize),*> Int8Source for $name<$($g),*> {
+            fn rust_value(&self, out: &mut String) {
+                conv_source(
+                    out,
+                    stringify!($name),
+                    &self.weights,
+                    (&self.bias, &self.multipliers, &self.shifts),
+                    (self.input_zero_point, self.output_zero_point),
+                );
+            }
+        }
+    };
+}
+
+conv_source!(
+    Int8Conv1d,
+    [C_IN, C_OUT, K, L, STRIDE, PADDING, DILATION, GROUPS]
+);
+conv_source!(
+    Int8Conv2d,
+    [C_IN, C_OUT, KH, KW, H, W, STRIDE, PADDING, DILATION, GROUPS]
+);
+
+impl<P: PoolWindow + LayerConfig> Int8Source for Int8MaxPool<P> {
+    fn rust_value(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            // The layer's unit value; its generic arguments come from the type.
+            "{PATH}::Int8MaxPool {{ pool: ::constnet::layer::{} }}",
+            P::NAME
+        );
+    }
+}
+
+impl<P: PoolWindow + LayerConfig> Int8Source for Int8AvgPool<P> {
+    fn rust_value(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "{PATH}::Int8AvgPool {{ pool: ::constnet::layer::{}, input_zero_point: {} }}",
+            P::NAME,
+            self.input_zero_point
+        );
     }
 }
 

@@ -7,5 +7,7 @@ mod networks;
 
 mod accuracy;
 mod bad_input;
+mod conv;
+mod conv_source;
 mod folding;
 mod source;

@@ -23,8 +23,9 @@
 //! so the permutation-symmetry tools do not take a convolution for a layer
 //! of units: they report it as a layer that does not compute hidden units
 //! (`SymmetryError::NotComputing`), or, after a hidden layer, as one that
-//! blocks its units (`SymmetryError::Blocked`). There is no int8 form:
-//! `quantize` on a network with a convolution is a compile error.
+//! blocks its units (`SymmetryError::Blocked`). The int8 form is
+//! [`Int8Conv1d`](crate::quant::Int8Conv1d) /
+//! [`Int8Conv2d`](crate::quant::Int8Conv2d) (`quant::conv`).
 //!
 //! The geometry (PyTorch's output-size formula and checks) is in
 //! `geometry.rs`, the products in `kernels.rs`, the two layer types in

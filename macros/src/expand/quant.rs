@@ -5,7 +5,7 @@
 //! pays for an impl with an associated type and constant, and an alias.
 //! Whether the network can be quantized is the compiler's question (does
 //! the chain implement `FloatChain`?), asked only where `quantize` is
-//! called; so a declaration with a recurrent or pooling layer compiles as
+//! called; so a declaration with a recurrent layer compiles as
 //! before, and calling its `quantize` is an error there.
 
 use proc_macro2::TokenStream;
