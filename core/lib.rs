@@ -89,7 +89,7 @@ pub mod prelude {
     pub use crate::data::{Dataset, LastBatch, shuffle_together, shuffled_order};
     pub use crate::diagnostics::{ConditioningMonitor, MonitorConfig, Records, Ring};
     pub use crate::error::{Error, Result};
-    pub use crate::hessian::SecondOrder;
+    pub use crate::hessian::{EvalMode, SecondOrder};
     #[cfg(feature = "std")]
     pub use crate::hessian::{Hessian, HessianOptions};
     pub use crate::init::{FanMode, Init, Nonlinearity};
@@ -100,8 +100,8 @@ pub mod prelude {
     };
     // What a user-written layer implements and the types in its signatures.
     pub use crate::layer::{
-        BlockContext, Directions, Domain, Fill, GradRows, InputFrom, Layer, LayerConfig,
-        LayerShape, Properties, Role, TensorShape, TrainContext,
+        BlockContext, Directions, Domain, Fill, ForwardMode, GradRows, InputFrom, Layer,
+        LayerConfig, LayerShape, Properties, Role, TensorShape, TrainContext,
     };
     pub use crate::loss::{Bce, BceWithLogits, CrossEntropy, CrossEntropyOneHot, Loss, Mse};
     pub use crate::matrix_free::LinearOperator;

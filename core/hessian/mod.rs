@@ -1,5 +1,8 @@
 //! Exact second derivatives of the training-mode mean batch loss with
 //! respect to all parameters: Hessian-vector products and full Hessians.
+//! Those of the evaluation-mode loss (batch normalization with its running
+//! statistics fixed, no dropout) come from the same methods on
+//! [`EvalMode`]`::new(net)`.
 //!
 //! Everything comes from the same layer definitions through Pearlmutter's
 //! R-operator (B. A. Pearlmutter, "Fast exact multiplication by the
@@ -33,6 +36,7 @@
 //! difference step of 0.
 
 pub(crate) mod blocks;
+mod eval_mode;
 mod full;
 #[cfg(feature = "std")]
 mod heap;
@@ -40,6 +44,7 @@ mod hvp;
 pub(crate) mod pass;
 
 pub use crate::kernel::Kernel;
+pub use eval_mode::EvalMode;
 pub use full::{BlockSize, STACK_BLOCK, hessian_into_blocked, hessian_matrix_product_blocked};
 #[cfg(feature = "std")]
 pub use heap::{Hessian, HessianOptions, MIRROR_BYTES};

@@ -114,13 +114,14 @@ impl Dropout {
     }
 
     /// Draws a training mask: each entry `1 / (1 - p)` with probability
-    /// `1 - p`, else 0, from `context`'s generator (all ones when `p = 0`).
+    /// `1 - p`, else 0, from `context`'s generator (all ones when `p = 0`
+    /// or in evaluation mode, [`TrainContext::is_evaluation`]).
     pub fn draw_mask<T: Float, const N: usize, const B: usize>(
         &self,
         context: &TrainContext,
         mask: &mut SMatrix<T, N, B>,
     ) {
-        if self.p == 0.0 {
+        if self.p == 0.0 || context.is_evaluation() {
             mask.fill(T::one());
             return;
         }
@@ -186,7 +187,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for Dropout {
         y.copy_from(x);
     }
 
-    /// Training: draws the mask from `context` and keeps it in the cache.
+    /// Training: draws the mask from `context` and keeps it in the cache
+    /// (all ones, the identity, in evaluation mode).
     #[inline]
     fn forward_train<const B: usize>(
         &self,

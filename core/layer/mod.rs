@@ -128,22 +128,60 @@ pub trait LayerShape<const I: usize>: LayerConfig {
 /// its own seed, and the Hessian tools use the same context for every pass
 /// of one evaluation, so backward, Hessian-vector products and Hessians
 /// are derivatives of one function.
+///
+/// Its [`ForwardMode`] says which function the pass computes: the
+/// training one (the default), or the inference one with the cache its
+/// derivatives need, for the gradients and Hessians of the evaluation-mode
+/// loss ([`crate::hessian::EvalMode`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TrainContext {
     /// The seed of the training step.
     pub step_seed: u64,
     /// The index of the layer in its network.
     pub layer: usize,
+    /// Training (default) or evaluation mode.
+    pub mode: ForwardMode,
+}
+
+/// Which function a caching forward ([`Layer::forward_train`]) computes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ForwardMode {
+    /// Training mode, the default: batch normalization normalizes with the
+    /// batch statistics, dropout draws its mask.
+    #[default]
+    Training,
+    /// Evaluation mode: the function [`Layer::forward`] computes (batch
+    /// normalization with its running statistics as constants, dropout the
+    /// identity), with a cache that backward and the R-operator
+    /// differentiate as such. A layer whose [`Properties`] say its training
+    /// forward differs must honour it.
+    Evaluation,
 }
 
 impl TrainContext {
-    /// The context of a step with this seed.
+    /// The context of a step with this seed, in training mode.
     #[must_use]
     pub const fn new(step_seed: u64) -> Self {
         Self {
             step_seed,
             layer: 0,
+            mode: ForwardMode::Training,
         }
+    }
+
+    /// The same context in evaluation mode ([`ForwardMode::Evaluation`]).
+    #[must_use]
+    pub const fn evaluation(self) -> Self {
+        Self {
+            mode: ForwardMode::Evaluation,
+            ..self
+        }
+    }
+
+    /// `true` in [`ForwardMode::Evaluation`].
+    #[must_use]
+    pub const fn is_evaluation(&self) -> bool {
+        matches!(self.mode, ForwardMode::Evaluation)
     }
 
     /// The context of a training run's step `step` (counted from 0), from
@@ -261,7 +299,8 @@ pub trait Layer<T: Float, const I: usize, const O: usize>: LayerShape<I> {
     /// [`Layer::update_buffers`]), so the same pass serves gradients,
     /// Hessian-vector products and diagnostics. Randomness (a dropout mask)
     /// is drawn from `context` and kept in the cache, so the derivative
-    /// passes see the same function.
+    /// passes see the same function. In [`ForwardMode::Evaluation`] it
+    /// computes what [`Layer::forward`] does (see [`TrainContext`]).
     fn forward_train<const B: usize>(
         &self,
         params: &[T],

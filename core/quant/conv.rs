@@ -9,7 +9,14 @@
 //! `acc = b[co] + sum_{ci < C_IN / GROUPS, u, v} w[co][ci][u][v] (x[g C_IN / GROUPS + ci, oy S + u D - P, ox S + v D - P] - z_in)`
 //!
 //! `y = clamp(z_out + M_co acc, -128, 127)`, `M_co = s_in s_w[co] / s_out`
-//! applied with [`multiply_by_quantized_multiplier`].
+//! applied with
+//! [`multiply_by_quantized_multiplier_double_rounding`]: gemmlowp's
+//! rounding doubling high multiply, then a rounding shift. That is what the
+//! LiteRT interpreter's convolution kernels compute (`ai-edge-litert` 2.3,
+//! reference kernels, checked on the fixtures, including the tensors
+//! between ops), where its fully connected kernel rounds once
+//! ([`Int8Dense`](super::layers::Int8Dense)); the two differ by one step
+//! on a few outputs in a thousand.
 //! A tap outside the input is skipped, which is the same as padding with
 //! the input's zero point `z_in` (the real 0 of PyTorch's zero padding):
 //! what TensorFlow Lite's reference kernels do. A fused ReLU or ReLU6 is
@@ -22,7 +29,7 @@
 
 use super::QuantError;
 use super::convert::{Channel, OutputQuantization, Quantize};
-use super::fixed_point::{QuantizedMultiplier, multiply_by_quantized_multiplier};
+use super::fixed_point::{QuantizedMultiplier, multiply_by_quantized_multiplier_double_rounding};
 use super::layers::Int8Layer;
 use super::params::ActivationParams;
 use crate::layer::conv::ConvGeometry;
@@ -86,7 +93,7 @@ fn conv_int8(
                         }
                     }
                 }
-                let scaled = multiply_by_quantized_multiplier(acc, m);
+                let scaled = multiply_by_quantized_multiplier_double_rounding(acc, m);
                 output[o] = scaled.saturating_add(z_out).clamp(-128, 127) as i8;
                 o += 1;
             }

@@ -17,3 +17,5 @@ mod safetensors_property;
 mod serde_state;
 #[cfg(feature = "tflite")]
 mod tflite;
+#[cfg(feature = "tflite")]
+mod tflite_conv;

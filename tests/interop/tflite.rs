@@ -58,7 +58,7 @@ mod digits {
 const SOFTMAX_LSB: i32 = 1;
 
 /// One layer of a chain, type-erased so a test can hold a list of them.
-trait Stage {
+pub trait Stage {
     fn rule(&self) -> OutputQuantization;
     fn float(&self, x: &[f32]) -> Vec<f32>;
     fn quantize(&mut self, layer: usize, input: ActivationParams, output: ActivationParams);
@@ -120,7 +120,7 @@ where
 }
 
 /// A boxed stage of layer `config` with float parameters `params`.
-fn stage<L, const I: usize, const O: usize>(
+pub fn stage<L, const I: usize, const O: usize>(
     name: &'static str,
     config: L,
     params: &[f32],
@@ -138,7 +138,7 @@ where
 }
 
 /// A quantized chain: its layers and every tensor's quantization.
-struct Chain {
+pub struct Chain {
     width: usize,
     stages: Vec<Box<dyn Stage>>,
     params: Vec<ActivationParams>,
@@ -146,7 +146,7 @@ struct Chain {
 
 impl Chain {
     /// Calibrates on `samples` (min/max) and quantizes every layer.
-    fn quantize(mut stages: Vec<Box<dyn Stage>>, samples: &[Vec<f32>]) -> Self {
+    pub fn quantize(mut stages: Vec<Box<dyn Stage>>, samples: &[Vec<f32>]) -> Self {
         let mut observers: Vec<_> = (0..=stages.len()).map(TensorObserver::new).collect();
         for (n, x) in samples.iter().enumerate() {
             let mut v = x.clone();
@@ -180,6 +180,8 @@ impl Chain {
         for (k, s) in self.stages.iter().enumerate() {
             x = s.write(&mut graph, x, self.params[k], self.params[k + 1]);
         }
+        // An image output (NHWC) back to constnet's flat order.
+        let x = graph.flat("output", x);
         graph.finish(input, x, description)
     }
 }
@@ -270,6 +272,7 @@ fn inputs(name: &str, chain: &Chain) -> Vec<Vec<i8>> {
     };
     match name {
         "sine" | "tanh" | "logistic" => (-128..=127).map(|q| vec![q as i8]).collect(),
+        "conv2d" | "depthwise" | "conv1d" => random(64, chain.width),
         "digits" => {
             let p = chain.params[0];
             let mut images: Vec<Vec<i8>> = digit_images(200)
@@ -305,7 +308,7 @@ fn parse(text: &str) -> Vec<Vec<i32>> {
 
 /// Writes (blessing) or checks the model and inputs, then compares the
 /// outputs with the interpreter's; returns the largest difference.
-fn check(name: &str, chain: &Chain) -> i32 {
+pub fn check(name: &str, chain: &Chain) -> i32 {
     let model = chain.tflite(&format!("constnet {name}, int8"));
     let inputs = inputs(name, chain);
     let (model_path, inputs_path) = (

@@ -20,6 +20,7 @@ mod gated;
 mod gru;
 mod hessian;
 mod hessian_closed_forms;
+mod hessian_eval_mode;
 mod hvp;
 mod input_gradient;
 mod kinds;

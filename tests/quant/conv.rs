@@ -6,7 +6,8 @@
 
 use constnet::prelude::*;
 use constnet::quant::{
-    ActivationParams, Int8Layer, LayerChain, Quantize, multiply_by_quantized_multiplier,
+    ActivationParams, Int8Layer, LayerChain, Quantize,
+    multiply_by_quantized_multiplier_double_rounding,
 };
 
 network! {
@@ -124,7 +125,8 @@ impl Conv {
     }
 }
 
-/// `clamp(z_out + M_c acc, -128, 127)` for every output of channel-major
+/// `clamp(z_out + M_c acc, -128, 127)` (the multiplier applied with two
+/// roundings, as LiteRT's convolution kernels apply it) for every output of channel-major
 /// accumulators, `positions` per channel.
 fn requantize(
     acc: &[i64],
@@ -136,7 +138,7 @@ fn requantize(
         .enumerate()
         .map(|(o, &a)| {
             let a = i32::try_from(a).expect("the accumulator fits i32");
-            let y = multiply_by_quantized_multiplier(a, multiplier(o / positions));
+            let y = multiply_by_quantized_multiplier_double_rounding(a, multiplier(o / positions));
             (y + i32::from(z_out)).clamp(-128, 127) as i8
         })
         .collect()

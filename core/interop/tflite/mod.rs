@@ -3,10 +3,14 @@
 //! TensorFlow Lite's flatbuffer format.
 //!
 //! A [`TfliteGraph`] collects tensors, constant buffers and operators; each
-//! int8 layer adds its own operator ([`WriteTflite`]): `FULLY_CONNECTED`
-//! with per-channel int8 weights and int32 biases, `LOGISTIC`, `TANH`,
+//! int8 layer adds its own operator ([`WriteTflite`]): `FULLY_CONNECTED`,
+//! `CONV_2D` and `DEPTHWISE_CONV_2D` with per-channel int8 weights and
+//! int32 biases, `MAX_POOL_2D`, `AVERAGE_POOL_2D`, `LOGISTIC`, `TANH`,
 //! `SOFTMAX`, and ReLU/ReLU6 clamps, fused into the preceding fully
-//! connected op as TensorFlow Lite's converter fuses them.
+//! connected or convolution op as TensorFlow Lite's converter fuses them.
+//! Images are `[1, H, W, C]` in the file and `(C, H, W)` in constnet: the
+//! graph converts with `RESHAPE` and `TRANSPOSE` at the borders
+//! (`spatial.rs`), so every flat tensor keeps the float network's order.
 //! [`TfliteGraph::finish`] serializes the model with the `flatbuffers`
 //! crate's builder (file identifier `TFL3`, schema version 3).
 //!
@@ -16,14 +20,17 @@
 //! exactly the layer's multiplier (it is the scale the conversion used), so
 //! the runtime computes the same integers as constnet.
 
+mod conv;
 mod layers;
 mod schema;
+mod spatial;
 mod write;
 
 use std::string::String;
 use std::vec::Vec;
 
 pub use layers::{WriteTflite, weight_scale_for};
+pub use spatial::{ConvOp, Spatial};
 
 use crate::quant::ActivationParams;
 use schema::{activation, tensor_type};
@@ -46,6 +53,13 @@ pub enum TfliteError {
         /// Its upper bound.
         max: i8,
     },
+    /// A padded max pooling whose windows TensorFlow Lite's `SAME` padding
+    /// does not give (an explicit `PAD` would put the zero point among the
+    /// values).
+    Padding {
+        /// The layer's name.
+        layer: String,
+    },
     /// No `f32` weight scale reproduces a channel's multiplier (the int8
     /// layer was not made from `f32` scales by constnet's conversion).
     WeightScale {
@@ -62,6 +76,10 @@ impl core::fmt::Display for TfliteError {
             Self::UnsupportedClamp { layer, min, max } => write!(
                 f,
                 "layer `{layer}` clamps to [{min}, {max}], which is neither ReLU nor ReLU6"
+            ),
+            Self::Padding { layer } => write!(
+                f,
+                "layer `{layer}` is a padded max pooling that TensorFlow Lite's SAME padding does not express"
             ),
             Self::WeightScale { layer, channel } => write!(
                 f,
@@ -93,8 +111,41 @@ struct Tensor {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Options {
     None,
-    FullyConnected { activation: i8 },
-    Softmax { beta: f32 },
+    FullyConnected {
+        activation: i8,
+    },
+    Softmax {
+        beta: f32,
+    },
+    /// `CONV_2D`, or with a depth multiplier `DEPTHWISE_CONV_2D`; strides
+    /// and dilations `(h, w)`.
+    Conv {
+        depthwise: Option<i32>,
+        padding: i8,
+        stride: (i32, i32),
+        dilation: (i32, i32),
+        activation: i8,
+    },
+    /// `MAX_POOL_2D` / `AVERAGE_POOL_2D`; strides and filter `(h, w)`.
+    Pool {
+        padding: i8,
+        stride: (i32, i32),
+        filter: (i32, i32),
+    },
+}
+
+impl Options {
+    /// The fused activation of an op that has one and none yet.
+    fn unfused_activation(&mut self) -> Option<&mut i8> {
+        match self {
+            Self::FullyConnected { activation } | Self::Conv { activation, .. }
+                if *activation == activation::NONE =>
+            {
+                Some(activation)
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,6 +199,21 @@ impl TfliteGraph {
         }
     }
 
+    /// A new int8 tensor of `input`'s shape quantized as `params`.
+    fn activation_like(
+        &mut self,
+        name: &str,
+        input: TensorId,
+        params: ActivationParams,
+    ) -> TensorId {
+        let shape: Vec<usize> = self.tensors[input.0]
+            .shape
+            .iter()
+            .map(|&d| d as usize)
+            .collect();
+        self.activation_shaped(name, &shape, params)
+    }
+
     fn add_tensor(
         &mut self,
         name: &str,
@@ -175,9 +241,19 @@ impl TfliteGraph {
 
     /// An int8 activation tensor `[1, width]`.
     pub fn activation(&mut self, name: &str, width: usize, params: ActivationParams) -> TensorId {
+        self.activation_shaped(name, &[1, width], params)
+    }
+
+    /// An int8 activation tensor of `shape`.
+    pub fn activation_shaped(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        params: ActivationParams,
+    ) -> TensorId {
         self.add_tensor(
             name,
-            &[1, width],
+            shape,
             tensor_type::INT8,
             None,
             Quantization {
@@ -201,6 +277,7 @@ impl TfliteGraph {
         bias: &[i32],
         output: ActivationParams,
     ) -> TensorId {
+        let input = self.flat(name, input);
         let rows = bias.len();
         let cols = weights.len() / rows.max(1);
         let input_scale = self.tensors[input.0].quantization.scales[0];
@@ -237,7 +314,8 @@ impl TfliteGraph {
     }
 
     /// A clamp to `[min, max]` in `params` (the input's quantization): fused
-    /// into the fully connected op that wrote `input` when there is one,
+    /// into the fully connected or convolution op that wrote `input` when
+    /// there is one,
     /// else a `RELU` or `RELU6` op. Returns the clamped tensor.
     ///
     /// # Errors
@@ -268,18 +346,14 @@ impl TfliteGraph {
                 max,
             });
         };
-        let unfused = Options::FullyConnected {
-            activation: activation::NONE,
-        };
         if let Some(last) = self.operators.last_mut()
             && last.outputs == [input.0 as i32]
-            && last.options == unfused
+            && let Some(activation) = last.options.unfused_activation()
         {
-            last.options = Options::FullyConnected { activation: fused };
+            *activation = fused;
             return Ok(input);
         }
-        let width = self.tensors[input.0].shape[1] as usize;
-        let y = self.activation(name, width, params);
+        let y = self.activation_like(name, input, params);
         self.operators.push(Operator {
             code,
             version: 2,
@@ -298,8 +372,7 @@ impl TfliteGraph {
         input: TensorId,
         output: ActivationParams,
     ) -> TensorId {
-        let width = self.tensors[input.0].shape[1] as usize;
-        let y = self.activation(name, width, output);
+        let y = self.activation_like(name, input, output);
         self.operators.push(Operator {
             code: op.code(),
             version: 2,
@@ -312,6 +385,7 @@ impl TfliteGraph {
 
     /// A `SOFTMAX` op with `beta = 1`.
     pub fn softmax(&mut self, name: &str, input: TensorId, output: ActivationParams) -> TensorId {
+        let input = self.flat(name, input);
         let width = self.tensors[input.0].shape[1] as usize;
         let y = self.activation(name, width, output);
         self.operators.push(Operator {

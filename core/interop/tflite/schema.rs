@@ -66,6 +66,42 @@ pub mod fully_connected_options {
     pub const FUSED_ACTIVATION_FUNCTION: u16 = super::slot(0);
 }
 
+/// `Conv2DOptions` fields.
+pub mod conv_options {
+    pub const PADDING: u16 = super::slot(0);
+    pub const STRIDE_W: u16 = super::slot(1);
+    pub const STRIDE_H: u16 = super::slot(2);
+    pub const FUSED_ACTIVATION_FUNCTION: u16 = super::slot(3);
+    pub const DILATION_W: u16 = super::slot(4);
+    pub const DILATION_H: u16 = super::slot(5);
+}
+
+/// `DepthwiseConv2DOptions` fields.
+pub mod depthwise_options {
+    pub const PADDING: u16 = super::slot(0);
+    pub const STRIDE_W: u16 = super::slot(1);
+    pub const STRIDE_H: u16 = super::slot(2);
+    pub const DEPTH_MULTIPLIER: u16 = super::slot(3);
+    pub const FUSED_ACTIVATION_FUNCTION: u16 = super::slot(4);
+    pub const DILATION_W: u16 = super::slot(5);
+    pub const DILATION_H: u16 = super::slot(6);
+}
+
+/// `Pool2DOptions` fields.
+pub mod pool_options {
+    pub const PADDING: u16 = super::slot(0);
+    pub const STRIDE_W: u16 = super::slot(1);
+    pub const STRIDE_H: u16 = super::slot(2);
+    pub const FILTER_WIDTH: u16 = super::slot(3);
+    pub const FILTER_HEIGHT: u16 = super::slot(4);
+}
+
+/// `Padding` values.
+pub mod padding {
+    pub const SAME: i8 = 0;
+    pub const VALID: i8 = 1;
+}
+
 /// `SoftmaxOptions` fields.
 pub mod softmax_options {
     pub const BETA: u16 = super::slot(0);
@@ -79,6 +115,9 @@ pub mod tensor_type {
 
 /// `BuiltinOptions` union tags.
 pub mod builtin_options {
+    pub const CONV_2D: u8 = 1;
+    pub const DEPTHWISE_CONV_2D: u8 = 2;
+    pub const POOL_2D: u8 = 5;
     pub const FULLY_CONNECTED: u8 = 8;
     pub const SOFTMAX: u8 = 9;
 }

@@ -140,6 +140,55 @@ fn write_operator(
             fbb.push_slot::<f32>(schema::softmax_options::BETA, beta, 0.0);
             Some((builtin_options::SOFTMAX, fbb.end_table(t)))
         }
+        Options::Conv {
+            depthwise: None,
+            padding,
+            stride,
+            dilation,
+            activation,
+        } => {
+            use schema::conv_options as o;
+            let t = fbb.start_table();
+            fbb.push_slot_always::<i8>(o::PADDING, padding);
+            fbb.push_slot_always::<i32>(o::STRIDE_W, stride.1);
+            fbb.push_slot_always::<i32>(o::STRIDE_H, stride.0);
+            fbb.push_slot::<i8>(o::FUSED_ACTIVATION_FUNCTION, activation, 0);
+            fbb.push_slot::<i32>(o::DILATION_W, dilation.1, 1);
+            fbb.push_slot::<i32>(o::DILATION_H, dilation.0, 1);
+            Some((builtin_options::CONV_2D, fbb.end_table(t)))
+        }
+        Options::Conv {
+            depthwise: Some(multiplier),
+            padding,
+            stride,
+            dilation,
+            activation,
+        } => {
+            use schema::depthwise_options as o;
+            let t = fbb.start_table();
+            fbb.push_slot_always::<i8>(o::PADDING, padding);
+            fbb.push_slot_always::<i32>(o::STRIDE_W, stride.1);
+            fbb.push_slot_always::<i32>(o::STRIDE_H, stride.0);
+            fbb.push_slot_always::<i32>(o::DEPTH_MULTIPLIER, multiplier);
+            fbb.push_slot::<i8>(o::FUSED_ACTIVATION_FUNCTION, activation, 0);
+            fbb.push_slot::<i32>(o::DILATION_W, dilation.1, 1);
+            fbb.push_slot::<i32>(o::DILATION_H, dilation.0, 1);
+            Some((builtin_options::DEPTHWISE_CONV_2D, fbb.end_table(t)))
+        }
+        Options::Pool {
+            padding,
+            stride,
+            filter,
+        } => {
+            use schema::pool_options as o;
+            let t = fbb.start_table();
+            fbb.push_slot_always::<i8>(o::PADDING, padding);
+            fbb.push_slot_always::<i32>(o::STRIDE_W, stride.1);
+            fbb.push_slot_always::<i32>(o::STRIDE_H, stride.0);
+            fbb.push_slot_always::<i32>(o::FILTER_WIDTH, filter.1);
+            fbb.push_slot_always::<i32>(o::FILTER_HEIGHT, filter.0);
+            Some((builtin_options::POOL_2D, fbb.end_table(t)))
+        }
     };
     let inputs = fbb.create_vector(&op.inputs);
     let outputs = fbb.create_vector(&op.outputs);

@@ -18,6 +18,8 @@
 //! | | `R{q} = mean(R{dy} xhat + dy R{xhat})`, `R{h_b} = R{dy_b} - mean(R{dy}) - R{xhat_b} q - xhat_b R{q}` |
 //! | | `R{dx_b} = (v_gamma s + gamma R{s}) h_b + gamma s R{h_b}`, `R{dgamma} = B R{q}`, `R{dbeta} = sum R{dy}` |
 //!
+//! | evaluation mode | `mu`, `var` the running statistics, constants: `dx_b = gamma s dy_b`, `R{mu} = R{var} = R{s} = 0`, `R{dx_b} = v_gamma s dy_b + gamma s R{dy_b}` |
+//!
 //! where `(v_gamma, v_beta)` is the direction's share of the parameters and
 //! `m` the momentum (or `1 / (t + 1)` for the cumulative average after `t`
 //! tracked batches). Every sample's output depends on the whole batch
@@ -29,6 +31,11 @@
 //! (inference) reads the running statistics, `forward_train` computes the
 //! batch statistics and leaves the buffers alone, and `update_buffers` (the
 //! training loop calls it after each step) moves the running statistics.
+//! A caching forward in [`ForwardMode::Evaluation`](super::ForwardMode)
+//! (`forward_train` with an evaluation context) computes the inference
+//! function and marks its cache [`BatchNormCache::running`]: backward and
+//! the R-operator then treat the statistics as constants, which gives the
+//! gradients and Hessians of the evaluation-mode loss.
 //! Training on a batch of one sample (whose variance is 0, so every output
 //! would be `beta`) is refused at compile time: the layer's
 //! [`Properties`] ask for a batch of at least 2, which a declared network
@@ -95,6 +102,10 @@ pub struct BatchNormCache<T: Float, const N: usize, const B: usize> {
     pub variance: SVector<T, N>,
     /// `1 / sqrt(variance + eps)`.
     pub inv_std: SVector<T, N>,
+    /// `true` when `mean` and `variance` are the running statistics of an
+    /// evaluation-mode forward (constants for the derivatives), `false`
+    /// (the zeroed value) for the batch statistics of training mode.
+    pub running: bool,
 }
 
 impl<T: Float, const N: usize, const B: usize> Zeroed for BatchNormCache<T, N, B> {
@@ -105,6 +116,7 @@ impl<T: Float, const N: usize, const B: usize> Zeroed for BatchNormCache<T, N, B
             mean: SVector::zeros(),
             variance: SVector::zeros(),
             inv_std: SVector::zeros(),
+            running: false,
         }
     }
 }
@@ -161,25 +173,37 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
     }
 
     /// Training: normalizes with the batch mean and biased batch variance,
-    /// kept in the cache; the buffers are not read.
+    /// kept in the cache; the buffers are not read. In evaluation mode:
+    /// normalizes with the running statistics, as [`Layer::forward`] does
+    /// (bit for bit), and marks the cache [`BatchNormCache::running`].
     #[inline]
     fn forward_train<const B: usize>(
         &self,
         params: &[T],
-        _buffers: &[T],
+        buffers: &[T],
         x: &SMatrix<T, N, B>,
         y: &mut SMatrix<T, N, B>,
         cache: &mut BatchNormCache<T, N, B>,
-        _context: &TrainContext,
+        context: &TrainContext,
     ) {
         let (gamma, beta) = halves::<T, N>(params);
-        let inv_b = T::one() / T::of_usize(B);
-        // Two passes (mean, then squared deviations), as PyTorch computes them.
-        let mean = feature_sums::<T, N, B>(|b, n| x[(n, b)]) * inv_b;
-        let variance = feature_sums::<T, N, B>(|b, n| {
-            let d = x[(n, b)] - mean[n];
-            d * d
-        }) * inv_b;
+        let running = context.is_evaluation();
+        let (mean, variance) = if running {
+            let (running_mean, running_var) = halves::<T, N>(buffers);
+            (
+                SVector::<T, N>::from_column_slice(running_mean),
+                SVector::<T, N>::from_column_slice(running_var),
+            )
+        } else {
+            let inv_b = T::one() / T::of_usize(B);
+            // Two passes (mean, then squared deviations), as PyTorch computes them.
+            let mean = feature_sums::<T, N, B>(|b, n| x[(n, b)]) * inv_b;
+            let variance = feature_sums::<T, N, B>(|b, n| {
+                let d = x[(n, b)] - mean[n];
+                d * d
+            }) * inv_b;
+            (mean, variance)
+        };
         let eps = T::of_f64(self.epsilon());
         let inv_std = variance.map(|v| T::one() / math::sqrt(v + eps));
         for b in 0..B {
@@ -192,11 +216,13 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         cache.mean = mean;
         cache.variance = variance;
         cache.inv_std = inv_std;
+        cache.running = running;
     }
 
     /// Moves the running statistics toward the batch's: the mean, and the
     /// unbiased variance `variance B / (B - 1)`. A batch of one sample has no
-    /// unbiased variance: it leaves them alone.
+    /// unbiased variance: it leaves them alone, as does an evaluation-mode
+    /// cache (whose statistics are the running ones).
     #[inline]
     fn update_buffers<const B: usize>(
         &self,
@@ -204,7 +230,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         cache: &BatchNormCache<T, N, B>,
         batches_tracked: u64,
     ) {
-        if B < 2 {
+        if B < 2 || cache.running {
             return;
         }
         let factor = T::of_f64(self.update_factor(batches_tracked));
@@ -235,7 +261,12 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         dgamma.copy_from_slice(sum_dy_xhat.as_slice());
         dbeta.copy_from_slice(sum_dy.as_slice());
         let Some(dx) = dx else { return };
-        let inv_b = T::one() / T::of_usize(B);
+        // Constant (running) statistics: no coupling through the batch.
+        let inv_b = if cache.running {
+            T::zero()
+        } else {
+            T::one() / T::of_usize(B)
+        };
         let gamma = &params[..N];
         for b in 0..B {
             for n in 0..N {
@@ -262,13 +293,20 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         let inv_b = T::one() / T::of_usize(B);
         let two = T::one() + T::one();
         let half = T::one() / two;
-        let r_mean = feature_sums::<T, N, B>(|b, n| rx[(n, b)]) * inv_b;
-        // Sum over b of (x_b - mu) is 0, so R{mu} drops out of R{var}.
-        let r_variance = feature_sums::<T, N, B>(|b, n| (x[(n, b)] - cache.mean[n]) * rx[(n, b)])
-            * (two * inv_b);
-        let r_inv_std = cache
-            .inv_std
-            .zip_map(&r_variance, |s, rv| -(half * s * s * s * rv));
+        let (r_mean, r_variance, r_inv_std) = if cache.running {
+            // Running statistics are constants.
+            (SVector::zeros(), SVector::zeros(), SVector::zeros())
+        } else {
+            let r_mean = feature_sums::<T, N, B>(|b, n| rx[(n, b)]) * inv_b;
+            // Sum over b of (x_b - mu) is 0, so R{mu} drops out of R{var}.
+            let r_variance =
+                feature_sums::<T, N, B>(|b, n| (x[(n, b)] - cache.mean[n]) * rx[(n, b)])
+                    * (two * inv_b);
+            let r_inv_std = cache
+                .inv_std
+                .zip_map(&r_variance, |s, rv| -(half * s * s * s * rv));
+            (r_mean, r_variance, r_inv_std)
+        };
         for b in 0..B {
             for n in 0..N {
                 let r_xhat = cache.inv_std[n] * (rx[(n, b)] - r_mean[n])
@@ -280,6 +318,7 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         r_cache.mean = r_mean;
         r_cache.variance = r_variance;
         r_cache.inv_std = r_inv_std;
+        r_cache.running = cache.running;
     }
 
     #[inline]
@@ -307,7 +346,12 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         r_dgamma.copy_from_slice(r_sum_dy_xhat.as_slice());
         r_dbeta.copy_from_slice(r_sum_dy.as_slice());
         let Some(rdx) = rdx else { return };
-        let inv_b = T::one() / T::of_usize(B);
+        // Constant (running) statistics: h = dy, R{h} = R{dy}, R{s} = 0.
+        let inv_b = if cache.running {
+            T::zero()
+        } else {
+            T::one() / T::of_usize(B)
+        };
         let gamma = &params[..N];
         let v_gamma = &v[..N];
         let mean_dy = feature_sums::<T, N, B>(|b, n| dy[(n, b)]) * inv_b;
