@@ -21,7 +21,7 @@ use core::any::Any;
 
 use nalgebra::SMatrix;
 
-use crate::layer::InputFrom;
+use crate::info::InputFrom;
 
 /// Capacity of a [`Message`]; a longer message ends in `...`.
 const CAPACITY: usize = 640;

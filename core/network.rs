@@ -13,7 +13,7 @@
 //! Every batch method that computes a loss ([`Network::loss_and_gradient`],
 //! [`Network::input_gradient`], [`Network::hessian_vector_product`],
 //! [`Network::evaluate`]) runs [`check_batch`] once and returns a
-//! [`crate::Result`]: an empty batch, a NaN input or a target outside the
+//! [`crate::error::Result`]: an empty batch, a NaN input or a target outside the
 //! loss's domain is a typed error naming the sample, never a panic or a NaN
 //! loss. The passes themselves (`forward`, `backward`, `r_forward`, ...)
 //! take what they are given.
@@ -116,9 +116,9 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// `>= 0`).
     ///
     /// # Errors
-    /// [`crate::Error::InvalidBuffer`] naming the layer, tensor, index and
+    /// [`crate::error::Error::InvalidBuffer`] naming the layer, tensor, index and
     /// value.
-    fn check_buffers(&self) -> crate::Result<()> {
+    fn check_buffers(&self) -> crate::error::Result<()> {
         crate::state::check_buffers(Self::LAYERS, self.buffers())
     }
 
@@ -126,12 +126,12 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// the checked form of writing through [`Network::buffers_mut`].
     ///
     /// # Errors
-    /// [`crate::Error::BufferLength`] when `values` is not
-    /// [`Network::BUFFERS`] long, [`crate::Error::InvalidBuffer`] for a value
+    /// [`crate::error::Error::BufferLength`] when `values` is not
+    /// [`Network::BUFFERS`] long, [`crate::error::Error::InvalidBuffer`] for a value
     /// outside its tensor's domain; the buffers are then unchanged.
-    fn set_buffers(&mut self, values: &[T]) -> crate::Result<()> {
+    fn set_buffers(&mut self, values: &[T]) -> crate::error::Result<()> {
         if values.len() != Self::BUFFERS {
-            return Err(crate::Error::BufferLength {
+            return Err(crate::error::Error::BufferLength {
                 what: "buffers",
                 given: values.len(),
                 required: Self::BUFFERS,
@@ -158,12 +158,12 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// layer, in declaration order).
     ///
     /// # Errors
-    /// [`crate::Error::BufferLength`] when `counts` is not as long as
+    /// [`crate::error::Error::BufferLength`] when `counts` is not as long as
     /// [`Network::batches_tracked`]; the counts are then unchanged.
-    fn set_batches_tracked(&mut self, counts: &[u64]) -> crate::Result<()> {
+    fn set_batches_tracked(&mut self, counts: &[u64]) -> crate::error::Result<()> {
         let tracked = self.batches_tracked_mut();
         if counts.len() != tracked.len() {
-            return Err(crate::Error::BufferLength {
+            return Err(crate::error::Error::BufferLength {
                 what: "batches_tracked",
                 given: counts.len(),
                 required: tracked.len(),
@@ -268,9 +268,9 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     /// kept on the stack.
     ///
     /// # Errors
-    /// As [`check_batch`]: [`crate::Error::NonFiniteData`] for a NaN or
+    /// As [`check_batch`]: [`crate::error::Error::NonFiniteData`] for a NaN or
     /// infinite input,
-    /// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`]
+    /// [`crate::error::Error::InvalidTarget`] / [`crate::error::Error::ClassOutOfRange`]
     /// for a target the loss refuses, each naming the sample.
     fn loss_and_gradient<L: Loss<T, O>, const B: usize>(
         &self,
@@ -278,7 +278,7 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         x: &SMatrix<T, I, B>,
         targets: &[L::Target; B],
         grad: &mut [T; P],
-    ) -> crate::Result<T> {
+    ) -> crate::error::Result<T> {
         unchecked::loss_and_gradient_with(self, loss, x, targets, grad, |inputs| {
             check_batch(loss, inputs, targets)
         })
@@ -302,7 +302,7 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         targets: &[L::Target; B],
         grad: &mut [T; P],
         d_input: &mut SMatrix<T, I, B>,
-    ) -> crate::Result<T> {
+    ) -> crate::error::Result<T> {
         unchecked::input_gradient_with(self, loss, x, targets, grad, d_input, |inputs| {
             check_batch(loss, inputs, targets)
         })
@@ -316,7 +316,7 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     ///
     /// # Errors
     /// As [`Network::loss_and_gradient`], and
-    /// [`crate::Error::NonFiniteInput`] for a NaN or infinite entry of `v`
+    /// [`crate::error::Error::NonFiniteInput`] for a NaN or infinite entry of `v`
     /// ([`check_direction`]); the buffers are then unchanged.
     fn hessian_vector_product<L: Loss<T, O>, const B: usize>(
         &self,
@@ -326,7 +326,7 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
         v: &[T; P],
         grad: &mut [T; P],
         hv: &mut [T; P],
-    ) -> crate::Result<T> {
+    ) -> crate::error::Result<T> {
         unchecked::hessian_vector_product_with(self, loss, x, targets, v, grad, hv, |inputs| {
             check_batch(loss, inputs, targets)?;
             check_direction(v)
@@ -337,14 +337,14 @@ pub trait Network<T: Float, const I: usize, const O: usize, const P: usize>: Clo
     ///
     /// # Errors
     /// As [`Network::loss_and_gradient`], and
-    /// [`crate::Error::NotEnoughSamples`] for `B = 0` (inference takes any
+    /// [`crate::error::Error::NotEnoughSamples`] for `B = 0` (inference takes any
     /// `B`; the training methods refuse `B = 0` at compile time).
     fn evaluate<L: Loss<T, O>, const B: usize>(
         &self,
         loss: &L,
         x: &SMatrix<T, I, B>,
         targets: &[L::Target; B],
-    ) -> crate::Result<T> {
+    ) -> crate::error::Result<T> {
         check_batch(loss, x, targets)?;
         Ok(unchecked::evaluate(self, loss, x, targets))
     }

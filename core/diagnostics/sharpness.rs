@@ -100,14 +100,14 @@ pub struct SharpnessTracker<T> {
     config: SharpnessConfig,
     start: Option<Vec<T>>,
     records: Vec<SharpnessRecord>,
-    error: Option<crate::Error>,
+    error: Option<crate::error::Error>,
 }
 
 impl<T: Float> SharpnessTracker<T> {
     /// A tracker with `config`.
     ///
     /// # Errors
-    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// for a zero `every`, `steps` or `first_steps`.
     pub fn new(config: SharpnessConfig) -> Result<Self> {
         check_count("every", config.every)?;
@@ -130,7 +130,7 @@ impl<T: Float> SharpnessTracker<T> {
     /// The first error a measurement met (a non-finite Hessian-vector
     /// product, for instance), if any; measuring stops after it.
     #[must_use]
-    pub const fn error(&self) -> Option<&crate::Error> {
+    pub const fn error(&self) -> Option<&crate::error::Error> {
         self.error.as_ref()
     }
 
@@ -157,7 +157,7 @@ impl<T: Float> SharpnessTracker<T> {
         let run = Lanczos::run(op, &start, steps)?;
         let (values, vectors) = run.ritz_pairs()?;
         let (Some(&top), Some(vector)) = (values.last(), vectors.last()) else {
-            return Err(crate::Error::DegenerateStart {
+            return Err(crate::error::Error::DegenerateStart {
                 what: "Lanczos (no Ritz value)",
             });
         };

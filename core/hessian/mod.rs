@@ -74,11 +74,11 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// [`SecondOrder::hessian`] (heap).
     ///
     /// # Errors
-    /// [`crate::Error::BufferLength`] when `hessian` is not `P * P` long;
+    /// [`crate::error::Error::BufferLength`] when `hessian` is not `P * P` long;
     /// a bad batch as [`crate::network::check_batch`] says (an empty
-    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// batch, a NaN input, a bad target); [`crate::error::Error::NonFiniteInput`]
     /// when the loss is not finite,
-    /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
+    /// [`crate::error::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_into<L: Loss<T, O>, const B: usize>(
         &self,
@@ -108,12 +108,12 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// gradient into `grad` and returns the loss.
     ///
     /// # Errors
-    /// [`crate::Error::NotMultiple`] when `directions` is not a whole number
-    /// of `P`-vectors, [`crate::Error::BufferLength`] when `products` is not
+    /// [`crate::error::Error::NotMultiple`] when `directions` is not a whole number
+    /// of `P`-vectors, [`crate::error::Error::BufferLength`] when `products` is not
     /// as long; a bad batch as [`crate::network::check_batch`] says (an empty
-    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// batch, a NaN input, a bad target); [`crate::error::Error::NonFiniteInput`]
     /// for a NaN or infinite direction entry or when the loss is not finite,
-    /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
+    /// [`crate::error::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     fn hessian_matrix_product<L: Loss<T, O>, const B: usize>(
         &self,
@@ -159,9 +159,9 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     ///
     /// # Errors
     /// a bad batch as [`crate::network::check_batch`] says (an empty
-    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// batch, a NaN input, a bad target); [`crate::error::Error::NonFiniteInput`]
     /// when the loss is not finite,
-    /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
+    /// [`crate::error::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
     fn hessian<L: Loss<T, O> + Sync, const B: usize>(
@@ -183,12 +183,12 @@ pub trait SecondOrder<T: Float, const I: usize, const O: usize, const P: usize>:
     /// kernel. Writes the gradient into `grad` and returns the loss.
     ///
     /// # Errors
-    /// [`crate::Error::InvalidHyperParameter`] for a zero block size or
-    /// thread count, [`crate::Error::BufferLength`] for a wrong buffer,
+    /// [`crate::error::Error::InvalidHyperParameter`] for a zero block size or
+    /// thread count, [`crate::error::Error::BufferLength`] for a wrong buffer,
     /// a bad batch as [`crate::network::check_batch`] says (an empty
-    /// batch, a NaN input, a bad target); [`crate::Error::NonFiniteInput`]
+    /// batch, a NaN input, a bad target); [`crate::error::Error::NonFiniteInput`]
     /// when the loss is not finite,
-    /// [`crate::Error::NonFiniteResult`] when an entry of the result or the
+    /// [`crate::error::Error::NonFiniteResult`] when an entry of the result or the
     /// gradient is not.
     #[cfg(feature = "std")]
     fn hessian_with<L: Loss<T, O> + Sync, const B: usize>(

@@ -198,49 +198,49 @@ impl Init {
     // typed error.
 
     /// [`Init::constant`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_constant(value: f64) -> Result<Self> {
         Self::Constant(value).validated()
     }
 
     /// [`Init::uniform`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_uniform(low: f64, high: f64) -> Result<Self> {
         Self::Uniform { low, high }.validated()
     }
 
     /// [`Init::normal`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_normal(mean: f64, std: f64) -> Result<Self> {
         Self::Normal { mean, std }.validated()
     }
 
     /// [`Init::trunc_normal`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_trunc_normal(mean: f64, std: f64, a: f64, b: f64) -> Result<Self> {
         Self::TruncatedNormal { mean, std, a, b }.validated()
     }
 
     /// [`Init::xavier_uniform`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_xavier_uniform(gain: f64) -> Result<Self> {
         Self::XavierUniform { gain }.validated()
     }
 
     /// [`Init::xavier_normal`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_xavier_normal(gain: f64) -> Result<Self> {
         Self::XavierNormal { gain }.validated()
     }
 
     /// [`Init::kaiming_uniform`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_kaiming_uniform(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Result<Self> {
         Self::KaimingUniform {
@@ -252,7 +252,7 @@ impl Init {
     }
 
     /// [`Init::kaiming_normal`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_kaiming_normal(a: f64, mode: FanMode, nonlinearity: Nonlinearity) -> Result<Self> {
         Self::KaimingNormal {
@@ -264,14 +264,14 @@ impl Init {
     }
 
     /// [`Init::orthogonal`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_orthogonal(gain: f64) -> Result<Self> {
         Self::Orthogonal { gain }.validated()
     }
 
     /// [`Init::sparse`] for values known only at run time: the same
-    /// initializer, or [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// initializer, or [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// naming the argument at fault.
     pub fn try_sparse(sparsity: f64, std: f64) -> Result<Self> {
         Self::Sparse { sparsity, std }.validated()

@@ -166,7 +166,7 @@ impl Fans {
 /// [`Init::validate`]; filling with an unchecked one never panics: a negative `std` acts as its absolute value, swapped
 /// uniform bounds draw from the same interval, a sparsity outside `[0, 1]`
 /// is clamped to it, and a NaN argument gives NaN parameters (which the
-/// training loop reports as [`Error::NonFinite`](crate::Error::NonFinite) at the first step).
+/// training loop reports as [`Error::NonFinite`](crate::error::Error::NonFinite) at the first step).
 ///
 /// A fan of zero makes every fan-scaled initializer produce zeros (PyTorch's
 /// `nn.Linear` uses bound 0 there). Degenerate shapes follow PyTorch: `Eye`

@@ -11,7 +11,7 @@
 //!   lane-wise partial sums (a fixed, documented summation order), for
 //!   single-sample inference where there is no batch to vectorize over.
 //!
-//! Both are written with explicit four-wide vectors ([`Lanes`](super::Lanes), from the
+//! Both are written with explicit four-wide vectors (`Lanes`, from the
 //! `wide` crate, which falls back to plain arrays without SIMD), not left to
 //! the auto-vectorizer: with scalar loops the compiler was seen to pick a
 //! different, 2x slower vectorization depending on the caller. Lane-wise
@@ -155,7 +155,7 @@ fn row_block<T: Float, const N: usize, const K: usize, const R: usize, const NV:
 }
 
 /// One `R x 4 NV` register tile of `C`, summed over all `K`, in explicit
-/// four-wide vectors ([`Lanes`](super::Lanes)). Operands are cut into fixed-size arrays
+/// four-wide vectors (`Lanes`). Operands are cut into fixed-size arrays
 /// once per row, so the inner loop has no bounds checks.
 #[inline(always)]
 fn tile<T: Float, const K: usize, const R: usize, const NV: usize>(
@@ -307,7 +307,7 @@ fn biased_rows<T: Float, const I: usize, const R: usize>(
 
 /// The dot products of `R` consecutive rows of length `I` with `x`.
 ///
-/// The lanes are explicit four-wide vectors ([`Lanes`](super::Lanes)): written with
+/// The lanes are explicit four-wide vectors (`Lanes`): written with
 /// scalar arrays, the compiler was seen to vectorize across rows instead
 /// (transposing blocks of `W` with shuffles), 2x slower and differently in
 /// different callers.

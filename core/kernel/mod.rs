@@ -5,18 +5,17 @@
 //! - [`fixed`]: const-size kernels for the ordinary forward and backward
 //!   passes, where every size is a const generic (`mul_at_b`, the register
 //!   tiled product `C = A^T B`, and `matvec_rows` for single-sample
-//!   inference), written in explicit four-wide vectors ([`lanes`]).
+//!   inference), written in explicit four-wide vectors (`Lanes`, which
+//!   every [`Float`](crate::scalar::Float) has).
 //! - [`gemm`](mod@gemm): the run-time-size product `C = A B` of the blocked
 //!   R-operator (full Hessians), whose number of directions varies, with
 //!   the implementation chosen by a [`Kernel`].
 
 pub mod fixed;
 pub mod gemm;
-pub mod lanes;
 
 pub use fixed::{matvec_rows, mul_at_b};
 pub use gemm::{MatMut, MatRef, gemm};
-pub use lanes::Lanes;
 
 /// Which matrix-multiply implementation a blocked pass (a full Hessian)
 /// uses.

@@ -100,7 +100,7 @@ impl Dropout {
     }
 
     /// A layer from a `p` known only at run time. Fails with
-    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// when `p` is not in `[0, 1)`.
     pub fn try_new(p: f64) -> Result<Self> {
         check_param("p", p, valid_p(p), "must be in [0, 1)")?;

@@ -42,6 +42,7 @@ pub(crate) mod gated;
 pub mod gru;
 pub mod layer_norm;
 pub mod lstm;
+mod normalize;
 pub mod pool;
 pub mod rnn;
 pub mod softmax;

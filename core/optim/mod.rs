@@ -13,7 +13,7 @@
 //! Hyper-parameters are checked when the optimizer is built, in `f64` and
 //! then in the scalar it computes in (an `eps` of `1e-50` is 0 in `f32`, a
 //! learning rate of `1e39` infinite): a bad value is an
-//! [`Error`](crate::Error), never a NaN later.
+//! [`Error`](crate::error::Error), never a NaN later.
 //!
 //! Learning-rate schedules ([`schedule`]) compose with any optimizer through
 //! [`Scheduled`], which is an optimizer too.

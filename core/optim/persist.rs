@@ -4,7 +4,7 @@
 //! `max_exp_avg_sq`, `step`, `square_avg`, `grad_avg`), so a training run
 //! resumes exactly. Reading checks what the constructors check (the
 //! config's `validate_for`, a schedule's `new`) and that the state is
-//! finite, a second moment `>= 0`: [`Error::InvalidState`](crate::Error)
+//! finite, a second moment `>= 0`: [`Error::InvalidState`](crate::error::Error)
 //! otherwise, as the format's custom error. Arrays go through
 //! [`crate::serialize::array`]: no allocator.
 
@@ -96,7 +96,7 @@ where
 impl<T: Float, C, const P: usize> MomentState<T, C, P> {
     /// The moments, checked: `exp_avg` finite, the second moments finite
     /// and `>= 0`.
-    fn moments(self, owner: &'static str) -> crate::Result<(C, Moments<T, P>)> {
+    fn moments(self, owner: &'static str) -> crate::error::Result<(C, Moments<T, P>)> {
         check_finite(owner, "exp_avg", &self.exp_avg)?;
         check_moment(owner, "exp_avg_sq", &self.exp_avg_sq)?;
         check_moment(owner, "max_exp_avg_sq", &self.max_exp_avg_sq)?;

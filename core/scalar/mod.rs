@@ -7,16 +7,19 @@
 //! [`crate::math`], so results do not depend on the `std` feature; the
 //! per-scalar implementation behind them (the `Libm` hook over the `libm`
 //! crate, in `hook.rs`, and the vectorizable `tanh` of `f32`, in `tanh.rs`)
-//! lives here, beside the types it is written for.
+//! lives here, beside the types it is written for, as do the four-wide
+//! vectors of each scalar that the matrix kernels compute with
+//! (`lanes.rs`).
 
 use core::fmt::{Debug, Display};
 
 mod hook;
+pub(crate) mod lanes;
 mod tanh;
 
 pub(crate) use hook::Libm;
 
-use crate::kernel::Lanes;
+use lanes::Lanes;
 
 mod sealed {
     pub trait Sealed {}

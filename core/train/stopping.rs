@@ -62,7 +62,7 @@ impl<N: Clone> EarlyStopping<N> {
 /// batch.
 ///
 /// # Errors
-/// [`crate::Error::InvalidTarget`] / [`crate::Error::ClassOutOfRange`]
+/// [`crate::error::Error::InvalidTarget`] / [`crate::error::Error::ClassOutOfRange`]
 /// naming the first sample whose target the loss refuses.
 pub fn mean_loss<T, N, L, const I: usize, const O: usize, const P: usize>(
     net: &N,

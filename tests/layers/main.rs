@@ -14,6 +14,7 @@ mod batch_norm;
 mod batch_norm_running;
 mod blocks;
 mod conv;
+mod conv_taps;
 mod derivatives;
 mod dropout;
 mod gated;

@@ -62,7 +62,7 @@ pub struct Samples<T, const I: usize, Y> {
 
 impl<T: Float, const I: usize, Y: Copy> Samples<T, I, Y> {
     /// The samples as a data set (checked as [`Dataset::new`](super::Dataset::new) checks).
-    pub fn dataset(&self) -> crate::Result<super::Dataset<'_, T, I, Y>> {
+    pub fn dataset(&self) -> crate::error::Result<super::Dataset<'_, T, I, Y>> {
         super::Dataset::new(&self.inputs, &self.targets)
     }
 }

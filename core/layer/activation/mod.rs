@@ -105,9 +105,9 @@ impl LeakyReLU {
     }
 
     /// A leaky ReLU with the given slope, or
-    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// when the slope is not finite.
-    pub fn try_new(negative_slope: f64) -> crate::Result<Self> {
+    pub fn try_new(negative_slope: f64) -> crate::error::Result<Self> {
         crate::error::check_param(
             "negative_slope",
             negative_slope,
@@ -313,7 +313,7 @@ mod tests {
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert!(matches!(
                 LeakyReLU::try_new(bad),
-                Err(crate::Error::InvalidHyperParameter {
+                Err(crate::error::Error::InvalidHyperParameter {
                     name: "negative_slope",
                     ..
                 })

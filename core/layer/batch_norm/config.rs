@@ -120,7 +120,7 @@ impl<const N: usize> BatchNorm<N> {
 
     /// A layer from values known only at run time: `momentum = None` is the
     /// cumulative average. Fails with
-    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// when `eps` is not positive and finite or `momentum` not in `[0, 1]`.
     pub fn try_new(eps: f64, momentum: Option<f64>) -> Result<Self> {
         check_param(

@@ -51,6 +51,7 @@ mod config;
 pub(crate) use config::valid_eps;
 pub use config::{BatchNorm, RunningAverage};
 
+use super::normalize::Centered;
 use super::{
     Domain, Fill, InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext,
     Zeroed,
@@ -269,9 +270,8 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
         let gamma = &params[..N];
         for b in 0..B {
             for n in 0..N {
-                let centered =
-                    dy[(n, b)] - sum_dy[n] * inv_b - xhat[(n, b)] * (sum_dy_xhat[n] * inv_b);
-                dx[(n, b)] = gamma[n] * cache.inv_std[n] * centered;
+                let centered = Centered::new(sum_dy[n] * inv_b, sum_dy_xhat[n] * inv_b);
+                dx[(n, b)] = gamma[n] * cache.inv_std[n] * centered.at(dy[(n, b)], xhat[(n, b)]);
             }
         }
     }
@@ -361,10 +361,12 @@ impl<T: Float, const N: usize> Layer<T, N, N> for BatchNorm<N> {
             // dx = k h with k = gamma s, so R{dx} = R{k} h + k R{h}.
             let k = gamma[n] * cache.inv_std[n];
             let r_k = v_gamma[n] * cache.inv_std[n] + gamma[n] * r_cache.inv_std[n];
+            let centered = Centered::new(mean_dy[n], q[n]);
+            let r_centered = Centered::new(r_mean_dy[n], r_q[n]);
             for b in 0..B {
-                let h = dy[(n, b)] - mean_dy[n] - xhat[(n, b)] * q[n];
+                let h = centered.at(dy[(n, b)], xhat[(n, b)]);
                 let r_h =
-                    rdy[(n, b)] - r_mean_dy[n] - r_xhat[(n, b)] * q[n] - xhat[(n, b)] * r_q[n];
+                    centered.tangent(&r_centered, (rdy[(n, b)], r_xhat[(n, b)]), xhat[(n, b)]);
                 rdx[(n, b)] = r_k * h + k * r_h;
             }
         }

@@ -144,13 +144,13 @@ macro_rules! conv_layer {
 
             /// The weight initializer for one known only at run time: the
             /// same layer, or the error [`Init::validate`] reports.
-            pub fn try_weight_init(self, init: Init) -> crate::Result<Self> {
+            pub fn try_weight_init(self, init: Init) -> crate::error::Result<Self> {
                 Ok(self.weight_init(init.validated()?))
             }
 
             /// The bias initializer for one known only at run time: the same
             /// layer, or the error [`Init::validate`] reports.
-            pub fn try_bias_init(self, init: Init) -> crate::Result<Self> {
+            pub fn try_bias_init(self, init: Init) -> crate::error::Result<Self> {
                 Ok(self.bias_init(init.validated()?))
             }
 

@@ -88,13 +88,13 @@ impl<const I: usize, const O: usize> Dense<I, O> {
 
     /// [`Dense::weight_init`] for an initializer known only at run time: the same
     /// layer, or the error [`Init::validate`] reports.
-    pub fn try_weight_init(self, init: Init) -> crate::Result<Self> {
+    pub fn try_weight_init(self, init: Init) -> crate::error::Result<Self> {
         Ok(self.weight_init(init.validated()?))
     }
 
     /// [`Dense::bias_init`] for an initializer known only at run time: the same
     /// layer, or the error [`Init::validate`] reports.
-    pub fn try_bias_init(self, init: Init) -> crate::Result<Self> {
+    pub fn try_bias_init(self, init: Init) -> crate::error::Result<Self> {
         Ok(self.bias_init(init.validated()?))
     }
 }

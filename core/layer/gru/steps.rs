@@ -7,9 +7,13 @@
 use nalgebra::SMatrix;
 
 use super::GruCache;
-use crate::layer::gated::{self, Weights, affine, affine_tangent, gather, slope};
+use crate::layer::Zeroed;
+use crate::layer::gated::{
+    self, Weights, accumulate, affine, affine_tangent, gather, previous, slope,
+};
 use crate::layer::rnn::kernels::{
-    accumulate_outer, add_transposed_product, column, column_mut, upstream,
+    accumulate_outer, add_transposed_product, add_upstream, at_step, at_step_mut, column,
+    column_mut, unroll,
 };
 use crate::math;
 use crate::scalar::Float;
@@ -41,18 +45,49 @@ pub fn cell<T: Float, const H: usize>(w: &Weights<'_, T>, x_t: &[T], h_prev: &[T
     }
 }
 
-/// Column `b` of step `t - 1`'s hidden state, or zeros before the first.
-#[inline]
-fn previous<'a, T: Float, const H: usize, const S: usize, const B: usize>(
-    states: &'a [SMatrix<T, H, B>; S],
-    zero: &'a [T; H],
-    t: usize,
-    b: usize,
-) -> &'a [T] {
-    if t > 0 {
-        column(&states[t - 1], b)
-    } else {
-        zero
+/// Inference: the cell over every sample's `S` steps from `h_0 = 0`, `h_S`
+/// (or every `h_t`, with `SEQUENCE`) into `y`.
+pub fn forward<
+    T: Float,
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const IN: usize,
+    const OUT: usize,
+    const B: usize,
+>(
+    w: &Weights<'_, T>,
+    x: &SMatrix<T, IN, B>,
+    y: &mut SMatrix<T, OUT, B>,
+) {
+    let step = |x_t: &[T], h: &[T; H], _| cell(w, x_t, h).hidden;
+    unroll::<T, [T; H], I, H, S, SEQUENCE, IN, OUT, B>(x, y, [T::zero(); H], step, |h| h);
+}
+
+/// The training forward: every step's gates, recurrent candidate term and
+/// hidden state into `cache`.
+pub fn forward_train<
+    T: Float,
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const IN: usize,
+    const B: usize,
+>(
+    w: &Weights<'_, T>,
+    x: &SMatrix<T, IN, B>,
+    cache: &mut GruCache<T, H, S, B>,
+) {
+    let zero = [T::zero(); H];
+    for b in 0..B {
+        let x = column(x, b);
+        for t in 0..S {
+            let h_prev = previous(&cache.hidden, &zero, t, b);
+            let step = cell(w, at_step::<T, I>(x, t), h_prev);
+            gated::scatter(&step.gates, &mut cache.gates[t], b);
+            column_mut(&mut cache.hidden[t], b).copy_from_slice(&step.hidden);
+        }
     }
 }
 
@@ -75,21 +110,6 @@ fn step_gradients<T: Float, const H: usize>(
         du[Z][k] = da[Z][k];
     }
     (da, du)
-}
-
-/// Adds one step's affine-map gradients to the four gradient tensors.
-#[inline]
-fn accumulate<T: Float, const H: usize>(
-    (g_ih, g_hh, g_bih, g_bhh): (&mut [T], &mut [T], &mut [T], &mut [T]),
-    (da, du): (&[[T; H]; 3], &[[T; H]; 3]),
-    x_t: &[T],
-    h_prev: &[T],
-) {
-    let (da, du) = (da.as_flattened(), du.as_flattened());
-    accumulate_outer(da, x_t, g_ih);
-    accumulate_outer(du, h_prev, g_hh);
-    g_bih.iter_mut().zip(da).for_each(|(g, &d)| *g += d);
-    g_bhh.iter_mut().zip(du).for_each(|(g, &d)| *g += d);
 }
 
 /// Backpropagation through time, recording `dL/dh_t`.
@@ -121,12 +141,10 @@ pub fn backward<
             let gates = gather(&cache.gates[t], b);
             let h_prev = previous(&cache.hidden, &zero, t, b);
             let mut dh = dh_later;
-            if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                dh.iter_mut().zip(up).for_each(|(d, &u)| *d += u);
-            }
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, &mut dh);
             column_mut(&mut cache.hidden_grad[t], b).copy_from_slice(&dh);
             let (da, du) = step_gradients(&gates, h_prev, &dh);
-            let x_t = &x[t * I..(t + 1) * I];
+            let x_t = at_step::<T, I>(x, t);
             accumulate(
                 (&mut *g_ih, &mut *g_hh, &mut *g_bih, &mut *g_bhh),
                 (&da, &du),
@@ -134,7 +152,7 @@ pub fn backward<
                 h_prev,
             );
             if let Some(dx) = dx.as_deref_mut() {
-                gated::transposed_product(w.w_ih, &da, &mut column_mut(dx, b)[t * I..(t + 1) * I]);
+                gated::transposed_product(w.w_ih, &da, at_step_mut::<T, I>(column_mut(dx, b), t));
             }
             gated::transposed_product(w.w_hh, &du, &mut dh_later);
             for k in 0..H {
@@ -145,7 +163,8 @@ pub fn backward<
 }
 
 /// The R-operator on the training forward: the tangents of the gates, the
-/// recurrent candidate term and the hidden states, written into `r_cache`.
+/// recurrent candidate term and the hidden states, written into `r_cache`,
+/// whose recorded `hidden_grad` is zeroed.
 pub fn r_forward<
     T: Float,
     const I: usize,
@@ -165,14 +184,13 @@ pub fn r_forward<
     for b in 0..B {
         let (x, rx) = (column(x, b), column(rx, b));
         for t in 0..S {
-            let span = t * I..(t + 1) * I;
             let gates = gather(&cache.gates[t], b);
             let h_prev = previous(&cache.hidden, &zero, t, b);
             let rh_prev = previous(&r_cache.hidden, &zero, t, b);
             let ra = affine_tangent::<T, 3, H>(
                 (w.w_ih, dir.w_ih, dir.b_ih),
-                &x[span.clone()],
-                &rx[span],
+                at_step::<T, I>(x, t),
+                at_step::<T, I>(rx, t),
             );
             let ru = affine_tangent::<T, 3, H>((w.w_hh, dir.w_hh, dir.b_hh), h_prev, rh_prev);
             let mut tangent = [[T::zero(); H]; 4];
@@ -192,6 +210,7 @@ pub fn r_forward<
             column_mut(&mut r_cache.hidden[t], b).copy_from_slice(&rh);
         }
     }
+    r_cache.hidden_grad = Zeroed::zeroed();
 }
 
 /// The R-operator on backward: `R{dL/dparams}` and `R{dx}`. The backward
@@ -226,12 +245,8 @@ pub fn r_backward<
             let h_prev = previous(&cache.hidden, &zero, t, b);
             let rh_prev = previous(&r_cache.hidden, &zero, t, b);
             let (mut dh, mut rdh) = (dh_later, rdh_later);
-            if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                dh.iter_mut().zip(up).for_each(|(d, &u)| *d += u);
-            }
-            if let Some(r_up) = upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t) {
-                rdh.iter_mut().zip(r_up).for_each(|(d, &u)| *d += u);
-            }
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, &mut dh);
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t, &mut rdh);
             let (da, du) = step_gradients(&gates, h_prev, &dh);
             let (mut rda, mut rdu) = ([[T::zero(); H]; 3], [[T::zero(); H]; 3]);
             for k in 0..H {
@@ -256,17 +271,16 @@ pub fn r_backward<
                 rdu[R][k] = rda[R][k];
                 rdu[Z][k] = rda[Z][k];
             }
-            let span = t * I..(t + 1) * I;
             accumulate(
                 (&mut *r_ih, &mut *r_hh, &mut *r_bih, &mut *r_bhh),
                 (&rda, &rdu),
-                &x[span.clone()],
+                at_step::<T, I>(x, t),
                 h_prev,
             );
-            accumulate_outer(da.as_flattened(), &rx[span.clone()], r_ih);
+            accumulate_outer(da.as_flattened(), at_step::<T, I>(rx, t), r_ih);
             accumulate_outer(du.as_flattened(), rh_prev, r_hh);
             if let Some(rdx) = rdx.as_deref_mut() {
-                let rdx_t = &mut column_mut(rdx, b)[span];
+                let rdx_t = at_step_mut::<T, I>(column_mut(rdx, b), t);
                 gated::transposed_product(w.w_ih, &rda, rdx_t);
                 add_transposed_product(dir.w_ih, da.as_flattened(), rdx_t);
             }

@@ -56,7 +56,7 @@ impl<const N: usize, const AFFINE: bool> LayerNorm<N, AFFINE> {
     }
 
     /// A layer from an `eps` known only at run time. Fails with
-    /// [`Error::InvalidHyperParameter`](crate::Error::InvalidHyperParameter)
+    /// [`Error::InvalidHyperParameter`](crate::error::Error::InvalidHyperParameter)
     /// when `eps` is not positive and finite (also in `f32`).
     pub fn try_new(eps: f64) -> Result<Self> {
         check_param(

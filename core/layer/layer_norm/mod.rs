@@ -37,6 +37,7 @@ mod config;
 
 pub use config::LayerNorm;
 
+use super::normalize::Centered;
 use super::{
     InputFrom, Layer, LayerConfig, LayerShape, Properties, TensorShape, TrainContext, Zeroed,
 };
@@ -208,11 +209,13 @@ impl<T: Float, const N: usize, const AFFINE: bool> Layer<T, N, N> for LayerNorm<
         let Some(dx) = dx else { return };
         for b in 0..B {
             let g = |n: usize| Self::affine(params, n).0 * dy[(n, b)];
-            let mean_g = feature_mean::<T, N>(g);
-            let q = feature_mean::<T, N>(|n| g(n) * xhat[(n, b)]);
+            let centered = Centered::new(
+                feature_mean::<T, N>(g),
+                feature_mean::<T, N>(|n| g(n) * xhat[(n, b)]),
+            );
             let s = cache.inv_std[b];
             for n in 0..N {
-                dx[(n, b)] = s * (g(n) - mean_g - xhat[(n, b)] * q);
+                dx[(n, b)] = s * centered.at(g(n), xhat[(n, b)]);
             }
         }
     }
@@ -278,14 +281,18 @@ impl<T: Float, const N: usize, const AFFINE: bool> Layer<T, N, N> for LayerNorm<
             let r_g = |n: usize| {
                 Self::affine_tangent(v, n).0 * dy[(n, b)] + Self::affine(params, n).0 * rdy[(n, b)]
             };
-            let mean_g = feature_mean::<T, N>(g);
-            let q = feature_mean::<T, N>(|n| g(n) * xhat[(n, b)]);
-            let mean_r_g = feature_mean::<T, N>(r_g);
-            let r_q = feature_mean::<T, N>(|n| r_g(n) * xhat[(n, b)] + g(n) * r_xhat[(n, b)]);
+            let centered = Centered::new(
+                feature_mean::<T, N>(g),
+                feature_mean::<T, N>(|n| g(n) * xhat[(n, b)]),
+            );
+            let r_centered = Centered::new(
+                feature_mean::<T, N>(r_g),
+                feature_mean::<T, N>(|n| r_g(n) * xhat[(n, b)] + g(n) * r_xhat[(n, b)]),
+            );
             let (s, r_s) = (cache.inv_std[b], r_cache.inv_std[b]);
             for n in 0..N {
-                let h = g(n) - mean_g - xhat[(n, b)] * q;
-                let r_h = r_g(n) - mean_r_g - r_xhat[(n, b)] * q - xhat[(n, b)] * r_q;
+                let h = centered.at(g(n), xhat[(n, b)]);
+                let r_h = centered.tangent(&r_centered, (r_g(n), r_xhat[(n, b)]), xhat[(n, b)]);
                 rdx[(n, b)] = r_s * h + s * r_h;
             }
         }

@@ -6,8 +6,14 @@
 use nalgebra::SMatrix;
 
 use super::LstmCache;
-use crate::layer::gated::{self, Weights, affine, affine_tangent, gather, slope};
-use crate::layer::rnn::kernels::{accumulate_outer, column, column_mut, upstream};
+use crate::layer::Zeroed;
+use crate::layer::gated::{
+    self, Weights, accumulate, affine, affine_tangent, gather, previous, slope,
+};
+use crate::layer::rnn::kernels::{
+    accumulate_outer, add_transposed_product, add_upstream, at_step, at_step_mut, column,
+    column_mut, unroll,
+};
 use crate::math;
 use crate::scalar::Float;
 
@@ -54,37 +60,55 @@ pub fn cell<T: Float, const H: usize>(
     }
 }
 
-/// Column `b` of step `t - 1`'s entry, or zeros before the first step.
-#[inline]
-fn previous<'a, T: Float, const H: usize, const S: usize, const B: usize>(
-    states: &'a [SMatrix<T, H, B>; S],
-    zero: &'a [T; H],
-    t: usize,
-    b: usize,
-) -> &'a [T] {
-    if t > 0 {
-        column(&states[t - 1], b)
-    } else {
-        zero
-    }
+/// Inference: the cell over every sample's `S` steps from `h_0 = c_0 = 0`,
+/// `h_S` (or every `h_t`, with `SEQUENCE`) into `y`.
+pub fn forward<
+    T: Float,
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const IN: usize,
+    const OUT: usize,
+    const B: usize,
+>(
+    w: &Weights<'_, T>,
+    x: &SMatrix<T, IN, B>,
+    y: &mut SMatrix<T, OUT, B>,
+) {
+    let zero = [T::zero(); H];
+    let step = |x_t: &[T], (h, c): &([T; H], [T; H]), _| {
+        let step = cell(w, x_t, h, c);
+        (step.hidden, step.cell)
+    };
+    unroll::<T, _, I, H, S, SEQUENCE, IN, OUT, B>(x, y, (zero, zero), step, |(h, _)| h);
 }
 
-/// Adds the gradient of one step's pre-activations `dz` (input `x_t`,
-/// previous state `h_prev`) to the four gradient tensors.
-#[inline]
-fn accumulate<T: Float, const H: usize>(
-    grad: (&mut [T], &mut [T], &mut [T], &mut [T]),
-    dz: &[[T; H]; 4],
-    x_t: &[T],
-    h_prev: &[T],
+/// The training forward: every step's gates, cell and hidden state into
+/// `cache`.
+pub fn forward_train<
+    T: Float,
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const IN: usize,
+    const B: usize,
+>(
+    w: &Weights<'_, T>,
+    x: &SMatrix<T, IN, B>,
+    cache: &mut LstmCache<T, H, S, B>,
 ) {
-    let (g_ih, g_hh, g_bih, g_bhh) = grad;
-    let dz = dz.as_flattened();
-    accumulate_outer(dz, x_t, g_ih);
-    accumulate_outer(dz, h_prev, g_hh);
-    for ((bi, bh), &d) in g_bih.iter_mut().zip(g_bhh.iter_mut()).zip(dz) {
-        *bi += d;
-        *bh += d;
+    let zero = [T::zero(); H];
+    for b in 0..B {
+        let x = column(x, b);
+        for t in 0..S {
+            let h_prev = previous(&cache.hidden, &zero, t, b);
+            let c_prev = previous(&cache.cell, &zero, t, b);
+            let step = cell(w, at_step::<T, I>(x, t), h_prev, c_prev);
+            gated::scatter(&step.gates, &mut cache.gates[t], b);
+            column_mut(&mut cache.cell[t], b).copy_from_slice(&step.cell);
+            column_mut(&mut cache.hidden[t], b).copy_from_slice(&step.hidden);
+        }
     }
 }
 
@@ -125,9 +149,7 @@ pub fn backward<
             let c_prev = previous(&cache.cell, &zero, t, b);
             let h_prev = previous(&cache.hidden, &zero, t, b);
             let mut dh = dh_later;
-            if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                dh.iter_mut().zip(up).for_each(|(d, &u)| *d += u);
-            }
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, &mut dh);
             let tanh_c: [T; H] = core::array::from_fn(|r| math::tanh(c[r]));
             let dc: [T; H] = core::array::from_fn(|r| {
                 dc_later[r] + dh[r] * gates[O_GATE][r] * (T::one() - tanh_c[r] * tanh_c[r])
@@ -143,10 +165,15 @@ pub fn backward<
             let slopes = slopes(&gates);
             let dz: [[T; H]; 4] =
                 core::array::from_fn(|k| core::array::from_fn(|r| factor[k][r] * slopes[k][r].0));
-            let x_t = &x[t * I..(t + 1) * I];
-            accumulate((g_ih, g_hh, g_bih, g_bhh), &dz, x_t, h_prev);
+            let x_t = at_step::<T, I>(x, t);
+            accumulate(
+                (&mut *g_ih, &mut *g_hh, &mut *g_bih, &mut *g_bhh),
+                (&dz, &dz),
+                x_t,
+                h_prev,
+            );
             if let Some(dx) = dx.as_deref_mut() {
-                gated::transposed_product(w.w_ih, &dz, &mut column_mut(dx, b)[t * I..(t + 1) * I]);
+                gated::transposed_product(w.w_ih, &dz, at_step_mut::<T, I>(column_mut(dx, b), t));
             }
             gated::transposed_product(w.w_hh, &dz, &mut dh_later);
             dc_later = core::array::from_fn(|r| dc[r] * gates[F_GATE][r]);
@@ -155,7 +182,8 @@ pub fn backward<
 }
 
 /// The R-operator on the training forward: the tangents of the gates, cell
-/// and hidden states, written into `r_cache`.
+/// and hidden states, written into `r_cache`, whose recorded gradients
+/// (`hidden_grad`, `cell_grad`) are zeroed.
 pub fn r_forward<
     T: Float,
     const I: usize,
@@ -175,7 +203,6 @@ pub fn r_forward<
     for b in 0..B {
         let (x, rx) = (column(x, b), column(rx, b));
         for t in 0..S {
-            let span = t * I..(t + 1) * I;
             let gates = gather(&cache.gates[t], b);
             let c = column(&cache.cell[t], b);
             let (c_prev, h_prev) = (
@@ -188,8 +215,8 @@ pub fn r_forward<
             );
             let from_input = affine_tangent::<T, 4, H>(
                 (w.w_ih, dir.w_ih, dir.b_ih),
-                &x[span.clone()],
-                &rx[span],
+                at_step::<T, I>(x, t),
+                at_step::<T, I>(rx, t),
             );
             let from_hidden =
                 affine_tangent::<T, 4, H>((w.w_hh, dir.w_hh, dir.b_hh), h_prev, rh_prev);
@@ -214,6 +241,8 @@ pub fn r_forward<
             column_mut(&mut r_cache.hidden[t], b).copy_from_slice(&rh);
         }
     }
+    r_cache.hidden_grad = Zeroed::zeroed();
+    r_cache.cell_grad = Zeroed::zeroed();
 }
 
 /// The R-operator on backward: `R{dL/dparams}` and `R{dx}`. The backward
@@ -257,12 +286,8 @@ pub fn r_backward<
                 previous(&r_cache.hidden, &zero, t, b),
             );
             let (mut dh, mut rdh) = (dh_later, rdh_later);
-            if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                dh.iter_mut().zip(up).for_each(|(d, &u)| *d += u);
-            }
-            if let Some(r_up) = upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t) {
-                rdh.iter_mut().zip(r_up).for_each(|(d, &u)| *d += u);
-            }
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, &mut dh);
+            add_upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t, &mut rdh);
             let (mut dc, mut rdc) = ([T::zero(); H], [T::zero(); H]);
             // (dL/d a_k, its tangent) for the four gates' values a_k.
             let mut factor = [[(T::zero(), T::zero()); H]; 4];
@@ -301,24 +326,23 @@ pub fn r_backward<
                     factor[k][r].1 * slope + factor[k][r].0 * curvature * r_gates[k][r]
                 })
             });
-            let span = t * I..(t + 1) * I;
             accumulate(
                 (&mut *r_ih, &mut *r_hh, &mut *r_bih, &mut *r_bhh),
-                &rdz,
-                &x[span.clone()],
+                (&rdz, &rdz),
+                at_step::<T, I>(x, t),
                 h_prev,
             );
             let dz_flat = dz.as_flattened();
-            accumulate_outer(dz_flat, &rx[span.clone()], r_ih);
+            accumulate_outer(dz_flat, at_step::<T, I>(rx, t), r_ih);
             accumulate_outer(dz_flat, rh_prev, r_hh);
             if let Some(rdx) = rdx.as_deref_mut() {
-                let rdx_t = &mut column_mut(rdx, b)[span];
+                let rdx_t = at_step_mut::<T, I>(column_mut(rdx, b), t);
                 gated::transposed_product(w.w_ih, &rdz, rdx_t);
-                crate::layer::rnn::kernels::add_transposed_product(dir.w_ih, dz_flat, rdx_t);
+                add_transposed_product(dir.w_ih, dz_flat, rdx_t);
             }
             gated::transposed_product(w.w_hh, &dz, &mut dh_later);
             gated::transposed_product(w.w_hh, &rdz, &mut rdh_later);
-            crate::layer::rnn::kernels::add_transposed_product(dir.w_hh, dz_flat, &mut rdh_later);
+            add_transposed_product(dir.w_hh, dz_flat, &mut rdh_later);
         }
     }
 }

@@ -48,13 +48,13 @@ impl<const I: usize, const H: usize, const S: usize, const SEQUENCE: bool> Rnn<I
 
     /// [`Rnn::weight_init`] for an initializer known only at run time: the same
     /// layer, or the error [`Init::validate`] reports.
-    pub fn try_weight_init(self, init: Init) -> crate::Result<Self> {
+    pub fn try_weight_init(self, init: Init) -> crate::error::Result<Self> {
         Ok(self.weight_init(init.validated()?))
     }
 
     /// [`Rnn::bias_init`] for an initializer known only at run time: the same
     /// layer, or the error [`Init::validate`] reports.
-    pub fn try_bias_init(self, init: Init) -> crate::Result<Self> {
+    pub fn try_bias_init(self, init: Init) -> crate::error::Result<Self> {
         Ok(self.bias_init(init.validated()?))
     }
 

@@ -1,7 +1,9 @@
-//! The small dense kernels of the recurrent layer, on one sample at a time:
-//! one step of the cell and its tangent, `W^T d` and `d x^T`, and the
-//! mapping between hidden states and the layer's output (the last state, or
-//! all of them with `SEQUENCE`).
+//! The small dense kernels of the recurrent layers, on one sample at a
+//! time: one step of the Elman cell and its tangent, `W^T d` and `d x^T`,
+//! and what `Rnn`, `Lstm` and `Gru` share about the time-major layout: the
+//! slice of step `t`, the upstream gradient of each hidden state, the
+//! inference loop over the steps, and the mapping between hidden states
+//! and the layer's output (the last state, or all of them with `SEQUENCE`).
 //!
 //! Weights are row-major slices (`rows x cols`, PyTorch's layout); sizes
 //! come from the slices, which the layer cuts at constant lengths, so the
@@ -98,6 +100,81 @@ pub fn accumulate_outer<T: Float>(d: &[T], x: &[T], dw: &mut [T]) {
     for (r, &dr) in d.iter().enumerate() {
         for (g, &x) in dw[r * cols..(r + 1) * cols].iter_mut().zip(x) {
             *g += dr * x;
+        }
+    }
+}
+
+/// Step `t` (0-based) of a time-major column: `x[t W..(t + 1) W]`, the
+/// `W` features of that step.
+#[inline]
+pub fn at_step<T, const W: usize>(x: &[T], t: usize) -> &[T] {
+    &x[t * W..(t + 1) * W]
+}
+
+/// [`at_step`], writable.
+#[inline]
+pub fn at_step_mut<T, const W: usize>(x: &mut [T], t: usize) -> &mut [T] {
+    &mut x[t * W..(t + 1) * W]
+}
+
+/// Adds the [`upstream`] gradient of `h_{t+1}` for sample `b`, if any, to
+/// `g`.
+#[inline]
+pub fn add_upstream<
+    T: Float,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const OUT: usize,
+    const B: usize,
+>(
+    dy: &SMatrix<T, OUT, B>,
+    b: usize,
+    t: usize,
+    g: &mut [T],
+) {
+    if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
+        for (g, &u) in g.iter_mut().zip(up) {
+            *g += u;
+        }
+    }
+}
+
+/// Inference over the `S` steps of every sample: `step(x_t, state, t)`
+/// gives the state after step `t` (0-based) from the one before it
+/// (`start` before the first), and `hidden(state)` its hidden state
+/// `h_t`, written into the output at every step with `SEQUENCE`, else
+/// once after the last.
+#[inline]
+pub fn unroll<
+    T: Float,
+    State: Copy,
+    const I: usize,
+    const H: usize,
+    const S: usize,
+    const SEQUENCE: bool,
+    const IN: usize,
+    const OUT: usize,
+    const B: usize,
+>(
+    x: &SMatrix<T, IN, B>,
+    y: &mut SMatrix<T, OUT, B>,
+    start: State,
+    mut step: impl FnMut(&[T], &State, usize) -> State,
+    hidden: impl Fn(&State) -> &[T; H],
+) {
+    for b in 0..B {
+        let x = column(x, b);
+        let out = column_mut(y, b);
+        let mut state = start;
+        for t in 0..S {
+            state = step(at_step::<T, I>(x, t), &state, t);
+            if SEQUENCE {
+                at_step_mut::<T, H>(out, t).copy_from_slice(hidden(&state));
+            }
+        }
+        if !SEQUENCE {
+            out[..H].copy_from_slice(hidden(&state));
         }
     }
 }

@@ -42,8 +42,8 @@ use crate::init::Init;
 use crate::rng::Rng;
 use crate::scalar::Float;
 use kernels::{
-    accumulate_outer, add_transposed_product, column, column_mut, emit, tanh_step, tanh_tangent,
-    upstream,
+    accumulate_outer, add_transposed_product, add_upstream, at_step, at_step_mut, column,
+    column_mut, emit, tanh_step, tanh_tangent, unroll,
 };
 
 /// An Elman recurrent layer: `h_t = tanh(W_ih x_t + W_hh h_{t-1} + b)`,
@@ -209,30 +209,13 @@ impl<
     ) {
         const { Self::check_widths::<IN, OUT>() };
         let (w_ih, w_hh, bias) = Self::split(params);
-        for b in 0..B {
-            let x = column(x, b);
-            let out = column_mut(y, b);
-            let mut previous = [T::zero(); H];
+        let step = |x_t: &[T], previous: &[T; H], t: usize| {
             let mut current = [T::zero(); H];
-            for t in 0..S {
-                let h_prev = (t > 0).then_some(&previous[..]);
-                tanh_step(
-                    w_ih,
-                    w_hh,
-                    bias,
-                    &x[t * I..(t + 1) * I],
-                    h_prev,
-                    &mut current,
-                );
-                if SEQUENCE {
-                    out[t * H..(t + 1) * H].copy_from_slice(&current);
-                }
-                previous = current;
-            }
-            if !SEQUENCE {
-                out[..H].copy_from_slice(&previous);
-            }
-        }
+            let h_prev = (t > 0).then_some(&previous[..]);
+            tanh_step(w_ih, w_hh, bias, x_t, h_prev, &mut current);
+            current
+        };
+        unroll::<T, [T; H], I, H, S, SEQUENCE, IN, OUT, B>(x, y, [T::zero(); H], step, |h| h);
     }
 
     fn forward_train<const B: usize>(
@@ -250,7 +233,7 @@ impl<
             let (done, rest) = cache.hidden.split_at_mut(t);
             for b in 0..B {
                 let h_prev = done.last().map(|h| column(h, b));
-                let x_t = &column(x, b)[t * I..(t + 1) * I];
+                let x_t = at_step::<T, I>(column(x, b), t);
                 tanh_step(w_ih, w_hh, bias, x_t, h_prev, column_mut(&mut rest[0], b));
             }
         }
@@ -279,22 +262,17 @@ impl<
                 let h = column(&cache.hidden[t], b);
                 let g = column_mut(&mut cache.hidden_grad[t], b);
                 g.copy_from_slice(&from_later);
-                if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                    for (g, &u) in g.iter_mut().zip(up) {
-                        *g += u;
-                    }
-                }
+                add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, g);
                 let mut delta = [T::zero(); H];
                 for ((d, &g), &h) in delta.iter_mut().zip(g.iter()).zip(h) {
                     *d = g * (T::one() - h * h);
                 }
-                let x_t = &x[t * I..(t + 1) * I];
-                accumulate_outer(&delta, x_t, g_ih);
+                accumulate_outer(&delta, at_step::<T, I>(x, t), g_ih);
                 for (gb, &d) in g_b.iter_mut().zip(&delta) {
                     *gb += d;
                 }
                 if let Some(dx) = dx.as_deref_mut() {
-                    let dx_t = &mut column_mut(dx, b)[t * I..(t + 1) * I];
+                    let dx_t = at_step_mut::<T, I>(column_mut(dx, b), t);
                     dx_t.fill(T::zero());
                     add_transposed_product(w_ih, &delta, dx_t);
                 }
@@ -324,13 +302,15 @@ impl<
         for t in 0..S {
             let (done, rest) = r_cache.hidden.split_at_mut(t);
             for b in 0..B {
-                let span = t * I..(t + 1) * I;
                 let previous =
                     (t > 0).then(|| (column(&cache.hidden[t - 1], b), column(&done[t - 1], b)));
                 tanh_tangent(
                     weights,
                     direction,
-                    (&column(x, b)[span.clone()], &column(rx, b)[span]),
+                    (
+                        at_step::<T, I>(column(x, b), t),
+                        at_step::<T, I>(column(rx, b), t),
+                    ),
                     previous,
                     column(&cache.hidden[t], b),
                     column_mut(&mut rest[0], b),
@@ -369,26 +349,21 @@ impl<
             for t in (0..S).rev() {
                 let (h, rh) = (column(&cache.hidden[t], b), column(&r_cache.hidden[t], b));
                 let (mut g, mut rg) = (from_later, r_from_later);
-                if let Some(up) = upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t) {
-                    g.iter_mut().zip(up).for_each(|(g, &u)| *g += u);
-                }
-                if let Some(r_up) = upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t) {
-                    rg.iter_mut().zip(r_up).for_each(|(g, &u)| *g += u);
-                }
+                add_upstream::<T, H, S, SEQUENCE, OUT, B>(dy, b, t, &mut g);
+                add_upstream::<T, H, S, SEQUENCE, OUT, B>(rdy, b, t, &mut rg);
                 let (mut delta, mut r_delta) = ([T::zero(); H], [T::zero(); H]);
                 for k in 0..H {
                     let slope = T::one() - h[k] * h[k];
                     delta[k] = g[k] * slope;
                     r_delta[k] = rg[k] * slope - (T::one() + T::one()) * g[k] * h[k] * rh[k];
                 }
-                let span = t * I..(t + 1) * I;
-                accumulate_outer(&r_delta, &x[span.clone()], r_ih);
-                accumulate_outer(&delta, &rx[span.clone()], r_ih);
+                accumulate_outer(&r_delta, at_step::<T, I>(x, t), r_ih);
+                accumulate_outer(&delta, at_step::<T, I>(rx, t), r_ih);
                 for (rb, &rd) in r_b.iter_mut().zip(&r_delta) {
                     *rb += rd;
                 }
                 if let Some(rdx) = rdx.as_deref_mut() {
-                    let rdx_t = &mut column_mut(rdx, b)[span];
+                    let rdx_t = at_step_mut::<T, I>(column_mut(rdx, b), t);
                     rdx_t.fill(T::zero());
                     add_transposed_product(v_ih, &delta, rdx_t);
                     add_transposed_product(w_ih, &r_delta, rdx_t);

@@ -2,12 +2,19 @@
 //! [`Gru`](super::Gru)) share: their parameter layout (PyTorch's
 //! `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, each `G`
 //! gate blocks of `H` rows), their tensors and roles, PyTorch's
-//! initialization, and the affine maps of one step, `W x + b` per gate
-//! block, with their tangents.
+//! initialization, the affine maps of one step, `W x + b` per gate block,
+//! with their tangents and gradients, and (in `layer`) the configuration
+//! and `Layer` plumbing both declare through the `gated_layer!` macro.
+
+pub mod layer;
+
+pub(crate) use layer::gated_layer;
+
+use nalgebra::SMatrix;
 
 use crate::info::{Role, TensorShape};
 use crate::init::{Fans, Init};
-use crate::layer::rnn::kernels::{add_transposed_product, row_dot};
+use crate::layer::rnn::kernels::{accumulate_outer, add_transposed_product, column, row_dot};
 use crate::rng::Rng;
 use crate::scalar::Float;
 
@@ -141,7 +148,7 @@ pub fn slope<T: Float>(a: T, is_tanh: bool) -> (T, T) {
 /// gathered into one `[[T; H]; G]`.
 #[inline]
 pub fn gather<T: Float, const G: usize, const H: usize, const B: usize>(
-    blocks: &[nalgebra::SMatrix<T, H, B>; G],
+    blocks: &[SMatrix<T, H, B>; G],
     b: usize,
 ) -> [[T; H]; G] {
     core::array::from_fn(|k| core::array::from_fn(|r| blocks[k][(r, b)]))
@@ -151,10 +158,49 @@ pub fn gather<T: Float, const G: usize, const H: usize, const B: usize>(
 #[inline]
 pub fn scatter<T: Float, const G: usize, const H: usize, const B: usize>(
     values: &[[T; H]; G],
-    blocks: &mut [nalgebra::SMatrix<T, H, B>; G],
+    blocks: &mut [SMatrix<T, H, B>; G],
     b: usize,
 ) {
     for (block, value) in blocks.iter_mut().zip(values) {
         block.column_mut(b).copy_from_slice(value);
+    }
+}
+
+/// Column `b` of step `t - 1`'s entry of a per-step cache (`h_{t-1}` or
+/// `c_{t-1}`), or zeros before the first step (`h_0 = c_0 = 0`).
+#[inline]
+pub fn previous<'a, T: Float, const H: usize, const S: usize, const B: usize>(
+    states: &'a [SMatrix<T, H, B>; S],
+    zero: &'a [T; H],
+    t: usize,
+    b: usize,
+) -> &'a [T] {
+    if t > 0 {
+        column(&states[t - 1], b)
+    } else {
+        zero
+    }
+}
+
+/// Adds one step's gradients to the four gradient tensors: `dW_ih += da
+/// x_t^T`, `dW_hh += du h_{t-1}^T`, `db_ih += da`, `db_hh += du`, where `da`
+/// is the gradient of the input map `W_ih x_t + b_ih` and `du` of the
+/// recurrent map `W_hh h_{t-1} + b_hh` (the same for an LSTM, whose gates
+/// read their sum).
+#[inline]
+pub fn accumulate<T: Float, const G: usize, const H: usize>(
+    (g_ih, g_hh, g_bih, g_bhh): (&mut [T], &mut [T], &mut [T], &mut [T]),
+    (da, du): (&[[T; H]; G], &[[T; H]; G]),
+    x_t: &[T],
+    h_prev: &[T],
+) {
+    let (da, du) = (da.as_flattened(), du.as_flattened());
+    accumulate_outer(da, x_t, g_ih);
+    accumulate_outer(du, h_prev, g_hh);
+    for (g, &d) in g_bih.iter_mut().zip(da) {
+        *g += d;
+    }
+    for (g, &d) in g_bhh.iter_mut().zip(du) {
+        *g += d;
     }
 }

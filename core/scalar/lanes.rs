@@ -1,6 +1,6 @@
 //! Four values of a scalar as one SIMD vector, for the kernels.
 //!
-//! The kernels of [`super::fixed`] are written with these explicit
+//! The kernels of `kernel::fixed` are written with these explicit
 //! four-wide vectors instead of scalar loops left to the auto-vectorizer,
 //! whose choice was seen to change with the calling code. The vectors are
 //! the `wide` crate's `f32x4` and `f64x4`, which use SSE on x86-64, NEON on
