@@ -72,7 +72,9 @@ where
     Ok((value, output))
 }
 
-/// [`step_with`] on a batch checked already.
+/// [`step_with`] on a batch checked already. Its callers (the Gauss-Newton
+/// products and per-sample gradients) need `std`.
+#[cfg(feature = "std")]
 #[inline]
 pub(crate) fn step<N, L, T, const I: usize, const O: usize, const P: usize, const B: usize>(
     net: &N,
